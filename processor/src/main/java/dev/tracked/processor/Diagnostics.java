@@ -1,0 +1,42 @@
+package dev.tracked.processor;
+
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.tools.Diagnostic;
+
+/**
+ * Reports diagnostics from the {@link Message} catalogue on the narrowest location known, and
+ * counts errors so that generation is skipped for interfaces that have any.
+ */
+final class Diagnostics {
+    private final Messager messager;
+    private int errors;
+
+    Diagnostics(Messager messager) {
+        this.messager = messager;
+    }
+
+    void error(Element element, Message message, Object... args) {
+        errors++;
+        messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), element);
+    }
+
+    void error(Element element, AnnotationMirror annotation, AnnotationValue value,
+            Message message, Object... args) {
+        errors++;
+        if (annotation == null) {
+            messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), element);
+        } else if (value == null) {
+            messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), element, annotation);
+        } else {
+            messager.printMessage(
+                    Diagnostic.Kind.ERROR, message.format(args), element, annotation, value);
+        }
+    }
+
+    int errorCount() {
+        return errors;
+    }
+}

@@ -1,0 +1,293 @@
+package dev.tracked.processor;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import dev.tracked.Durability;
+import dev.tracked.Input;
+import dev.tracked.Tracked;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Checks one {@code @Database} interface and builds its {@link QueryInterface} model. Every
+ * problem is reported (not only the first); the model is returned only when there were none.
+ */
+final class QueryInterfaceValidator {
+    static final String INPUT = "dev.tracked.Input";
+    static final String TRACKED = "dev.tracked.Tracked";
+    static final String ACCUMULATOR = "dev.tracked.Accumulator";
+
+    /** Names of members every generated database has; a query may not take them. */
+    private static final Set<String> RESERVED =
+            Set.of("create", "builder", "revision", "syntheticWrite");
+
+    private final Elements elements;
+    private final Types types;
+    private final Diagnostics diagnostics;
+
+    QueryInterfaceValidator(ProcessingEnvironment env, Diagnostics diagnostics) {
+        this.elements = env.getElementUtils();
+        this.types = env.getTypeUtils();
+        this.diagnostics = diagnostics;
+    }
+
+    Optional<QueryInterface> validate(TypeElement db) {
+        int errorsBefore = diagnostics.errorCount();
+        if (db.getKind() != ElementKind.INTERFACE) {
+            diagnostics.error(db, Message.NOT_INTERFACE, db.getSimpleName(), article(db.getKind()));
+            return Optional.empty();
+        }
+        ClassName interfaceName = ClassName.get(db);
+        ClassName generatedName = generatedName(interfaceName);
+        if (!db.getTypeParameters().isEmpty()) {
+            diagnostics.error(db, Message.GENERIC_DATABASE, db.getSimpleName(), db.getSimpleName());
+        }
+        if (!isVisibleInPackage(db)) {
+            diagnostics.error(db, Message.INACCESSIBLE, db.getSimpleName(), generatedName.simpleName());
+        }
+
+        DeclaredType dbType = (DeclaredType) db.asType();
+        List<ExecutableElement> members = ElementFilter.methodsIn(elements.getAllMembers(db)).stream()
+                .filter(m -> m.getEnclosingElement().getKind() == ElementKind.INTERFACE)
+                .collect(Collectors.toList());
+        Set<String> memberNames =
+                members.stream().map(m -> m.getSimpleName().toString()).collect(Collectors.toSet());
+
+        Map<String, List<ExecutableElement>> byName = new LinkedHashMap<>();
+        List<QueryMethod> queries = new ArrayList<>();
+        for (ExecutableElement method : members) {
+            boolean input = has(method, INPUT);
+            boolean tracked = has(method, TRACKED);
+            boolean accumulator = has(method, ACCUMULATOR);
+            if (!input && !tracked && !accumulator) {
+                if (method.getModifiers().contains(Modifier.ABSTRACT)) {
+                    diagnostics.error(at(db, method), Message.UNANNOTATED_ABSTRACT,
+                            describe(method), db.getSimpleName());
+                }
+                continue;
+            }
+            if (accumulator) {
+                diagnostics.error(at(db, method), mirror(method, ACCUMULATOR), null,
+                        Message.UNSUPPORTED, "@Accumulator", describe(method));
+                continue;
+            }
+            if (input && tracked) {
+                diagnostics.error(at(db, method), Message.BOTH_KINDS, describe(method),
+                        "@Input and @Tracked");
+                continue;
+            }
+            byName.computeIfAbsent(method.getSimpleName().toString(), n -> new ArrayList<>())
+                    .add(method);
+            validateQuery(db, dbType, method, input, memberNames).ifPresent(queries::add);
+        }
+        for (Map.Entry<String, List<ExecutableElement>> entry : byName.entrySet()) {
+            List<ExecutableElement> same = entry.getValue();
+            if (same.size() > 1) {
+                String where = same.stream().map(this::describeWithOwner)
+                        .collect(Collectors.joining(", "));
+                ExecutableElement own = same.stream()
+                        .filter(m -> m.getEnclosingElement().equals(db))
+                        .reduce((first, second) -> second)
+                        .orElse(same.get(same.size() - 1));
+                diagnostics.error(at(db, own), Message.OVERLOAD, entry.getKey(), where);
+            }
+        }
+        if (diagnostics.errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+        queries.sort(Comparator.comparing(QueryMethod::name));
+        return Optional.of(new QueryInterface(db, interfaceName, generatedName,
+                db.getModifiers().contains(Modifier.PUBLIC), List.copyOf(queries)));
+    }
+
+    private Optional<QueryMethod> validateQuery(TypeElement db, DeclaredType dbType,
+            ExecutableElement method, boolean input, Set<String> memberNames) {
+        String annotation = input ? "Input" : "Tracked";
+        AnnotationMirror mirror = mirror(method, input ? INPUT : TRACKED);
+        Element where = at(db, method);
+        String name = method.getSimpleName().toString();
+        int errorsBefore = diagnostics.errorCount();
+
+        Set<Modifier> modifiers = method.getModifiers();
+        if (modifiers.contains(Modifier.STATIC)) {
+            diagnostics.error(where, Message.STATIC_QUERY, annotation, describe(method));
+            return Optional.empty();
+        }
+        if (modifiers.contains(Modifier.PRIVATE)) {
+            diagnostics.error(where, Message.PRIVATE_QUERY, annotation, describe(method));
+            return Optional.empty();
+        }
+        boolean hasBody = modifiers.contains(Modifier.DEFAULT);
+        if (!input && !hasBody) {
+            diagnostics.error(where, Message.TRACKED_NOT_DEFAULT, describe(method));
+        }
+        if (!method.getTypeParameters().isEmpty()) {
+            diagnostics.error(where, Message.GENERIC_QUERY, annotation, describe(method));
+        }
+        if (method.getReturnType().getKind() == TypeKind.VOID) {
+            diagnostics.error(where, Message.VOID_QUERY, annotation, describe(method));
+        }
+        for (VariableElement parameter : method.getParameters()) {
+            if (parameter.asType().getKind() == TypeKind.ARRAY) {
+                Element at = method.getEnclosingElement().equals(db) ? parameter : db;
+                diagnostics.error(at, Message.ARRAY_PARAMETER, parameter.getSimpleName(), name);
+            }
+        }
+        for (TypeMirror thrown : method.getThrownTypes()) {
+            if (isChecked(thrown)) {
+                diagnostics.error(where, Message.CHECKED_EXCEPTION, describe(method), thrown);
+            }
+        }
+        if (RESERVED.contains(name)) {
+            diagnostics.error(where, Message.RESERVED_NAME, name, String.join(", ", RESERVED));
+        }
+        if (input) {
+            String capitalized = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+            for (String generated : List.of("set" + capitalized, "reset" + capitalized)) {
+                if (memberNames.contains(generated)) {
+                    diagnostics.error(where, Message.SETTER_CLASH, name, generated,
+                            "method " + generated + " of " + db.getSimpleName());
+                }
+            }
+        }
+
+        Durability durability = Durability.LOW;
+        boolean backdate = true;
+        if (input) {
+            durability = method.getAnnotation(Input.class).durability();
+        } else {
+            Tracked options = method.getAnnotation(Tracked.class);
+            backdate = options.backdate();
+            if (options.lru() < 0) {
+                diagnostics.error(where, mirror, value(mirror, "lru"), Message.LRU_NEGATIVE,
+                        options.lru(), describe(method));
+            } else if (options.lru() > 0) {
+                diagnostics.error(where, mirror, value(mirror, "lru"), Message.UNSUPPORTED,
+                        "@Tracked(lru = " + options.lru() + ")", describe(method));
+            }
+            if (!options.cycleInitial().isEmpty()) {
+                diagnostics.error(where, mirror, value(mirror, "cycleInitial"),
+                        Message.UNSUPPORTED, "@Tracked(cycleInitial = ...)", describe(method));
+            }
+            if (!options.cycleResult().isEmpty()) {
+                diagnostics.error(where, mirror, value(mirror, "cycleResult"),
+                        Message.UNSUPPORTED, "@Tracked(cycleResult = ...)", describe(method));
+            }
+            if (options.closeDiscarded()) {
+                diagnostics.error(where, mirror, value(mirror, "closeDiscarded"),
+                        Message.UNSUPPORTED, "@Tracked(closeDiscarded = true)", describe(method));
+            }
+        }
+        if (diagnostics.errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+
+        ExecutableType asMember = (ExecutableType) types.asMemberOf(dbType, method);
+        List<QueryMethod.Parameter> parameters = new ArrayList<>();
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            parameters.add(new QueryMethod.Parameter(
+                    method.getParameters().get(i).getSimpleName().toString(),
+                    TypeName.get(asMember.getParameterTypes().get(i))));
+        }
+        return Optional.of(new QueryMethod(
+                input ? QueryMethod.Kind.INPUT : QueryMethod.Kind.TRACKED,
+                name, TypeName.get(asMember.getReturnType()), List.copyOf(parameters),
+                hasBody, durability, backdate));
+    }
+
+    /** {@code TrackedCalc} for {@code Calc}; {@code TrackedOuter_Calc} for {@code Outer.Calc}. */
+    static ClassName generatedName(ClassName interfaceName) {
+        return ClassName.get(interfaceName.packageName(),
+                "Tracked" + String.join("_", interfaceName.simpleNames()));
+    }
+
+    private static boolean isVisibleInPackage(TypeElement type) {
+        for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+            if (t.getModifiers().contains(Modifier.PRIVATE)
+                    || t.getNestingKind() == NestingKind.LOCAL
+                    || t.getNestingKind() == NestingKind.ANONYMOUS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isChecked(TypeMirror thrown) {
+        TypeMirror runtimeException = elements.getTypeElement("java.lang.RuntimeException").asType();
+        TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
+        return !types.isAssignable(thrown, runtimeException) && !types.isAssignable(thrown, error);
+    }
+
+    /** Reports on the method when the database declares it, else on the database interface. */
+    private static Element at(TypeElement db, ExecutableElement method) {
+        return method.getEnclosingElement().equals(db) ? method : db;
+    }
+
+    private static boolean has(Element element, String annotation) {
+        return mirror(element, annotation) != null;
+    }
+
+    private static AnnotationMirror mirror(Element element, String annotation) {
+        for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+            TypeElement type = (TypeElement) mirror.getAnnotationType().asElement();
+            if (type.getQualifiedName().contentEquals(annotation)) {
+                return mirror;
+            }
+        }
+        return null;
+    }
+
+    private static AnnotationValue value(AnnotationMirror mirror, String name) {
+        if (mirror == null) {
+            return null;
+        }
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
+                : mirror.getElementValues().entrySet()) {
+            if (entry.getKey().getSimpleName().contentEquals(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String describe(ExecutableElement method) {
+        return method.getSimpleName() + "("
+                + method.getParameters().stream()
+                        .map(p -> p.asType().toString())
+                        .collect(Collectors.joining(", "))
+                + ")";
+    }
+
+    private String describeWithOwner(ExecutableElement method) {
+        return ((TypeElement) method.getEnclosingElement()).getSimpleName() + "."
+                + describe(method);
+    }
+
+    private static String article(ElementKind kind) {
+        String name = kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return (name.startsWith("a") || name.startsWith("e") ? "an " : "a ") + name;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tracked.processor;
+
+import com.palantir.javapoet.TypeName;
+import dev.tracked.Durability;
+import java.util.List;
+
+/**
+ * One query of a database.
+ *
+ * @param kind input or tracked
+ * @param name the method name, which is the query's name
+ * @param returnType the value type, as seen from the {@code @Database} interface
+ * @param parameters the key's components, in order
+ * @param hasBody whether the method is a default method (a tracked body, or a lazy input)
+ * @param durability for inputs, the default durability of set values
+ * @param backdate for tracked queries, whether equal re-computed values are backdated
+ */
+record QueryMethod(Kind kind, String name, TypeName returnType, List<Parameter> parameters,
+        boolean hasBody, Durability durability, boolean backdate) {
+
+    enum Kind {
+        INPUT,
+        TRACKED
+    }
+
+    /** A parameter of a query: one component of its key. */
+    record Parameter(String name, TypeName type) {}
+
+    /** The name with its first letter upper-cased, as in {@code setSource}. */
+    String capitalizedName() {
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tracked.internal;
+
+import dev.tracked.Durability;
+import dev.tracked.runtime.Database;
+
+/** The superclass of generated databases: what every database does the same way. */
+public abstract class AbstractDatabase implements Database {
+    private final QueryRuntime runtime;
+
+    protected AbstractDatabase(QueryRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public final long revision() {
+        return runtime.revision();
+    }
+
+    @Override
+    public final void syntheticWrite(Durability durability) {
+        runtime.syntheticWrite(durability);
+    }
+}

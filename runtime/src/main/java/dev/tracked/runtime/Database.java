@@ -1,0 +1,24 @@
+package dev.tracked.runtime;
+
+import dev.tracked.Durability;
+
+/**
+ * Implemented by every generated database ({@code TrackedCalc} for an interface {@code Calc}).
+ *
+ * <p>A database holds inputs and memos. Each input set starts a new {@linkplain #revision()
+ * revision}; memos are re-validated lazily, when next read.
+ */
+public interface Database {
+    /**
+     * The current revision: {@code 1} for a new database, incremented by every input set or
+     * reset and every {@link #syntheticWrite}.
+     */
+    long revision();
+
+    /**
+     * Starts a new revision as if an input of the given durability had changed, without changing
+     * any value. Memos of that durability or lower are re-validated when next read (and none
+     * re-executes, since no value changed). Meant for tests and benchmarks.
+     */
+    void syntheticWrite(Durability durability);
+}

@@ -1,0 +1,24 @@
+package dev.tracked.runtime;
+
+/** An abstract {@code @Input} was read before a value was set for its key. */
+public final class InputNotSetException extends TrackedException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient QueryKey input;
+
+    public InputNotSetException(QueryKey input) {
+        super("Input " + input + " was read before it was set. Call set"
+                + capitalize(input.query()) + "(...) before reading it, or give the @Input method a"
+                + " default body to supply a value while it is unset.");
+        this.input = input;
+    }
+
+    /** The input and key that were read. */
+    public QueryKey input() {
+        return input;
+    }
+
+    private static String capitalize(String name) {
+        return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+}
