@@ -53,6 +53,15 @@ final class ActiveQuery {
         }
     }
 
+    /**
+     * Records that reading {@code dep} threw. The body may catch the exception and go on, so its
+     * result still depends on {@code dep}; the read counts as LOW and as changed now, so readers
+     * of this query are never backdated past a failure.
+     */
+    void recordFailure(Slot dep, long now) {
+        record(dep, dev.tracked.Durability.LOW.ordinal(), now);
+    }
+
     private boolean contains(Slot dep) {
         if (seen == null) {
             for (int i = size - 1; i >= 0; i--) {

@@ -44,8 +44,16 @@ public final class InputTable<K, V> {
     /** The input's value for {@code key}, recorded as a dependency of the running query, if any. */
     public V get(K key) {
         InputSlot<K, V> slot = slot(key);
-        State<V> state = slot.current();
         ActiveQuery caller = runtime.current();
+        State<V> state;
+        try {
+            state = slot.current();
+        } catch (RuntimeException e) {
+            if (caller != null) {
+                caller.recordFailure(slot, runtime.revision());
+            }
+            throw e;
+        }
         if (caller != null) {
             caller.record(slot, state.durability, state.changedAt);
         }

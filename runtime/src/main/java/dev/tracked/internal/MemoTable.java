@@ -52,10 +52,17 @@ public final class MemoTable<K, V> {
             slot = slots.computeIfAbsent(key, k -> new MemoSlot<>(this, k));
         }
         Memo<V> memo = slot.memo;
-        if (memo == null || memo.verifiedAt != runtime.revision()) {
-            memo = slot.refresh();
-        }
         ActiveQuery caller = runtime.current();
+        if (memo == null || memo.verifiedAt != runtime.revision()) {
+            try {
+                memo = slot.refresh();
+            } catch (RuntimeException e) {
+                if (caller != null) {
+                    caller.recordFailure(slot, runtime.revision());
+                }
+                throw e;
+            }
+        }
         if (caller != null) {
             caller.record(slot, memo.durability, memo.changedAt);
         }
@@ -146,6 +153,10 @@ public final class MemoTable<K, V> {
                             return false;
                         }
                     }
+                } catch (RuntimeException e) {
+                    // A dependency that now fails counts as changed: the body runs again and
+                    // meets the failure itself (it may catch it, as it may have before).
+                    return false;
                 } finally {
                     busy = null;
                     runtime.pop(frame);

@@ -1,0 +1,44 @@
+package dev.tracked.it;
+
+import dev.tracked.Database;
+import dev.tracked.Input;
+import dev.tracked.Tracked;
+
+/** Bodies that throw, and a body that runs outside code given as an input. */
+@Database
+public interface Failing {
+    @Input int value();
+
+    @Tracked
+    default int checked() {
+        int value = value();
+        if (value < 0) {
+            throw new IllegalArgumentException("negative: " + value);
+        }
+        return value;
+    }
+
+    @Tracked
+    default int dependent() {
+        return checked() + 1;
+    }
+
+    /** Outside code for {@link #runHook()} to run inside a query body. */
+    @Input Runnable hook();
+
+    @Tracked
+    default int runHook() {
+        hook().run();
+        return value();
+    }
+
+    /** Reads an input that may be unset and falls back when it is. */
+    @Tracked
+    default int valueOrZero() {
+        try {
+            return value();
+        } catch (dev.tracked.runtime.InputNotSetException e) {
+            return 0;
+        }
+    }
+}

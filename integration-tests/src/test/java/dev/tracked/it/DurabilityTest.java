@@ -1,0 +1,89 @@
+package dev.tracked.it;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import dev.tracked.Durability;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Salsa's durability scenarios: the shortcut, and durable_to_less_durable. */
+class DurabilityTest {
+    private final EventLog log = new EventLog();
+    private TrackedDurable db;
+
+    @BeforeEach
+    void setUp() {
+        db = TrackedDurable.builder().listener(log).build();
+        db.setConfig("abc");
+        db.setSource("a", "x");
+    }
+
+    @Test
+    void highDurabilityMemoIsNotWalkedAfterALowWrite() {
+        assertThat(db.doubledConfigLength()).isEqualTo(6);
+        db.setSource("a", "y");
+        log.clear();
+
+        assertThat(db.doubledConfigLength()).isEqualTo(6);
+        // Re-validated at once: configLength() is not even visited.
+        assertThat(log.take()).containsExactly("validate doubledConfigLength()");
+    }
+
+    @Test
+    void syntheticLowWriteDoesNotWalkHighMemosButAHighOneDoes() {
+        db.doubledConfigLength();
+        db.syntheticWrite(Durability.LOW);
+        log.clear();
+        db.doubledConfigLength();
+        assertThat(log.take()).containsExactly("validate doubledConfigLength()");
+
+        db.syntheticWrite(Durability.HIGH);
+        db.doubledConfigLength();
+        assertThat(log.take()).containsExactly(
+                "validate configLength()", "validate doubledConfigLength()").inOrder();
+    }
+
+    @Test
+    void mixedMemoTakesTheLowestDurabilityOfWhatItRead() {
+        assertThat(db.combined("a")).isEqualTo("abc:x");
+        db.setSource("a", "y");
+        log.clear();
+
+        assertThat(db.combined("a")).isEqualTo("abc:y");
+        assertThat(log.take()).containsExactly("execute combined(a)");
+    }
+
+    @Test
+    void durableToLessDurableNeverReturnsAStaleValue() {
+        assertThat(db.doubledConfigLength()).isEqualTo(6);
+
+        // The same value, now LOW: memos that read it as HIGH must learn their durability dropped.
+        db.setConfig("abc", Durability.LOW);
+        log.clear();
+        assertThat(db.doubledConfigLength()).isEqualTo(6);
+        // configLength() computes an equal value but is not backdated (its durability dropped),
+        // so its reader re-executes and becomes LOW too.
+        assertThat(log.take()).containsExactly(
+                "execute configLength()", "execute doubledConfigLength()").inOrder();
+
+        db.setConfig("abcdef", Durability.LOW);
+        assertThat(db.doubledConfigLength()).isEqualTo(12);
+        assertThat(log.take()).containsExactly(
+                "set config() LOW r" + db.revision(),
+                "execute configLength()",
+                "execute doubledConfigLength()").inOrder();
+    }
+
+    @Test
+    void lowDurabilityMemoReadingOnlyALowChangedConfigIsCheckedAgain() {
+        db.setConfig("abc", Durability.LOW);
+        assertThat(db.doubledConfigLength()).isEqualTo(6);
+        db.setSource("a", "z");
+        log.clear();
+
+        assertThat(db.doubledConfigLength()).isEqualTo(6);
+        // Now LOW, the memo is walked after a LOW write (and re-validated).
+        assertThat(log.take()).containsExactly(
+                "validate configLength()", "validate doubledConfigLength()").inOrder();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.tracked.it;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tracked.runtime.Event;
+import dev.tracked.runtime.InputNotSetException;
+import dev.tracked.runtime.QueryKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/** Exceptions from bodies, unset inputs, misuse and misbehaving listeners leave the database sound. */
+class FailureTest {
+    private final EventLog log = new EventLog();
+    private final TrackedFailing db = TrackedFailing.builder().listener(log).build();
+
+    @Test
+    void bodyExceptionPropagatesUnwrappedAndIsNotMemoized() {
+        db.setValue(-1);
+        log.clear();
+        IllegalArgumentException first = assertThrows(IllegalArgumentException.class, db::dependent);
+        assertThat(first).hasMessageThat().isEqualTo("negative: -1");
+        assertThat(log.take()).containsExactly("execute dependent()", "execute checked()").inOrder();
+
+        // Nothing was memoized: the next call runs both bodies again.
+        assertThrows(IllegalArgumentException.class, db::dependent);
+        assertThat(log.take()).containsExactly("execute dependent()", "execute checked()").inOrder();
+
+        db.setValue(4);
+        assertThat(db.dependent()).isEqualTo(5);
+    }
+
+    @Test
+    void failingReExecutionKeepsNoStaleValue() {
+        db.setValue(1);
+        assertThat(db.dependent()).isEqualTo(2);
+        db.setValue(-5);
+        assertThrows(IllegalArgumentException.class, db::dependent);
+        assertThrows(IllegalArgumentException.class, db::checked);
+
+        db.setValue(1);
+        log.clear();
+        assertThat(db.dependent()).isEqualTo(2);
+        // The old memos are checked again: checked() re-executes to the old value.
+        assertThat(log.take()).containsExactly(
+                "execute checked()", "backdate checked()", "validate dependent()").inOrder();
+    }
+
+    @Test
+    void unsetInputNamesTheInputAndTheSetter() {
+        InputNotSetException e = assertThrows(InputNotSetException.class, db::dependent);
+        assertThat(e.input()).isEqualTo(QueryKey.of("value"));
+        assertThat(e).hasMessageThat().contains("Input value()");
+        assertThat(e).hasMessageThat().contains("setValue(");
+    }
+
+    @Test
+    void queryThatCaughtAnUnsetInputReExecutesWhenItIsSet() {
+        assertThat(db.valueOrZero()).isEqualTo(0);
+        db.setValue(7);
+        log.clear();
+        assertThat(db.valueOrZero()).isEqualTo(7);
+        assertThat(log.take()).containsExactly("execute valueOrZero()");
+    }
+
+    @Test
+    void resetMakesAnAbstractInputUnsetAgain() {
+        db.setValue(3);
+        assertThat(db.valueOrZero()).isEqualTo(3);
+        db.resetValue();
+        assertThrows(InputNotSetException.class, db::value);
+        assertThat(db.valueOrZero()).isEqualTo(0);
+    }
+
+    @Test
+    void settingAnInputInsideAQueryBodyIsRejectedAndLeavesNoTrace() {
+        db.setValue(1);
+        db.setHook(() -> db.setValue(2));
+        long revision = db.revision();
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, db::runHook);
+        assertThat(e).hasMessageThat().contains("setValue");
+        assertThat(e).hasMessageThat().contains("runHook()");
+        assertThat(db.revision()).isEqualTo(revision);
+        assertThat(db.value()).isEqualTo(1);
+
+        db.setHook(() -> {});
+        assertThat(db.runHook()).isEqualTo(1);
+        db.setValue(3); // outside any query, setting works again
+        assertThat(db.runHook()).isEqualTo(3);
+    }
+
+    @Test
+    void throwingListenerIsReportedSwallowedAndChangesNothing() {
+        List<LogRecord> reported = new ArrayList<>();
+        Logger logger = Logger.getLogger("dev.tracked");
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                reported.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        boolean parents = logger.getUseParentHandlers();
+        logger.addHandler(capture);
+        logger.setUseParentHandlers(false);
+        try {
+            runNoisyDatabase();
+        } finally {
+            logger.removeHandler(capture);
+            logger.setUseParentHandlers(parents);
+        }
+        assertThat(reported).isNotEmpty();
+        assertThat(reported.get(0).getThrown()).hasMessageThat().isEqualTo("listener failure");
+        assertThat(reported.get(0).getMessage()).contains("DidSetInput");
+    }
+
+    private static void runNoisyDatabase() {
+        List<Event> seen = new ArrayList<>();
+        TrackedFailing noisy = TrackedFailing.builder().listener(event -> {
+            seen.add(event);
+            throw new IllegalStateException("listener failure");
+        }).build();
+        noisy.setValue(2);
+        assertThat(noisy.dependent()).isEqualTo(3);
+        noisy.setValue(3);
+        assertThat(noisy.dependent()).isEqualTo(4);
+        assertThat(seen.stream().filter(e -> e instanceof Event.WillExecute).count()).isEqualTo(4);
+
+        seen.clear();
+        assertThat(noisy.dependent()).isEqualTo(4);
+        assertThat(seen).isEmpty();
+    }
+}
