@@ -140,11 +140,11 @@ final class DatabaseWriter {
         CodeBlock args = argsFunction(query);
         if (query.kind() == QueryMethod.Kind.INPUT) {
             CodeBlock lazy = query.hasBody() ? bodyFunction(query) : CodeBlock.of("null");
-            return CodeBlock.of("new $T<>(runtime, $S, $L, $T.$L, $L)", INPUT_TABLE, query.name(),
-                    args, DURABILITY, query.durability().name(), lazy);
+            return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$T.$L,\n/* default body */ $L)$<", INPUT_TABLE,
+                    query.name(), args, DURABILITY, query.durability().name(), lazy);
         }
-        return CodeBlock.of("new $T<>(runtime, $S, $L, $L, $L)", MEMO_TABLE, query.name(), args,
-                bodyFunction(query), query.backdate());
+        return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L)$<",
+                MEMO_TABLE, query.name(), args, bodyFunction(query), query.backdate());
     }
 
     /** {@code key -> List.of(key.a(), key.b())}: a key back to the call's arguments. */

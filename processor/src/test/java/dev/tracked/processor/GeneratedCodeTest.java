@@ -1,0 +1,118 @@
+package dev.tracked.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.tracked.processor.Sources.compile;
+import static dev.tracked.processor.Sources.source;
+
+import com.google.testing.compile.Compilation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** What the processor writes for valid interfaces. */
+class GeneratedCodeTest {
+    /** Set to the processor module's {@code src/test/resources} to rewrite the goldens. */
+    private static final String GOLDEN_ROOT = System.getenv("TRACKED_GOLDEN_ROOT");
+
+    private static final JavaFileObject CALC = source("test.Calc",
+            "package test;",
+            "",
+            "import dev.tracked.Database;",
+            "import dev.tracked.Durability;",
+            "import dev.tracked.Input;",
+            "import dev.tracked.Tracked;",
+            "import java.util.List;",
+            "",
+            "@Database",
+            "public interface Calc {",
+            "    @Input String source(String file);",
+            "",
+            "    @Input(durability = Durability.HIGH)",
+            "    default int scale() { return 1; }",
+            "",
+            "    @Tracked",
+            "    default List<String> tokens(String file) { return List.of(source(file).split(\" \")); }",
+            "",
+            "    @Tracked(backdate = false)",
+            "    default int total(String file, int times) { return tokens(file).size() * times * scale(); }",
+            "}");
+
+    @Test
+    void minimalDatabaseMatchesGolden() throws IOException {
+        Compilation compilation = compile(CALC);
+        assertThat(compilation).succeededWithoutWarnings();
+        String generated = compilation.generatedSourceFile("test.TrackedCalc").orElseThrow()
+                .getCharContent(false).toString();
+        assertMatchesGolden("goldens/TrackedCalc.java", generated);
+    }
+
+    @Test
+    void nestedInterfaceGetsFlatNameInItsPackage() {
+        Compilation compilation = compile(source("test.Outer",
+                "package test;",
+                "",
+                "import dev.tracked.Database;",
+                "import dev.tracked.Input;",
+                "",
+                "public class Outer {",
+                "    @Database",
+                "    interface Calc {",
+                "        @Input String name();",
+                "    }",
+                "}"));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.TrackedOuter_Calc")
+                .contentsAsUtf8String()
+                .contains("final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc");
+    }
+
+    @Test
+    void inheritedQueriesAndParameterNamesThatShadowGeneratedNames() {
+        Compilation compilation = compile(
+                source("test.Group",
+                        "package test;",
+                        "",
+                        "import dev.tracked.Input;",
+                        "",
+                        "public interface Group<T> {",
+                        "    @Input T item(String value, int durability);",
+                        "}"),
+                source("test.Db",
+                        "package test;",
+                        "",
+                        "import dev.tracked.Database;",
+                        "import dev.tracked.Tracked;",
+                        "",
+                        "@Database",
+                        "interface Db extends Group<Long> {",
+                        "    @Tracked default long twice(String key) { return item(key, 0) * 2; }",
+                        "    @Tracked default long runtime(long builder) { return builder; }",
+                        "}"));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.TrackedDb").contentsAsUtf8String()
+                .contains("public void setItem(String value, int durability, Long value_,"
+                        + " Durability durability_)");
+        // Package-private interface: package-private database.
+        assertThat(compilation).generatedSourceFile("test.TrackedDb").contentsAsUtf8String()
+                .contains("\nfinal class TrackedDb");
+    }
+
+    private static void assertMatchesGolden(String resource, String actual) throws IOException {
+        if (GOLDEN_ROOT != null) {
+            Path path = Path.of(GOLDEN_ROOT, resource);
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, actual, StandardCharsets.UTF_8);
+            return;
+        }
+        try (InputStream in = GeneratedCodeTest.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).isNotNull();
+            String expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(actual).isEqualTo(expected);
+        }
+    }
+}
