@@ -69,6 +69,11 @@ public final class MemoTable<K, V> {
         return memo.value;
     }
 
+    /** The slot of {@code key}, or {@code null} if it was never read. */
+    MemoSlot<K, V> slot(K key) {
+        return slots.get(key);
+    }
+
     /** How many keys have a slot (memoized or not). */
     public int size() {
         return slots.size();

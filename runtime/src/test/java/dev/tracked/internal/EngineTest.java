@@ -1,0 +1,118 @@
+package dev.tracked.internal;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tracked.Durability;
+import dev.tracked.runtime.CycleException;
+import dev.tracked.runtime.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The engine driven directly, as generated code drives it. */
+class EngineTest {
+    private final List<String> log = new ArrayList<>();
+    private final QueryRuntime runtime = new QueryRuntime(event -> log.add(describe(event)));
+
+    private static String describe(Event event) {
+        String kind = event.getClass().getSimpleName();
+        return kind + " " + event.query();
+    }
+
+    @Test
+    void manyRepeatedReadsAreRecordedOncePerDependencyInReadOrder() {
+        InputTable<Integer, Integer> input =
+                new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
+        for (int i = 0; i < 40; i++) {
+            input.set(i, i);
+        }
+        MemoTable<NoKey, Integer> sum = new MemoTable<>(runtime, "sum", key -> List.of(), key -> {
+            int total = 0;
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 40; i++) {
+                    total += input.get(i);
+                }
+            }
+            return total;
+        }, true);
+
+        assertThat(sum.fetch(NoKey.INSTANCE)).isEqualTo(3 * 780);
+        MemoTable.Memo<Integer> memo = sum.slot(NoKey.INSTANCE).memo;
+        assertThat(memo.deps).hasLength(40);
+        for (int i = 0; i < 40; i++) {
+            assertThat(memo.deps[i].queryKey().args()).containsExactly(i);
+        }
+    }
+
+    @Test
+    void lazyInputBodyReadsAreNotDependenciesOfTheReader() {
+        AtomicInteger loads = new AtomicInteger();
+        InputTable<NoKey, String> outside =
+                new InputTable<>(runtime, "outside", key -> List.of(), Durability.LOW, null);
+        InputTable<NoKey, String> lazy = new InputTable<>(runtime, "lazy", key -> List.of(),
+                Durability.LOW, key -> {
+                    loads.incrementAndGet();
+                    return outside.get(NoKey.INSTANCE);
+                });
+        MemoTable<NoKey, Integer> reader = new MemoTable<>(runtime, "reader", key -> List.of(),
+                key -> lazy.get(NoKey.INSTANCE).length(), true);
+        outside.set(NoKey.INSTANCE, "one");
+        assertThat(reader.fetch(NoKey.INSTANCE)).isEqualTo(3);
+
+        // The lazy value is kept until it is set or reset: changing what its body read is not seen.
+        outside.set(NoKey.INSTANCE, "three");
+        log.clear();
+        assertThat(reader.fetch(NoKey.INSTANCE)).isEqualTo(3);
+        assertThat(log).containsExactly("DidValidateMemoizedValue reader()");
+        assertThat(loads.get()).isEqualTo(1);
+
+        lazy.reset(NoKey.INSTANCE);
+        assertThat(reader.fetch(NoKey.INSTANCE)).isEqualTo(5);
+        assertThat(loads.get()).isEqualTo(2);
+    }
+
+    @Test
+    void failingLazyInputIsRetriedOnTheNextRead() {
+        AtomicInteger attempts = new AtomicInteger();
+        InputTable<NoKey, String> lazy = new InputTable<>(runtime, "lazy", key -> List.of(),
+                Durability.LOW, key -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        throw new IllegalStateException("disk not ready");
+                    }
+                    return "loaded";
+                });
+        assertThrows(IllegalStateException.class, () -> lazy.get(NoKey.INSTANCE));
+        assertThat(lazy.get(NoKey.INSTANCE)).isEqualTo("loaded");
+        assertThat(attempts.get()).isEqualTo(2);
+    }
+
+    @Test
+    void lazyInputReadingItselfIsACycle() {
+        InputTable<NoKey, String>[] holder = newArray();
+        holder[0] = new InputTable<>(runtime, "self", key -> List.of(), Durability.LOW,
+                key -> holder[0].get(NoKey.INSTANCE));
+        CycleException e = assertThrows(CycleException.class, () -> holder[0].get(NoKey.INSTANCE));
+        assertThat(e).hasMessageThat().contains("self() -> self()");
+    }
+
+    @Test
+    void revisionsCountWritesAndSyntheticWrites() {
+        InputTable<NoKey, String> input =
+                new InputTable<>(runtime, "input", key -> List.of(), Durability.LOW, null);
+        assertThat(runtime.revision()).isEqualTo(1);
+        input.set(NoKey.INSTANCE, "a");
+        input.reset(NoKey.INSTANCE);
+        runtime.syntheticWrite(Durability.MEDIUM);
+        assertThat(runtime.revision()).isEqualTo(4);
+        assertThat(runtime.lastChanged(Durability.LOW.ordinal())).isEqualTo(4);
+        assertThat(runtime.lastChanged(Durability.MEDIUM.ordinal())).isEqualTo(4);
+        assertThat(runtime.lastChanged(Durability.HIGH.ordinal())).isEqualTo(1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static InputTable<NoKey, String>[] newArray() {
+        return (InputTable<NoKey, String>[]) new InputTable<?, ?>[1];
+    }
+}
