@@ -18,6 +18,20 @@ final class Diagnostics {
         this.messager = messager;
     }
 
+    /** An error about the build itself (such as an option), not about an element. */
+    void error(Message message, Object... args) {
+        errors++;
+        messager.printMessage(Diagnostic.Kind.ERROR, message.format(args));
+    }
+
+    void warning(Element element, Message message, Object... args) {
+        messager.printMessage(Diagnostic.Kind.WARNING, message.format(args), element);
+    }
+
+    void note(Element element, String text) {
+        messager.printMessage(Diagnostic.Kind.NOTE, text, element);
+    }
+
     void error(Element element, Message message, Object... args) {
         errors++;
         messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), element);

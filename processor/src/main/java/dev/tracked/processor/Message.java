@@ -65,6 +65,38 @@ public enum Message {
     LRU_NEGATIVE("lru-negative",
             "@Tracked(lru = %d) on %s is negative. Use a positive capacity, or 0 (the default) for"
                     + " unbounded."),
+    CYCLE_BOTH("cycle-both",
+            "@Tracked on %s sets both cycleInitial and cycleResult, but a cycle is recovered one"
+                    + " way. Keep cycleInitial for fixpoint iteration, or cycleResult for an"
+                    + " immediate fallback."),
+    CYCLE_TARGET_MISSING("cycle-target-missing",
+            "@Tracked(%s = \"%s\") on %s names no default method of %s. Add `default %s %s(%s)`"
+                    + " to the interface, or correct the name."),
+    CYCLE_TARGET_PARAMETERS("cycle-target-parameters",
+            "@Tracked(%s = \"%s\") on %s names %s, whose parameters differ from the query's"
+                    + " (%s). Give it exactly the query's parameter types."),
+    CYCLE_TARGET_TYPE("cycle-target-type",
+            "@Tracked(%s = \"%s\") on %s names %s, which returns %s instead of the query's %s."
+                    + " Make it return %s."),
+    ACCUMULATOR_BODY("accumulator-body",
+            "@Accumulator method %s has a body, but the database implements it. Make it abstract:"
+                    + " `@Accumulator void %s(...);`."),
+    ACCUMULATOR_NOT_VOID("accumulator-not-void",
+            "@Accumulator method %s returns %s, but pushing a value returns nothing. Make it"
+                    + " return void."),
+    ACCUMULATOR_PARAMETERS("accumulator-parameters",
+            "@Accumulator method %s takes %d parameters, but it takes exactly one: the value"
+                    + " pushed. Combine several values into one record."),
+    UNUSED_GROUP("unused-group",
+            "Interface %s declares queries, but no @Database interface in this compilation extends"
+                    + " it, so nothing implements them. Extend it from a @Database interface, or"
+                    + " add @SuppressWarnings(\"tracked\") if a database elsewhere does."),
+    UNRESOLVED_TYPE("unresolved-type",
+            "@Database interface %s was not generated because %s refers to a type that does not"
+                    + " exist: %s. Fix or import the type; if another annotation processor should"
+                    + " generate it, check that it runs in this build."),
+    BAD_OPTION("bad-option",
+            "Option -A%s=%s is not valid. Usage: %s"),
     UNSUPPORTED("unsupported",
             "%s on %s is not supported yet by this version of Tracked. Remove it; the README's"
                     + " Limitations section says what is coming."),

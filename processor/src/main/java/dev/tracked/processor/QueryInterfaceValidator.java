@@ -90,8 +90,7 @@ final class QueryInterfaceValidator {
                 continue;
             }
             if (accumulator) {
-                diagnostics.error(at(db, method), mirror(method, ACCUMULATOR), null,
-                        Message.UNSUPPORTED, "@Accumulator", describe(method));
+                validateAccumulator(db, method);
                 continue;
             }
             if (input && tracked) {
@@ -101,7 +100,7 @@ final class QueryInterfaceValidator {
             }
             byName.computeIfAbsent(method.getSimpleName().toString(), n -> new ArrayList<>())
                     .add(method);
-            validateQuery(db, dbType, method, input, memberNames).ifPresent(queries::add);
+            validateQuery(db, dbType, method, input, members, memberNames).ifPresent(queries::add);
         }
         for (Map.Entry<String, List<ExecutableElement>> entry : byName.entrySet()) {
             List<ExecutableElement> same = entry.getValue();
@@ -124,7 +123,8 @@ final class QueryInterfaceValidator {
     }
 
     private Optional<QueryMethod> validateQuery(TypeElement db, DeclaredType dbType,
-            ExecutableElement method, boolean input, Set<String> memberNames) {
+            ExecutableElement method, boolean input, List<ExecutableElement> members,
+            Set<String> memberNames) {
         String annotation = input ? "Input" : "Tracked";
         AnnotationMirror mirror = mirror(method, input ? INPUT : TRACKED);
         Element where = at(db, method);
@@ -188,14 +188,7 @@ final class QueryInterfaceValidator {
                 diagnostics.error(where, mirror, value(mirror, "lru"), Message.UNSUPPORTED,
                         "@Tracked(lru = " + options.lru() + ")", describe(method));
             }
-            if (!options.cycleInitial().isEmpty()) {
-                diagnostics.error(where, mirror, value(mirror, "cycleInitial"),
-                        Message.UNSUPPORTED, "@Tracked(cycleInitial = ...)", describe(method));
-            }
-            if (!options.cycleResult().isEmpty()) {
-                diagnostics.error(where, mirror, value(mirror, "cycleResult"),
-                        Message.UNSUPPORTED, "@Tracked(cycleResult = ...)", describe(method));
-            }
+            validateCycleRecovery(db, dbType, method, options, mirror, where, members);
             if (options.closeDiscarded()) {
                 diagnostics.error(where, mirror, value(mirror, "closeDiscarded"),
                         Message.UNSUPPORTED, "@Tracked(closeDiscarded = true)", describe(method));
@@ -216,6 +209,101 @@ final class QueryInterfaceValidator {
                 input ? QueryMethod.Kind.INPUT : QueryMethod.Kind.TRACKED,
                 name, TypeName.get(asMember.getReturnType()), List.copyOf(parameters),
                 hasBody, durability, backdate));
+    }
+
+    /**
+     * Checks the method named by {@code cycleInitial} or {@code cycleResult}: a default method of
+     * the database with the query's parameter types and return type. Recovery itself is not
+     * implemented yet, so a correct target is reported as unsupported.
+     */
+    private void validateCycleRecovery(TypeElement db, DeclaredType dbType,
+            ExecutableElement method, Tracked options, AnnotationMirror mirror, Element where,
+            List<ExecutableElement> members) {
+        boolean initial = !options.cycleInitial().isEmpty();
+        boolean result = !options.cycleResult().isEmpty();
+        if (initial && result) {
+            diagnostics.error(where, mirror, value(mirror, "cycleResult"), Message.CYCLE_BOTH,
+                    describe(method));
+            return;
+        }
+        if (!initial && !result) {
+            return;
+        }
+        String attribute = initial ? "cycleInitial" : "cycleResult";
+        String target = initial ? options.cycleInitial() : options.cycleResult();
+        AnnotationValue value = value(mirror, attribute);
+        ExecutableType query = (ExecutableType) types.asMemberOf(dbType, method);
+        List<ExecutableElement> candidates = members.stream()
+                .filter(m -> m.getSimpleName().contentEquals(target))
+                .filter(m -> m.getModifiers().contains(Modifier.DEFAULT))
+                .collect(Collectors.toList());
+        if (candidates.isEmpty()) {
+            diagnostics.error(where, mirror, value, Message.CYCLE_TARGET_MISSING, attribute,
+                    target, describe(method), db.getSimpleName(), query.getReturnType(), target,
+                    typeList(query.getParameterTypes()));
+            return;
+        }
+        ExecutableElement sameParameters = null;
+        for (ExecutableElement candidate : candidates) {
+            ExecutableType type = (ExecutableType) types.asMemberOf(dbType, candidate);
+            if (sameTypes(type.getParameterTypes(), query.getParameterTypes())) {
+                sameParameters = candidate;
+            }
+        }
+        if (sameParameters == null) {
+            diagnostics.error(where, mirror, value, Message.CYCLE_TARGET_PARAMETERS, attribute,
+                    target, describe(method), describe(candidates.get(0)),
+                    typeList(query.getParameterTypes()));
+            return;
+        }
+        TypeMirror returned =
+                ((ExecutableType) types.asMemberOf(dbType, sameParameters)).getReturnType();
+        if (!types.isSameType(returned, query.getReturnType())) {
+            diagnostics.error(where, mirror, value, Message.CYCLE_TARGET_TYPE, attribute, target,
+                    describe(method), describe(sameParameters), returned, query.getReturnType(),
+                    query.getReturnType());
+            return;
+        }
+        diagnostics.error(where, mirror, value, Message.UNSUPPORTED,
+                "@Tracked(" + attribute + " = \"" + target + "\")", describe(method));
+    }
+
+    /**
+     * Checks an accumulator's shape: abstract, {@code void}, one parameter. Accumulators are not
+     * implemented yet, so a correct one is reported as unsupported.
+     */
+    private void validateAccumulator(TypeElement db, ExecutableElement method) {
+        Element where = at(db, method);
+        AnnotationMirror mirror = mirror(method, ACCUMULATOR);
+        if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
+            diagnostics.error(where, Message.ACCUMULATOR_BODY, describe(method),
+                    method.getSimpleName());
+        } else if (method.getReturnType().getKind() != TypeKind.VOID) {
+            diagnostics.error(where, Message.ACCUMULATOR_NOT_VOID, describe(method),
+                    method.getReturnType());
+        } else if (method.getParameters().size() != 1) {
+            diagnostics.error(where, Message.ACCUMULATOR_PARAMETERS, describe(method),
+                    method.getParameters().size());
+        } else {
+            diagnostics.error(where, mirror, null, Message.UNSUPPORTED, "@Accumulator",
+                    describe(method));
+        }
+    }
+
+    private boolean sameTypes(List<? extends TypeMirror> a, List<? extends TypeMirror> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!types.isSameType(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String typeList(List<? extends TypeMirror> types) {
+        return types.stream().map(TypeMirror::toString).collect(Collectors.joining(", "));
     }
 
     /** {@code TrackedCalc} for {@code Calc}; {@code TrackedOuter_Calc} for {@code Outer.Calc}. */

@@ -189,9 +189,78 @@ class DiagnosticsTest {
     }
 
     @Test
+    void closeDiscardedIsNotSupportedYet() {
+        assertError(compile(database("@Tracked(closeDiscarded = true)",
+                        "default AutoCloseable handle() { return () -> {}; }")),
+                Message.UNSUPPORTED, "closeDiscarded", "closeDiscarded = true");
+    }
+
+    @Test
     void accumulatorIsNotSupportedYet() {
         assertError(compile(database("@Accumulator void report(String diagnostic);")),
                 Message.UNSUPPORTED, "@Accumulator", "void report");
+    }
+
+    @Test
+    void cycleRecoveryNamingAMissingMethod() {
+        assertError(compile(database("@Tracked(cycleResult = \"fallbak\")",
+                        "default int size(String file) { return 1; }",
+                        "default int fallback(String file) { return 0; }")),
+                Message.CYCLE_TARGET_MISSING, "Add `default int fallbak(java.lang.String)`",
+                "cycleResult = \"fallbak\"");
+    }
+
+    @Test
+    void cycleRecoveryNamingAMethodWithOtherParameters() {
+        assertError(compile(database("@Tracked(cycleInitial = \"initial\")",
+                        "default int size(String file) { return 1; }",
+                        "default int initial(int file) { return 0; }")),
+                Message.CYCLE_TARGET_PARAMETERS, "initial(int)", "cycleInitial = \"initial\"");
+    }
+
+    @Test
+    void cycleRecoveryNamingAMethodOfAnotherType() {
+        assertError(compile(database("@Tracked(cycleResult = \"fallback\")",
+                        "default int size(String file) { return 1; }",
+                        "default long fallback(String file) { return 0; }")),
+                Message.CYCLE_TARGET_TYPE, "returns long instead of the query's int",
+                "cycleResult = \"fallback\"");
+    }
+
+    @Test
+    void cycleRecoveryBothWays() {
+        assertError(compile(database(
+                        "@Tracked(cycleInitial = \"zero\",",
+                        "         cycleResult = \"zero\")",
+                        "default int size() { return 1; }",
+                        "default int zero() { return 0; }")),
+                Message.CYCLE_BOTH, "Keep cycleInitial", "cycleResult = \"zero\"");
+    }
+
+    @Test
+    void correctCycleRecoveryIsNotSupportedYet() {
+        assertError(compile(database("@Tracked(cycleResult = \"zero\")",
+                        "default int size() { return 1; }",
+                        "default int zero() { return 0; }")),
+                Message.UNSUPPORTED, "cycleResult", "cycleResult = \"zero\"");
+    }
+
+    @Test
+    void accumulatorWithABody() {
+        assertError(compile(database("@Accumulator default void report(String d) {}")),
+                Message.ACCUMULATOR_BODY, "Make it abstract", "void report");
+    }
+
+    @Test
+    void accumulatorReturningAValue() {
+        assertError(compile(database("@Accumulator boolean report(String d);")),
+                Message.ACCUMULATOR_NOT_VOID, "return void", "boolean report");
+    }
+
+    @Test
+    void accumulatorWithTwoParameters() {
+        assertError(compile(database("@Accumulator void report(String d, int line);")),
+                Message.ACCUMULATOR_PARAMETERS, "exactly one", "void report");
     }
 
     @Test
