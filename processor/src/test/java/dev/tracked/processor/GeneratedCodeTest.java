@@ -44,31 +44,112 @@ class GeneratedCodeTest {
 
     @Test
     void minimalDatabaseMatchesGolden() throws IOException {
-        Compilation compilation = compile(CALC);
-        assertThat(compilation).succeededWithoutWarnings();
-        String generated = compilation.generatedSourceFile("test.TrackedCalc").orElseThrow()
-                .getCharContent(false).toString();
-        assertMatchesGolden("goldens/TrackedCalc.java", generated);
+        assertGolden("test.TrackedCalc", CALC);
     }
 
     @Test
-    void nestedInterfaceGetsFlatNameInItsPackage() {
-        Compilation compilation = compile(source("test.Outer",
+    void multiParameterKeysMatchGolden() throws IOException {
+        assertGolden("test.TrackedGeometry", source("test.Geometry",
                 "package test;",
                 "",
                 "import dev.tracked.Database;",
                 "import dev.tracked.Input;",
+                "import dev.tracked.Tracked;",
+                "",
+                "@Database",
+                "public interface Geometry {",
+                "    @Input double coordinate(String point, int axis);",
+                "",
+                "    @Tracked",
+                "    default double distance(String from, String to) {",
+                "        double dx = coordinate(from, 0) - coordinate(to, 0);",
+                "        double dy = coordinate(from, 1) - coordinate(to, 1);",
+                "        return Math.sqrt(dx * dx + dy * dy);",
+                "    }",
+                "}"));
+    }
+
+    @Test
+    void durabilityAndBackdateOptionsMatchGolden() throws IOException {
+        assertGolden("test.TrackedConfigured", source("test.Configured",
+                "package test;",
+                "",
+                "import dev.tracked.Database;",
+                "import dev.tracked.Durability;",
+                "import dev.tracked.Input;",
+                "import dev.tracked.Tracked;",
+                "import java.util.Map;",
+                "",
+                "@Database",
+                "public interface Configured {",
+                "    @Input(durability = Durability.HIGH) Map<String, String> settings();",
+                "",
+                "    @Input(durability = Durability.MEDIUM)",
+                "    default int level() { return 1; }",
+                "",
+                "    @Tracked(backdate = false)",
+                "    default String setting(String name) { return settings().getOrDefault(name, \"\"); }",
+                "}"));
+    }
+
+    @Test
+    void inheritedQueryGroupsMatchGolden() throws IOException {
+        assertGolden("test.TrackedCompiler",
+                source("test.Lexing",
+                        "package test;",
+                        "",
+                        "import dev.tracked.Input;",
+                        "import dev.tracked.Tracked;",
+                        "import java.util.List;",
+                        "",
+                        "public interface Lexing {",
+                        "    @Input String source(String file);",
+                        "",
+                        "    @Tracked",
+                        "    default List<String> words(String file) { return List.of(source(file).split(\" \")); }",
+                        "}"),
+                source("test.Store",
+                        "package test;",
+                        "",
+                        "import dev.tracked.Input;",
+                        "",
+                        "public interface Store<T> {",
+                        "    @Input T item(String key);",
+                        "}"),
+                source("test.Compiler",
+                        "package test;",
+                        "",
+                        "import dev.tracked.Database;",
+                        "import dev.tracked.Tracked;",
+                        "",
+                        "@Database",
+                        "public interface Compiler extends Lexing, Store<Integer> {",
+                        "    @Tracked",
+                        "    default int wordCount(String file) { return words(file).size() * item(file); }",
+                        "",
+                        "    /** Not a query. */",
+                        "    default String describe(int count) { return count + \" words\"; }",
+                        "}"));
+    }
+
+    @Test
+    void nestedInterfaceMatchesGolden() throws IOException {
+        assertGolden("test.TrackedOuter_Calc", source("test.Outer",
+                "package test;",
+                "",
+                "import dev.tracked.Database;",
+                "import dev.tracked.Input;",
+                "import dev.tracked.Tracked;",
                 "",
                 "public class Outer {",
                 "    @Database",
                 "    interface Calc {",
                 "        @Input String name();",
+                "",
+                "        @Tracked",
+                "        default String greeting() { return \"Hello, \" + name(); }",
                 "    }",
                 "}"));
-        assertThat(compilation).succeededWithoutWarnings();
-        assertThat(compilation).generatedSourceFile("test.TrackedOuter_Calc")
-                .contentsAsUtf8String()
-                .contains("final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc");
     }
 
     @Test
@@ -100,6 +181,17 @@ class GeneratedCodeTest {
         // Package-private interface: package-private database.
         assertThat(compilation).generatedSourceFile("test.TrackedDb").contentsAsUtf8String()
                 .contains("\nfinal class TrackedDb");
+    }
+
+    /** Compiles {@code sources} warning-free and compares {@code generated} with its golden file. */
+    private static void assertGolden(String generated, JavaFileObject... sources)
+            throws IOException {
+        Compilation compilation = compile(sources);
+        assertThat(compilation).succeededWithoutWarnings();
+        String actual = compilation.generatedSourceFile(generated).orElseThrow()
+                .getCharContent(false).toString();
+        String simpleName = generated.substring(generated.lastIndexOf('.') + 1);
+        assertMatchesGolden("goldens/" + simpleName + ".java", actual);
     }
 
     private static void assertMatchesGolden(String resource, String actual) throws IOException {

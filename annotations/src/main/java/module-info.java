@@ -1,0 +1,4 @@
+/** The annotations of Tracked. */
+module dev.tracked.annotations {
+    exports dev.tracked;
+}
