@@ -5,6 +5,9 @@ import static dev.tracked.processor.Sources.compile;
 import static dev.tracked.processor.Sources.source;
 
 import com.google.testing.compile.Compilation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +29,21 @@ class DiagnosticsTest {
         System.arraycopy(members, 0, lines, 9, members.length);
         lines[lines.length - 1] = "}";
         return source("test.Db", lines);
+    }
+
+    /** The 1-based number of the first line of {@code source} containing {@code fragment}. */
+    private static long lineContaining(JavaFileObject source, String fragment) {
+        try {
+            List<String> lines = source.getCharContent(false).toString().lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains(fragment)) {
+                    return i + 1;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no line contains " + fragment);
     }
 
     private static void assertError(Compilation compilation, Message message, String fragment,
@@ -184,8 +202,14 @@ class DiagnosticsTest {
 
     @Test
     void negativeLru() {
-        assertError(compile(database("@Tracked(lru = -1)", "default int cached() { return 1; }")),
-                Message.LRU_NEGATIVE, "0 (the default) for unbounded", "lru = -1");
+        Compilation compilation =
+                compile(database("@Tracked(lru = -1)", "default int cached() { return 1; }"));
+        assertError(compilation, Message.LRU_NEGATIVE, "0 (the default) for unbounded", "lru = -1");
+        // On the value itself, so the IDE underlines `-1`.
+        assertThat(compilation).hadErrorContaining("[Tracked:lru-negative]")
+                .inFile(compilation.sourceFiles().get(0))
+                .onLine(lineContaining(compilation.sourceFiles().get(0), "lru = -1"))
+                .atColumn("@Tracked(lru = ".length() + 1);
     }
 
     @Test
@@ -220,11 +244,15 @@ class DiagnosticsTest {
 
     @Test
     void cycleRecoveryNamingAMethodOfAnotherType() {
-        assertError(compile(database("@Tracked(cycleResult = \"fallback\")",
-                        "default int size(String file) { return 1; }",
-                        "default long fallback(String file) { return 0; }")),
-                Message.CYCLE_TARGET_TYPE, "returns long instead of the query's int",
-                "cycleResult = \"fallback\"");
+        Compilation compilation = compile(database("@Tracked(cycleResult = \"fallback\")",
+                "default int size(String file) { return 1; }",
+                "default long fallback(String file) { return 0; }"));
+        assertError(compilation, Message.CYCLE_TARGET_TYPE,
+                "returns long instead of the query's int", "cycleResult = \"fallback\"");
+        assertThat(compilation).hadErrorContaining("[Tracked:cycle-target-type]")
+                .inFile(compilation.sourceFiles().get(0))
+                .onLine(lineContaining(compilation.sourceFiles().get(0), "cycleResult = "))
+                .atColumn("@Tracked(cycleResult = ".length() + 1);
     }
 
     @Test
