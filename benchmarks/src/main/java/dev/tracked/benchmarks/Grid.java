@@ -1,0 +1,35 @@
+package dev.tracked.benchmarks;
+
+import dev.tracked.Database;
+import dev.tracked.Durability;
+import dev.tracked.Input;
+import dev.tracked.Tracked;
+
+/** Budget a and f: cached hits on 1024 two-int keys, from outside and from inside a query. */
+@Database
+public interface Grid {
+    int SIDE = 32;
+
+    @Input(durability = Durability.HIGH)
+    int base();
+
+    @Tracked
+    default int cell(int row, int column) {
+        return base() + row * 31 + column;
+    }
+
+    /** Changed before each call of {@link #sumCells()}, so that it re-executes. */
+    @Input int epoch();
+
+    /** Reads every cell: 1024 dependency-recorded reads per execution. */
+    @Tracked(backdate = false)
+    default long sumCells() {
+        long sum = epoch();
+        for (int row = 0; row < SIDE; row++) {
+            for (int column = 0; column < SIDE; column++) {
+                sum += cell(row, column);
+            }
+        }
+        return sum;
+    }
+}
