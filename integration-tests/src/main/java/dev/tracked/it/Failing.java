@@ -23,6 +23,16 @@ public interface Failing {
         return checked() + 1;
     }
 
+    /** Catches the failure of {@link #checked()} and falls back to -1. */
+    @Tracked
+    default int checkedOrMinusOne() {
+        try {
+            return checked();
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
+    }
+
     /** Outside code for {@link #runHook()} to run inside a query body. */
     @Input Runnable hook();
 

@@ -45,9 +45,25 @@ class FailureTest {
         db.setValue(1);
         log.clear();
         assertThat(db.dependent()).isEqualTo(2);
-        // The old memos are checked again: checked() re-executes to the old value.
+        // A failed execution keeps nothing, not even the memo from before: both run again.
+        assertThat(log.take()).containsExactly("execute dependent()", "execute checked()")
+                .inOrder();
+    }
+
+    @Test
+    void readerThatCaughtAFailureSeesTheDependencyRecoverToItsOldValue() {
+        db.setValue(1);
+        assertThat(db.checkedOrMinusOne()).isEqualTo(1);
+        db.setValue(-1);
+        assertThat(db.checkedOrMinusOne()).isEqualTo(-1);
+
+        // checked() returns to the value it had before it failed: that is still a change for a
+        // reader that saw the failure, so it must not be backdated past it.
+        db.setValue(1);
+        log.clear();
+        assertThat(db.checkedOrMinusOne()).isEqualTo(1);
         assertThat(log.take()).containsExactly(
-                "execute checked()", "backdate checked()", "validate dependent()").inOrder();
+                "execute checked()", "execute checkedOrMinusOne()").inOrder();
     }
 
     @Test

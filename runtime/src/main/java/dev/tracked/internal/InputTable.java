@@ -4,9 +4,10 @@ import dev.tracked.Durability;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.InputNotSetException;
 import dev.tracked.runtime.QueryKey;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -18,13 +19,23 @@ import java.util.function.Function;
  * @param <V> the (boxed) value type
  */
 public final class InputTable<K, V> {
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Slot.class, "state", byte.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final QueryRuntime runtime;
     final String name;
     private final Function<? super K, List<Object>> args;
     private final Durability defaultDurability;
     /** The default body of a lazy input, or {@code null} for an abstract one. */
     private final Function<? super K, ? extends V> lazy;
-    private final ConcurrentHashMap<K, InputSlot<K, V>> slots = new ConcurrentHashMap<>();
+    private final SlotTable<InputSlot<K, V>> slots = new SlotTable<>();
 
     /**
      * @param name the input's name, for events and errors
@@ -43,24 +54,48 @@ public final class InputTable<K, V> {
 
     /** The input's value for {@code key}, recorded as a dependency of the running query, if any. */
     public V get(K key) {
-        InputSlot<K, V> slot = slot(key);
-        ActiveQuery caller = runtime.current();
-        State<V> state;
-        try {
-            state = slot.current();
-        } catch (RuntimeException e) {
-            if (caller != null) {
-                caller.recordFailure(slot, runtime.revision());
+        if (key != null) {
+            InputSlot<K, V> slot = slots.get(key);
+            if (slot != null && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
+                if (runtime.anyActive()) {
+                    runtime.recordRead(slot);
+                }
+                return slot.value;
             }
-            throw e;
         }
-        if (caller != null) {
-            caller.record(slot, state.durability, state.changedAt);
+        return getSlow(key);
+    }
+
+    private V getSlow(K key) {
+        InputSlot<K, V> slot = slot(key);
+        ActiveStack stack = runtime.stack();
+        boolean outermost = stack.depth == 0;
+        if (outermost) {
+            runtime.enter();
         }
-        if (!state.present) {
-            throw new InputNotSetException(slot.queryKey());
+        try {
+            ActiveStack.Frame caller = stack.top();
+            boolean recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
+            try {
+                slot.load(stack);
+            } catch (RuntimeException e) {
+                if (recording) {
+                    caller.recordFailure(slot, runtime.revision());
+                }
+                throw e;
+            }
+            if (recording) {
+                caller.record(slot);
+            }
+            if ((slot.state & Slot.PRESENT) == 0) {
+                throw new InputNotSetException(slot.queryKey());
+            }
+            return slot.value;
+        } finally {
+            if (outermost) {
+                runtime.exit();
+            }
         }
-        return state.value;
     }
 
     /** Sets the value for {@code key} with the input's default durability; starts a new revision. */
@@ -73,12 +108,15 @@ public final class InputTable<K, V> {
         Objects.requireNonNull(durability, "durability");
         InputSlot<K, V> slot = slot(key);
         runtime.checkNotInQuery("set" + capitalized() + " for " + slot.queryKey());
-        State<V> old = slot.state;
         // Memos that read the old value carry its durability: report the write at the higher of
         // the two, or a memo that read a HIGH value would miss its change to a LOW one.
-        int reported = Math.max(old.durability, durability.ordinal());
-        long revision = runtime.write(reported,
-                next -> slot.state = new State<>(value, true, next, durability.ordinal(), false));
+        int reported = Math.max(slot.durability, durability.ordinal());
+        long revision = runtime.write(slot.lo, reported, next -> {
+            slot.value = value;
+            slot.changedAt = next;
+            slot.durability = (byte) durability.ordinal();
+            STATE.setRelease(slot, Slot.PRESENT);
+        });
         if (runtime.hasListener()) {
             runtime.emit(new Event.DidSetInput(slot.queryKey(), durability, revision));
         }
@@ -91,9 +129,16 @@ public final class InputTable<K, V> {
     public void reset(K key) {
         InputSlot<K, V> slot = slot(key);
         runtime.checkNotInQuery("reset" + capitalized() + " for " + slot.queryKey());
-        State<V> old = slot.state;
-        int reported = Math.max(old.durability, defaultDurability.ordinal());
-        long revision = runtime.write(reported, next -> slot.state = old.reset(next));
+        int reported = Math.max(slot.durability, defaultDurability.ordinal());
+        long revision = runtime.write(slot.lo, reported, next -> {
+            if ((slot.state & Slot.PRESENT) != 0) {
+                // Keep the old value and its changed-revision: a reload equal to it changes nothing.
+                STATE.setRelease(slot, Slot.STALE);
+            } else if ((slot.state & Slot.STALE) == 0) {
+                slot.changedAt = next;
+            }
+            slot.durability = (byte) defaultDurability.ordinal();
+        });
         if (runtime.hasListener()) {
             runtime.emit(new Event.DidSetInput(slot.queryKey(), defaultDurability, revision));
         }
@@ -106,7 +151,7 @@ public final class InputTable<K, V> {
         }
         InputSlot<K, V> slot = slots.get(key);
         if (slot == null) {
-            slot = slots.computeIfAbsent(key, k -> new InputSlot<>(this, k));
+            slot = slots.getOrCreate(key, k -> new InputSlot<>(this, k, runtime.registerInput()));
         }
         return slot;
     }
@@ -116,82 +161,66 @@ public final class InputTable<K, V> {
     }
 
     /**
-     * What an input slot holds; immutable, replaced as a whole. When {@code present} is false,
-     * {@code value} and {@code changedAt} may still describe the value before a reset ({@code
-     * stale}), so that a lazy input reloading an equal value keeps its old changed-revision.
+     * One key of the input. Its input range is its own id; while not {@link #PRESENT}, it may be
+     * {@link #STALE}: holding the value from before a reset, so that a lazy input reloading an
+     * equal value keeps its old changed-revision.
      */
-    record State<V>(V value, boolean present, long changedAt, int durability, boolean stale) {
-        State<V> reset(long revision) {
-            if (present) {
-                return new State<>(value, false, changedAt, durability, true);
-            }
-            return stale ? this : new State<>(null, false, revision, durability, false);
-        }
-    }
-
-    /** One key of the input. */
     static final class InputSlot<K, V> extends Slot {
         private final InputTable<K, V> table;
-        private final K key;
-        volatile State<V> state;
-        /** The frame running this lazy input's default body, or {@code null}. */
-        private volatile ActiveQuery loading;
+        V value;
 
-        InputSlot(InputTable<K, V> table, K key) {
+        InputSlot(InputTable<K, V> table, K key, int id) {
+            super(key);
             this.table = table;
-            this.key = key;
-            this.state = new State<>(null, false, 1, table.defaultDurability.ordinal(), false);
+            this.lo = id;
+            this.hi = id;
+            this.changedAt = 1;
+            this.durability = (byte) table.defaultDurability.ordinal();
+        }
+
+        @SuppressWarnings("unchecked")
+        private K key() {
+            return (K) key;
         }
 
         @Override
         public QueryKey queryKey() {
-            return QueryKey.of(table.name, table.args.apply(key));
+            return QueryKey.of(table.name, table.args.apply(key()));
         }
 
         @Override
-        boolean changedAfter(long revision) {
-            State<V> s = current();
+        boolean changedAfter(long revision, ActiveStack stack) {
+            load(stack);
             // An unset input reads as a failure: whoever read it must run again.
-            return !s.present || s.changedAt > revision;
+            return (state & PRESENT) == 0 || changedAt > revision;
         }
 
-        /** The state to read now: loads a lazy input's default value while none is present. */
-        State<V> current() {
-            State<V> s = state;
-            if (s.present || table.lazy == null) {
-                return s;
+        /** Loads a lazy input's default value while none is present. */
+        void load(ActiveStack stack) {
+            if ((state & PRESENT) != 0 || table.lazy == null) {
+                return;
             }
-            return load(s);
-        }
-
-        private State<V> load(State<V> before) {
             QueryRuntime runtime = table.runtime;
-            ActiveQuery owner = loading;
-            if (owner != null && owner.thread == Thread.currentThread()) {
-                throw runtime.cycle(this);
+            if ((state & BUSY) != 0 && stack.contains(this)) {
+                throw runtime.cycle(stack, this);
             }
             long now = runtime.revision();
             // The default body runs in a frame of its own so that whatever it reads is not
             // recorded as a dependency of the query that triggered the load.
-            ActiveQuery frame = runtime.push(this);
-            loading = frame;
-            V value;
+            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.LOAD);
+            V loaded;
             try {
-                value = table.lazy.apply(key);
+                loaded = table.lazy.apply(key());
             } finally {
-                loading = null;
-                runtime.pop(frame);
+                stack.pop(frame);
             }
-            int durability = table.defaultDurability.ordinal();
-            State<V> loaded;
-            if (before.stale && Objects.equals(before.value, value)) {
-                // Reloaded an equal value after a reset: nothing downstream changed.
-                loaded = new State<>(before.value, true, before.changedAt, durability, false);
-            } else {
-                loaded = new State<>(value, true, now, durability, false);
+            boolean same = (state & STALE) != 0 && Objects.equals(value, loaded);
+            if (!same) {
+                value = loaded;
+                changedAt = now;
             }
-            state = loaded;
-            return loaded;
+            durability = (byte) table.defaultDurability.ordinal();
+            STATE.setRelease(this, PRESENT);
         }
     }
 }

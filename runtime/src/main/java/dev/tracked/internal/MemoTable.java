@@ -2,26 +2,43 @@ package dev.tracked.internal;
 
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.QueryKey;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
  * The ingredient of one {@code @Tracked} query: a memo per key, and the red-green algorithm that
  * decides whether a memo can be returned, re-validated, or must be re-executed.
  *
+ * <p>A memo lives in its {@link MemoSlot}: value, changed-revision, durability, input range and
+ * dependencies are written by the thread computing it, then published by a release store of
+ * {@code verifiedAt}. A reader that acquires {@code verifiedAt == revision} sees them all, which
+ * is the whole hit path: a table probe, two loads and a compare.
+ *
  * @param <K> the key: the single parameter's type, a generated record for several, or {@link
  *     NoKey} for none
  * @param <V> the (boxed) return type
  */
 public final class MemoTable<K, V> {
+    private static final VarHandle VERIFIED_AT;
+
+    static {
+        try {
+            VERIFIED_AT = MethodHandles.lookup()
+                    .findVarHandle(MemoSlot.class, "verifiedAt", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final QueryRuntime runtime;
     final String name;
     private final Function<? super K, List<Object>> args;
     private final Function<? super K, ? extends V> body;
     private final boolean backdate;
-    private final ConcurrentHashMap<K, MemoSlot<K, V>> slots = new ConcurrentHashMap<>();
+    private final SlotTable<MemoSlot<K, V>> slots = new SlotTable<>();
 
     /**
      * @param name the query's name, for events and errors
@@ -43,30 +60,50 @@ public final class MemoTable<K, V> {
      * computed, and recorded as a dependency of the query running on this thread, if any.
      */
     public V fetch(K key) {
+        if (key != null) {
+            MemoSlot<K, V> slot = slots.get(key);
+            if (slot != null && (long) VERIFIED_AT.getAcquire(slot) == runtime.revision()) {
+                if (runtime.anyActive()) {
+                    runtime.recordRead(slot);
+                }
+                return slot.value;
+            }
+        }
+        return fetchSlow(key);
+    }
+
+    private V fetchSlow(K key) {
         if (key == null) {
             throw new NullPointerException("Query " + name + " was called with a null argument;"
                     + " query arguments are memo keys and must not be null");
         }
-        MemoSlot<K, V> slot = slots.get(key);
-        if (slot == null) {
-            slot = slots.computeIfAbsent(key, k -> new MemoSlot<>(this, k));
+        MemoSlot<K, V> slot = slots.getOrCreate(key, k -> new MemoSlot<>(this, k));
+        ActiveStack stack = runtime.stack();
+        boolean outermost = stack.depth == 0;
+        if (outermost) {
+            runtime.enter();
         }
-        Memo<V> memo = slot.memo;
-        ActiveQuery caller = runtime.current();
-        if (memo == null || memo.verifiedAt != runtime.revision()) {
+        try {
+            ActiveStack.Frame caller = stack.top();
             try {
-                memo = slot.refresh();
+                if ((long) VERIFIED_AT.getAcquire(slot) != runtime.revision()) {
+                    slot.refresh(stack);
+                }
             } catch (RuntimeException e) {
-                if (caller != null) {
+                if (caller != null && caller.kind == ActiveStack.Kind.EXECUTE) {
                     caller.recordFailure(slot, runtime.revision());
                 }
                 throw e;
             }
+            if (caller != null && caller.kind == ActiveStack.Kind.EXECUTE) {
+                caller.record(slot);
+            }
+            return slot.value;
+        } finally {
+            if (outermost) {
+                runtime.exit();
+            }
         }
-        if (caller != null) {
-            caller.record(slot, memo.durability, memo.changedAt);
-        }
-        return memo.value;
     }
 
     /** The slot of {@code key}, or {@code null} if it was never read. */
@@ -79,83 +116,83 @@ public final class MemoTable<K, V> {
         return slots.size();
     }
 
-    /** A memo: a value and what it was computed from. Immutable but for {@link #verifiedAt}. */
-    static final class Memo<V> {
-        final V value;
-        /** The revision in which the value last changed (kept by backdating). */
-        final long changedAt;
-        /** The lowest durability of everything the body read (ordinal). */
-        final int durability;
-        /** What the body read, in read order. */
-        final Slot[] deps;
-        /** The latest revision in which this memo was known to be up to date. */
-        volatile long verifiedAt;
-
-        Memo(V value, long changedAt, long verifiedAt, int durability, Slot[] deps) {
-            this.value = value;
-            this.changedAt = changedAt;
-            this.verifiedAt = verifiedAt;
-            this.durability = durability;
-            this.deps = deps;
-        }
-    }
-
-    /** One key of the query. */
+    /** One key of the query, and its memo. */
     static final class MemoSlot<K, V> extends Slot {
         private final MemoTable<K, V> table;
-        private final K key;
-        /** The latest memo, or {@code null} before the first successful execution. */
-        volatile Memo<V> memo;
-        /** The frame computing or verifying this slot, or {@code null}. */
-        private volatile ActiveQuery busy;
+        /** The memoized value; meaningful once {@link #PRESENT} is set. */
+        V value;
+        /** What the body read, in read order: {@code null}, one {@link Slot}, or a {@code Slot[]}. */
+        Object deps;
+        /** The latest revision in which the memo was known to be up to date; 0 before any. */
+        @SuppressWarnings("unused") // accessed through VERIFIED_AT
+        volatile long verifiedAt;
 
         MemoSlot(MemoTable<K, V> table, K key) {
+            super(key);
             this.table = table;
-            this.key = key;
+        }
+
+        @SuppressWarnings("unchecked")
+        private K key() {
+            return (K) key;
         }
 
         @Override
         public QueryKey queryKey() {
-            return QueryKey.of(table.name, table.args.apply(key));
+            return QueryKey.of(table.name, table.args.apply(key()));
+        }
+
+        /** How many dependencies the memo has. */
+        int dependencyCount() {
+            return deps == null ? 0 : deps instanceof Slot ? 1 : ((Slot[]) deps).length;
         }
 
         @Override
-        boolean changedAfter(long revision) {
-            Memo<V> m = memo;
-            if (m == null || m.verifiedAt != table.runtime.revision()) {
-                m = refresh();
+        boolean changedAfter(long revision, ActiveStack stack) {
+            if ((long) VERIFIED_AT.getAcquire(this) != table.runtime.revision()) {
+                refresh(stack);
             }
-            return m.changedAt > revision;
+            return changedAt > revision;
         }
 
-        /** Returns a memo verified in the current revision: the old one re-validated, or a new one. */
-        Memo<V> refresh() {
-            ActiveQuery owner = busy;
-            if (owner != null && owner.thread == Thread.currentThread()) {
-                throw table.runtime.cycle(this);
+        /** Makes the memo current: re-validates the old one, or runs the body. */
+        void refresh(ActiveStack stack) {
+            if ((state & BUSY) != 0 && stack.contains(this)) {
+                throw table.runtime.cycle(stack, this);
             }
-            Memo<V> old = memo;
-            if (old != null && verify(old)) {
-                return old;
+            long now = table.runtime.revision();
+            if ((state & PRESENT) != 0 && verify(stack, now)) {
+                return;
             }
-            return execute(old);
+            execute(stack, now);
         }
 
         /**
-         * Re-validates {@code old} without running the body if nothing it read changed after it was
-         * last verified: at once when no input of its durability changed since (the durability
-         * shortcut), else by walking its dependencies in read order (deep verify).
+         * Re-validates the memo without running the body if nothing it read changed after it was
+         * last verified: at once when no input of its durability, or none of its inputs, was
+         * written since (the shortcuts); else by walking its dependencies in read order.
          */
-        private boolean verify(Memo<V> old) {
+        private boolean verify(ActiveStack stack, long now) {
             QueryRuntime runtime = table.runtime;
-            long now = runtime.revision();
-            if (runtime.lastChanged(old.durability) > old.verifiedAt && old.deps.length > 0) {
-                ActiveQuery frame = runtime.push(this);
-                busy = frame;
+            long verified = verifiedAt;
+            if (deps != null && !runtime.unchangedSince(verified, durability, lo, hi)) {
+                ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.VERIFY);
+                int newLo = Integer.MAX_VALUE;
+                int newHi = Integer.MIN_VALUE;
                 try {
-                    for (Slot dep : old.deps) {
-                        if (dep.changedAfter(old.verifiedAt)) {
+                    if (deps instanceof Slot one) {
+                        if (one.changedAfter(verified, stack)) {
                             return false;
+                        }
+                        newLo = one.lo;
+                        newHi = one.hi;
+                    } else {
+                        for (Slot dep : (Slot[]) deps) {
+                            if (dep.changedAfter(verified, stack)) {
+                                return false;
+                            }
+                            newLo = Math.min(newLo, dep.lo);
+                            newHi = Math.max(newHi, dep.hi);
                         }
                     }
                 } catch (RuntimeException e) {
@@ -163,11 +200,13 @@ public final class MemoTable<K, V> {
                     // meets the failure itself (it may catch it, as it may have before).
                     return false;
                 } finally {
-                    busy = null;
-                    runtime.pop(frame);
+                    stack.pop(frame);
                 }
+                // A dependency may have re-run to an equal value while reading other inputs.
+                lo = newLo;
+                hi = newHi;
             }
-            old.verifiedAt = now;
+            VERIFIED_AT.setRelease(this, now);
             if (runtime.hasListener()) {
                 runtime.emit(new Event.DidValidateMemoizedValue(queryKey()));
             }
@@ -175,36 +214,59 @@ public final class MemoTable<K, V> {
         }
 
         /** Runs the body, recording what it reads, and stores the new memo (backdated if equal). */
-        private Memo<V> execute(Memo<V> old) {
+        private void execute(ActiveStack stack, long now) {
             QueryRuntime runtime = table.runtime;
-            long now = runtime.revision();
             if (runtime.hasListener()) {
                 runtime.emit(new Event.WillExecute(queryKey()));
             }
-            ActiveQuery frame = runtime.push(this);
-            busy = frame;
-            V value;
+            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.EXECUTE);
+            V fresh;
             try {
-                value = table.body.apply(key);
-            } finally {
-                busy = null;
-                runtime.pop(frame);
+                fresh = table.body.apply(key());
+            } catch (RuntimeException | Error e) {
+                fail(stack, frame);
+                throw e;
             }
-            long changedAt = frame.changedAt;
-            boolean backdated = old != null && table.backdate
-                    && frame.durability >= old.durability
-                    && Objects.equals(old.value, value);
-            if (backdated) {
-                // Early cutoff: readers of this memo see no change. Keep the old instance.
-                value = old.value;
-                changedAt = old.changedAt;
+            // Read the frame before popping it: the frame is reused by the next query.
+            int newDurability = frame.durability;
+            boolean backdated = (state & PRESENT) != 0 && table.backdate
+                    && newDurability >= durability && equal(value, fresh, stack, frame);
+            if (!backdated) {
+                value = fresh;
+                changedAt = frame.changedAt;
             }
-            Memo<V> fresh = new Memo<>(value, changedAt, now, frame.durability, frame.deps());
-            memo = fresh;
+            deps = frame.takeDeps();
+            lo = frame.lo;
+            hi = frame.hi;
+            durability = (byte) newDurability;
+            state |= PRESENT;
+            stack.pop(frame);
+            VERIFIED_AT.setRelease(this, now);
             if (backdated && runtime.hasListener()) {
                 runtime.emit(new Event.DidBackdate(queryKey()));
             }
-            return fresh;
+        }
+
+        /** {@code Objects.equals}, failing the execution if {@code equals} throws. */
+        private boolean equal(V old, V fresh, ActiveStack stack, ActiveStack.Frame frame) {
+            try {
+                return Objects.equals(old, fresh);
+            } catch (RuntimeException | Error e) {
+                fail(stack, frame);
+                throw e;
+            }
+        }
+
+        /**
+         * The body failed: nothing is memoized, and the old memo is dropped too. A reader that
+         * caught the failure must see the next successful value as a change, even one equal to
+         * the value before the failure, so that value must not be backdated.
+         */
+        private void fail(ActiveStack stack, ActiveStack.Frame frame) {
+            stack.pop(frame);
+            state &= ~PRESENT;
+            value = null;
+            deps = null;
         }
     }
 }

@@ -5,24 +5,37 @@ import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.EventListener;
 import dev.tracked.runtime.QueryKey;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
  * The state one database shares between its ingredients: the current revision, the revision in
- * which an input of each durability last changed, the event listener, and each thread's stack of
- * active queries. Nothing here is static: two databases share nothing.
+ * which an input of each durability last changed, when each input was last written, the event
+ * listener, and each thread's stack of active queries. Nothing here is static: two databases share
+ * nothing.
  */
 public final class QueryRuntime {
     private static final int DURABILITIES = Durability.values().length;
+    private static final VarHandle ACTIVE_THREADS;
+
+    static {
+        try {
+            ACTIVE_THREADS = MethodHandles.lookup()
+                    .findVarHandle(QueryRuntime.class, "activeThreads", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final EventListener listener;
-    private final ThreadLocal<ActiveQuery> active = new ThreadLocal<>();
+    private final ThreadLocal<ActiveStack> stacks = ThreadLocal.withInitial(ActiveStack::new);
     private final Object writeLock = new Object();
 
-    /** Written only under {@link #writeLock}, after {@link #lastChanged}; read without locking. */
+    /** Written only under {@link #writeLock}, after everything else a write changes. */
     private volatile long revision = 1;
 
     /**
@@ -31,9 +44,21 @@ public final class QueryRuntime {
      */
     private final long[] lastChanged = new long[DURABILITIES];
 
+    /** The latest revision started by {@link #syntheticWrite}: it changes no input, yet all. */
+    private long lastSyntheticWrite;
+
+    private final InputWrites inputWrites = new InputWrites();
+
+    /**
+     * How many threads are inside a query of this database (their stack is not empty). While it
+     * is zero, a memo hit needs no thread-local lookup: there is no query to record the read in.
+     */
+    @SuppressWarnings("unused") // accessed through ACTIVE_THREADS
+    private volatile int activeThreads;
+
     public QueryRuntime(EventListener listener) {
         this.listener = listener;
-        java.util.Arrays.fill(lastChanged, 1);
+        Arrays.fill(lastChanged, 1);
     }
 
     /** The current revision. */
@@ -41,19 +66,35 @@ public final class QueryRuntime {
         return revision;
     }
 
-    /** The latest revision in which anything a memo of durability {@code durability} read may have changed. */
-    long lastChanged(int durability) {
-        return lastChanged[durability];
+    /**
+     * Whether nothing a memo of durability {@code durability} that read inputs {@code [lo, hi]}
+     * can have changed after {@code verifiedAt}: no write of its durability or higher, or no write
+     * to any of those inputs.
+     */
+    boolean unchangedSince(long verifiedAt, int durability, int lo, int hi) {
+        if (lastChanged[durability] <= verifiedAt) {
+            return true;
+        }
+        return lastSyntheticWrite <= verifiedAt && !inputWrites.writtenAfter(lo, hi, verifiedAt);
+    }
+
+    /** A new input id. */
+    int registerInput() {
+        synchronized (writeLock) {
+            return inputWrites.register();
+        }
     }
 
     /**
-     * Starts a new revision for a write of durability {@code durability}. {@code apply} receives the
-     * new revision number and stores the written value before the revision becomes current.
+     * Starts a new revision for a write of input {@code inputId} with durability {@code
+     * durability}. {@code apply} receives the new revision number and stores the written value
+     * before the revision becomes current.
      */
-    long write(int durability, LongConsumer apply) {
+    long write(int inputId, int durability, LongConsumer apply) {
         synchronized (writeLock) {
             long next = revision + 1;
             apply.accept(next);
+            inputWrites.written(inputId, next);
             for (int d = 0; d <= durability; d++) {
                 lastChanged[d] = next;
             }
@@ -65,47 +106,64 @@ public final class QueryRuntime {
     /** Implements {@link dev.tracked.runtime.Database#syntheticWrite}. */
     public void syntheticWrite(Durability durability) {
         checkNotInQuery("syntheticWrite(" + durability + ")");
-        write(durability.ordinal(), next -> {});
+        synchronized (writeLock) {
+            long next = revision + 1;
+            lastSyntheticWrite = next;
+            for (int d = 0; d <= durability.ordinal(); d++) {
+                lastChanged[d] = next;
+            }
+            revision = next;
+        }
     }
 
     /** Fails when the calling thread is inside a query body of this database. */
     void checkNotInQuery(String what) {
-        ActiveQuery top = active.get();
-        if (top != null) {
+        ActiveStack stack = stacks.get();
+        if (stack.depth > 0) {
             throw new IllegalStateException("Cannot call " + what + " while query "
-                    + top.slot.queryKey() + " is running on this thread: a query body must not"
-                    + " change inputs. Set inputs between query calls, from outside any query.");
+                    + stack.top().slot.queryKey() + " is running on this thread: a query body"
+                    + " must not change inputs. Set inputs between query calls, from outside any"
+                    + " query.");
         }
     }
 
-    /** The innermost query running or being verified on this thread, or {@code null}. */
-    ActiveQuery current() {
-        return active.get();
+    /** Whether some thread is inside a query, so that a read may have to be recorded. */
+    boolean anyActive() {
+        return activeThreads != 0;
     }
 
-    ActiveQuery push(Slot slot) {
-        ActiveQuery frame = new ActiveQuery(slot, active.get(), Thread.currentThread());
-        active.set(frame);
-        return frame;
+    /** This thread's stack. */
+    ActiveStack stack() {
+        return stacks.get();
     }
 
-    void pop(ActiveQuery frame) {
-        active.set(frame.parent);
+    /** Records a read of the up-to-date {@code slot} in the query running on this thread, if any. */
+    void recordRead(Slot slot) {
+        ActiveStack.Frame top = stacks.get().top();
+        if (top != null && top.kind == ActiveStack.Kind.EXECUTE) {
+            top.record(slot);
+        }
+    }
+
+    /** Call when a thread's stack goes from empty to not empty. */
+    void enter() {
+        ACTIVE_THREADS.getAndAdd(this, 1);
+    }
+
+    /** Call when a thread's stack goes back to empty. */
+    void exit() {
+        ACTIVE_THREADS.getAndAdd(this, -1);
     }
 
     /**
      * The cycle closed by reading {@code slot}, which this thread is already computing or
      * verifying: the queries on this thread's stack from {@code slot} up to the innermost one.
      */
-    CycleException cycle(Slot slot) {
+    CycleException cycle(ActiveStack stack, Slot slot) {
         List<QueryKey> path = new ArrayList<>();
-        for (ActiveQuery frame = active.get(); frame != null; frame = frame.parent) {
-            path.add(frame.slot.queryKey());
-            if (frame.slot == slot) {
-                break;
-            }
+        for (Slot participant : stack.from(slot)) {
+            path.add(participant.queryKey());
         }
-        Collections.reverse(path);
         return new CycleException(path);
     }
 

@@ -3,17 +3,44 @@ package dev.tracked.internal;
 import dev.tracked.runtime.QueryKey;
 
 /**
- * One query instance (an ingredient and a key): the target of dependency edges. Memos store their
- * dependencies as references to slots, so re-validation walks them without any lookup.
+ * One query instance (an ingredient and a key): an input value or a memo, and the target of
+ * dependency edges. Memos store their dependencies as references to slots, so re-validation walks
+ * them without any lookup. Fields are plain: a slot is written only by the thread that owns it
+ * (setting an input, or computing a memo), and published through a release store that readers
+ * acquire (see {@link MemoTable}).
  */
 public abstract class Slot {
-    Slot() {}
+    /** {@link #state} bit: a memo has a value, or an input is set or loaded. */
+    static final byte PRESENT = 1;
+    /** {@link #state} bit: a memo is being computed or verified (cycle detection). */
+    static final byte BUSY = 2;
+    /** {@link #state} bit: a reset input still holds its old value, for comparison on reload. */
+    static final byte STALE = 4;
+
+    /** The key within the ingredient. */
+    final Object key;
+    /** The revision in which the value last changed. */
+    long changedAt;
+    /**
+     * The ids of every input this value was computed from, transitively, lie in {@code [lo, hi]}
+     * ({@code lo > hi}: none). If no input in that range was written since a memo was verified,
+     * the memo is still valid, whatever else changed.
+     */
+    int lo;
+    int hi;
+    /** The durability (ordinal): an input's own, a memo's lowest of what it read. */
+    byte durability;
+    byte state;
+
+    Slot(Object key) {
+        this.key = key;
+    }
 
     /**
      * Brings this slot up to date with the current revision (loading, re-validating or
      * re-executing as needed) and says whether its value changed after {@code revision}.
      */
-    abstract boolean changedAfter(long revision);
+    abstract boolean changedAfter(long revision, ActiveStack stack);
 
     /** The query and arguments this slot stands for. */
     public abstract QueryKey queryKey();

@@ -39,10 +39,11 @@ class EngineTest {
         }, true);
 
         assertThat(sum.fetch(NoKey.INSTANCE)).isEqualTo(3 * 780);
-        MemoTable.Memo<Integer> memo = sum.slot(NoKey.INSTANCE).memo;
-        assertThat(memo.deps).hasLength(40);
+        MemoTable.MemoSlot<NoKey, Integer> memo = sum.slot(NoKey.INSTANCE);
+        assertThat(memo.dependencyCount()).isEqualTo(40);
+        Slot[] deps = (Slot[]) memo.deps;
         for (int i = 0; i < 40; i++) {
-            assertThat(memo.deps[i].queryKey().args()).containsExactly(i);
+            assertThat(deps[i].queryKey().args()).containsExactly(i);
         }
     }
 
@@ -106,9 +107,10 @@ class EngineTest {
         input.reset(NoKey.INSTANCE);
         runtime.syntheticWrite(Durability.MEDIUM);
         assertThat(runtime.revision()).isEqualTo(4);
-        assertThat(runtime.lastChanged(Durability.LOW.ordinal())).isEqualTo(4);
-        assertThat(runtime.lastChanged(Durability.MEDIUM.ordinal())).isEqualTo(4);
-        assertThat(runtime.lastChanged(Durability.HIGH.ordinal())).isEqualTo(1);
+        // The MEDIUM write reaches LOW and MEDIUM memos verified before it, not HIGH ones.
+        assertThat(runtime.unchangedSince(3, Durability.HIGH.ordinal(), 1, 0)).isTrue();
+        assertThat(runtime.unchangedSince(3, Durability.MEDIUM.ordinal(), 0, 0)).isFalse();
+        assertThat(runtime.unchangedSince(3, Durability.LOW.ordinal(), 0, 0)).isFalse();
     }
 
     @SuppressWarnings("unchecked")

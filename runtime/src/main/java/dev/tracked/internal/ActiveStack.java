@@ -1,0 +1,212 @@
+package dev.tracked.internal;
+
+import dev.tracked.Durability;
+import java.util.Arrays;
+
+/**
+ * One thread's stack of active queries for one database: memos being executed (collecting what
+ * they read), memos being verified, and lazy inputs being loaded. Frames are reused from one
+ * query to the next, so running a query allocates nothing here but its final dependency array.
+ * Confined to its thread.
+ */
+final class ActiveStack {
+    /** What a frame does. */
+    enum Kind {
+        /** A body runs; its reads are recorded. */
+        EXECUTE,
+        /** An old memo's dependencies are walked; nothing is recorded. */
+        VERIFY,
+        /** A lazy input's default body runs; its reads are not dependencies of anyone. */
+        LOAD
+    }
+
+    final Thread thread = Thread.currentThread();
+    private Frame[] frames = new Frame[8];
+    int depth;
+
+    /** The innermost frame, or {@code null}. */
+    Frame top() {
+        return depth == 0 ? null : frames[depth - 1];
+    }
+
+    Frame push(Slot slot, Kind kind) {
+        if (depth == frames.length) {
+            frames = Arrays.copyOf(frames, depth * 2);
+        }
+        Frame frame = frames[depth];
+        if (frame == null) {
+            frame = frames[depth] = new Frame();
+        }
+        frame.reset(slot, kind);
+        depth++;
+        slot.state |= Slot.BUSY;
+        return frame;
+    }
+
+    void pop(Frame frame) {
+        frame.slot.state &= ~Slot.BUSY;
+        frame.slot = null;
+        depth--;
+    }
+
+    /** Whether {@code slot} is being executed, verified or loaded on this thread. */
+    boolean contains(Slot slot) {
+        for (int i = depth - 1; i >= 0; i--) {
+            if (frames[i].slot == slot) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The slots from {@code slot} to the innermost frame, in call order. */
+    Slot[] from(Slot slot) {
+        int start = depth - 1;
+        while (start > 0 && frames[start].slot != slot) {
+            start--;
+        }
+        Slot[] path = new Slot[depth - start];
+        for (int i = start; i < depth; i++) {
+            path[i - start] = frames[i].slot;
+        }
+        return path;
+    }
+
+    /** One active query. */
+    static final class Frame {
+        private static final int SCAN_LIMIT = 8;
+
+        Slot slot;
+        Kind kind;
+        /** The lowest durability read so far (ordinal); HIGH until something is read. */
+        int durability;
+        /** The latest changed-revision read so far. */
+        long changedAt;
+        /** The range of input ids read, transitively. */
+        int lo;
+        int hi;
+
+        private Slot[] deps = new Slot[8];
+        private int size;
+        /** Open-addressing identity set of {@link #deps}, once there are more than a few. */
+        private Slot[] seen;
+        private int seenCount;
+
+        void reset(Slot slot, Kind kind) {
+            this.slot = slot;
+            this.kind = kind;
+            durability = Durability.HIGH.ordinal();
+            changedAt = 1;
+            lo = Integer.MAX_VALUE;
+            hi = Integer.MIN_VALUE;
+            if (size > 0) {
+                Arrays.fill(deps, 0, size, null);
+                size = 0;
+            }
+            if (seen != null && seenCount > 0) {
+                Arrays.fill(seen, null);
+                seenCount = 0;
+            }
+        }
+
+        /** Records a read of {@code dep}, which is up to date. */
+        void record(Slot dep) {
+            int depDurability = dep.durability;
+            if (depDurability < durability) {
+                durability = depDurability;
+            }
+            if (dep.changedAt > changedAt) {
+                changedAt = dep.changedAt;
+            }
+            if (dep.lo < lo) {
+                lo = dep.lo;
+            }
+            if (dep.hi > hi) {
+                hi = dep.hi;
+            }
+            add(dep);
+        }
+
+        /**
+         * Records that reading {@code dep} threw. The body may catch the exception and go on, so
+         * its result still depends on {@code dep}: the read counts as LOW, as changed now, and as
+         * reading any input, so nothing that read this query is validated past the failure.
+         */
+        void recordFailure(Slot dep, long now) {
+            durability = Durability.LOW.ordinal();
+            changedAt = Math.max(changedAt, now);
+            lo = 0;
+            hi = Integer.MAX_VALUE;
+            add(dep);
+        }
+
+        private void add(Slot dep) {
+            if (size > 0 && deps[size - 1] == dep) {
+                return;
+            }
+            if (size <= SCAN_LIMIT) {
+                for (int i = 0; i < size; i++) {
+                    if (deps[i] == dep) {
+                        return;
+                    }
+                }
+            } else if (!addSeen(dep)) {
+                return;
+            }
+            if (size == deps.length) {
+                deps = Arrays.copyOf(deps, size * 2);
+            }
+            deps[size++] = dep;
+            if (size == SCAN_LIMIT + 1) {
+                for (int i = 0; i < size; i++) {
+                    addSeen(deps[i]);
+                }
+            }
+        }
+
+        /** Adds to the identity set; false if it was there already. */
+        private boolean addSeen(Slot dep) {
+            if (seen == null || (seenCount + 1) * 2 > seen.length) {
+                Slot[] old = seen;
+                seen = new Slot[old == null ? 64 : old.length * 2];
+                seenCount = 0;
+                if (old != null) {
+                    for (Slot s : old) {
+                        if (s != null) {
+                            insertSeen(s);
+                        }
+                    }
+                }
+            }
+            return insertSeen(dep);
+        }
+
+        private boolean insertSeen(Slot dep) {
+            int mask = seen.length - 1;
+            for (int i = (System.identityHashCode(dep) * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(mask);
+                    ; i = (i + 1) & mask) {
+                Slot s = seen[i];
+                if (s == null) {
+                    seen[i] = dep;
+                    seenCount++;
+                    return true;
+                }
+                if (s == dep) {
+                    return false;
+                }
+            }
+        }
+
+        /** The dependencies in read order, each once: {@code null}, one slot, or an array. */
+        Object takeDeps() {
+            switch (size) {
+                case 0:
+                    return null;
+                case 1:
+                    return deps[0];
+                default:
+                    return Arrays.copyOf(deps, size);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tracked.internal;
+
+import java.util.Arrays;
+
+/**
+ * The revision in which each input (by id) was last written, as a range-maximum tree: "was any
+ * input with an id in {@code [lo, hi]} written after revision {@code v}?" costs O(log n). This
+ * lets a memo whose inputs were all untouched be re-validated without walking its dependencies,
+ * so an edit costs the path from the edited input to what is read, not the whole graph.
+ *
+ * <p>Written under the runtime's write lock; new inputs may be registered by readers, also under
+ * that lock. Queries read it without locking: a grown tree is published as a new array.
+ */
+final class InputWrites {
+    /** Leaves are at {@code [capacity, 2 * capacity)}; node {@code i} holds the max of its children. */
+    private volatile long[] tree = new long[2 * 64];
+    private int next;
+
+    /** A new input id, never written yet. Call under the write lock. */
+    int register() {
+        int id = next++;
+        long[] t = tree;
+        int capacity = t.length / 2;
+        if (id >= capacity) {
+            long[] grown = new long[4 * capacity];
+            int newCapacity = 2 * capacity;
+            System.arraycopy(t, capacity, grown, newCapacity, capacity);
+            for (int i = newCapacity - 1; i > 0; i--) {
+                grown[i] = Math.max(grown[2 * i], grown[2 * i + 1]);
+            }
+            tree = grown;
+        }
+        return id;
+    }
+
+    /** Input {@code id} was written in {@code revision}. Call under the write lock. */
+    void written(int id, long revision) {
+        long[] t = tree;
+        int i = id + t.length / 2;
+        t[i] = revision;
+        for (i >>>= 1; i > 0; i >>>= 1) {
+            long max = Math.max(t[2 * i], t[2 * i + 1]);
+            if (t[i] == max) {
+                break;
+            }
+            t[i] = max;
+        }
+    }
+
+    /** Whether an input with an id in {@code [lo, hi]} was written after {@code revision}. */
+    boolean writtenAfter(int lo, int hi, long revision) {
+        if (lo > hi) {
+            return false;
+        }
+        long[] t = tree;
+        int capacity = t.length / 2;
+        int left = lo + capacity;
+        int right = Math.min(hi, capacity - 1) + capacity + 1;
+        while (left < right) {
+            if ((left & 1) != 0) {
+                if (t[left++] > revision) {
+                    return true;
+                }
+            }
+            if ((right & 1) != 0) {
+                if (t[--right] > revision) {
+                    return true;
+                }
+            }
+            left >>>= 1;
+            right >>>= 1;
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "InputWrites" + Arrays.toString(Arrays.copyOfRange(tree, tree.length / 2,
+                tree.length / 2 + next));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tracked.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Function;
+
+/**
+ * The slots of one ingredient by key: an open-addressing hash table with linear probing. Lookups
+ * take no lock (they read an array published with release semantics); inserts are serialized.
+ * Slots are never removed, so a probe that reaches an empty cell has not missed its key.
+ */
+final class SlotTable<S extends Slot> {
+    private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(Slot[].class);
+
+    private volatile Slot[] cells = new Slot[16];
+    /** Guarded by {@code this}. */
+    private int size;
+
+    /** The slot of {@code key}, or {@code null}. */
+    @SuppressWarnings("unchecked")
+    S get(Object key) {
+        Slot[] table = cells;
+        int mask = table.length - 1;
+        for (int i = index(key.hashCode(), mask); ; i = (i + 1) & mask) {
+            Slot slot = (Slot) CELLS.getAcquire(table, i);
+            if (slot == null) {
+                return null;
+            }
+            if (slot.key == key || slot.key.equals(key)) {
+                return (S) slot;
+            }
+        }
+    }
+
+    /** The slot of {@code key}, created by {@code create} if there is none. */
+    @SuppressWarnings("unchecked")
+    synchronized <K> S getOrCreate(K key, Function<? super K, S> create) {
+        S existing = get(key);
+        if (existing != null) {
+            return existing;
+        }
+        S slot = create.apply(key);
+        Slot[] table = cells;
+        if ((size + 1) * 3 > table.length * 2) {
+            table = grow(table);
+        }
+        put(table, slot);
+        cells = table;
+        size++;
+        return slot;
+    }
+
+    synchronized int size() {
+        return size;
+    }
+
+    private static Slot[] grow(Slot[] old) {
+        Slot[] table = new Slot[old.length * 2];
+        for (Slot slot : old) {
+            if (slot != null) {
+                put(table, slot);
+            }
+        }
+        return table;
+    }
+
+    private static void put(Slot[] table, Slot slot) {
+        int mask = table.length - 1;
+        int i = index(slot.key.hashCode(), mask);
+        while (table[i] != null) {
+            i = (i + 1) & mask;
+        }
+        CELLS.setRelease(table, i, slot);
+    }
+
+    /** Fibonacci hashing: the top bits of the hash times the golden ratio. */
+    private static int index(int hash, int mask) {
+        return (hash * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(mask);
+    }
+}
