@@ -91,9 +91,14 @@ public class FetchBenchmark {
     @Benchmark
     @OperationsPerInvocation(MEMOS)
     public long plainCold() {
+        return plain(0);
+    }
+
+    /** The sum of all roots with every input set as {@link #setAll} sets it for {@code offset}. */
+    static long plain(int offset) {
         int[] inputs = new int[INPUTS];
         for (int i = 0; i < INPUTS; i++) {
-            inputs[i] = i / 4 + (i / 2) % 2 + i % 2;
+            inputs[i] = i / 4 + (i / 2) % 2 + i % 2 + offset;
         }
         long sum = 0;
         for (int root = 0; root < ROOTS; root++) {

@@ -1,6 +1,7 @@
 package dev.tracked.benchmarks;
 
 import dev.tracked.Database;
+import dev.tracked.Durability;
 import dev.tracked.Input;
 import dev.tracked.Tracked;
 
@@ -13,7 +14,9 @@ import dev.tracked.Tracked;
 public interface Reduction {
     int FAN_IN = 16;
 
-    @Input int size();
+    /** Configuration read by every node: HIGH, as the README advises for such inputs. */
+    @Input(durability = Durability.HIGH)
+    int size();
 
     @Input String text(int index);
 

@@ -82,9 +82,11 @@ final class ActiveStack {
         int durability;
         /** The latest changed-revision read so far. */
         long changedAt;
-        /** The range of input ids read, transitively. */
+        /** The range of LOW input ids read, transitively. */
         int lo;
         int hi;
+        /** Whether a MEDIUM or HIGH input was read, transitively. */
+        boolean readsDurable;
 
         private Slot[] deps = new Slot[8];
         private int size;
@@ -99,6 +101,7 @@ final class ActiveStack {
             changedAt = 1;
             lo = Integer.MAX_VALUE;
             hi = Integer.MIN_VALUE;
+            readsDurable = false;
             if (size > 0) {
                 Arrays.fill(deps, 0, size, null);
                 size = 0;
@@ -106,6 +109,19 @@ final class ActiveStack {
             if (seen != null && seenCount > 0) {
                 Arrays.fill(seen, null);
                 seenCount = 0;
+            }
+        }
+
+        /** Adds the inputs {@code dep} read (a verified dependency) to this frame's. */
+        void widen(Slot dep) {
+            if (dep instanceof InputTable.InputSlot<?, ?> && dep.durability > 0) {
+                readsDurable = true;
+                return;
+            }
+            lo = Math.min(lo, dep.lo);
+            hi = Math.max(hi, dep.hi);
+            if ((dep.state & Slot.READS_DURABLE) != 0) {
+                readsDurable = true;
             }
         }
 
@@ -118,11 +134,18 @@ final class ActiveStack {
             if (dep.changedAt > changedAt) {
                 changedAt = dep.changedAt;
             }
-            if (dep.lo < lo) {
-                lo = dep.lo;
-            }
-            if (dep.hi > hi) {
-                hi = dep.hi;
+            if (dep instanceof InputTable.InputSlot<?, ?> && depDurability > 0) {
+                readsDurable = true;
+            } else {
+                if (dep.lo < lo) {
+                    lo = dep.lo;
+                }
+                if (dep.hi > hi) {
+                    hi = dep.hi;
+                }
+                if ((dep.state & Slot.READS_DURABLE) != 0) {
+                    readsDurable = true;
+                }
             }
             add(dep);
         }
@@ -137,6 +160,7 @@ final class ActiveStack {
             changedAt = Math.max(changedAt, now);
             lo = 0;
             hi = Integer.MAX_VALUE;
+            readsDurable = true;
             add(dep);
         }
 

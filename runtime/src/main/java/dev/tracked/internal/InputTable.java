@@ -93,7 +93,7 @@ public final class InputTable<K, V> {
             return slot.value;
         } finally {
             if (outermost) {
-                runtime.exit();
+                runtime.exit(stack);
             }
         }
     }

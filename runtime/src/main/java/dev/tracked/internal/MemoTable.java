@@ -77,7 +77,10 @@ public final class MemoTable<K, V> {
             throw new NullPointerException("Query " + name + " was called with a null argument;"
                     + " query arguments are memo keys and must not be null");
         }
-        MemoSlot<K, V> slot = slots.getOrCreate(key, k -> new MemoSlot<>(this, k));
+        MemoSlot<K, V> slot = slots.get(key);
+        if (slot == null) {
+            slot = slots.getOrCreate(key, k -> new MemoSlot<>(this, k));
+        }
         ActiveStack stack = runtime.stack();
         boolean outermost = stack.depth == 0;
         if (outermost) {
@@ -101,7 +104,7 @@ public final class MemoTable<K, V> {
             return slot.value;
         } finally {
             if (outermost) {
-                runtime.exit();
+                runtime.exit(stack);
             }
         }
     }
@@ -175,26 +178,25 @@ public final class MemoTable<K, V> {
         private boolean verify(ActiveStack stack, long now) {
             QueryRuntime runtime = table.runtime;
             long verified = verifiedAt;
-            if (deps != null && !runtime.unchangedSince(verified, durability, lo, hi)) {
+            if (deps != null && !runtime.unchangedSince(
+                    verified, durability, lo, hi, (state & READS_DURABLE) != 0)) {
                 ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.VERIFY);
-                int newLo = Integer.MAX_VALUE;
-                int newHi = Integer.MIN_VALUE;
                 try {
                     if (deps instanceof Slot one) {
                         if (one.changedAfter(verified, stack)) {
                             return false;
                         }
-                        newLo = one.lo;
-                        newHi = one.hi;
+                        frame.widen(one);
                     } else {
                         for (Slot dep : (Slot[]) deps) {
                             if (dep.changedAfter(verified, stack)) {
                                 return false;
                             }
-                            newLo = Math.min(newLo, dep.lo);
-                            newHi = Math.max(newHi, dep.hi);
+                            frame.widen(dep);
                         }
                     }
+                    // A dependency may have re-run to an equal value while reading other inputs.
+                    setInputs(frame);
                 } catch (RuntimeException e) {
                     // A dependency that now fails counts as changed: the body runs again and
                     // meets the failure itself (it may catch it, as it may have before).
@@ -202,9 +204,6 @@ public final class MemoTable<K, V> {
                 } finally {
                     stack.pop(frame);
                 }
-                // A dependency may have re-run to an equal value while reading other inputs.
-                lo = newLo;
-                hi = newHi;
             }
             VERIFIED_AT.setRelease(this, now);
             if (runtime.hasListener()) {
@@ -236,8 +235,7 @@ public final class MemoTable<K, V> {
                 changedAt = frame.changedAt;
             }
             deps = frame.takeDeps();
-            lo = frame.lo;
-            hi = frame.hi;
+            setInputs(frame);
             durability = (byte) newDurability;
             state |= PRESENT;
             stack.pop(frame);
@@ -245,6 +243,13 @@ public final class MemoTable<K, V> {
             if (backdated && runtime.hasListener()) {
                 runtime.emit(new Event.DidBackdate(queryKey()));
             }
+        }
+
+        /** Takes the inputs read, as collected by {@code frame}. */
+        private void setInputs(ActiveStack.Frame frame) {
+            lo = frame.lo;
+            hi = frame.hi;
+            state = (byte) (frame.readsDurable ? state | READS_DURABLE : state & ~READS_DURABLE);
         }
 
         /** {@code Objects.equals}, failing the execution if {@code equals} throws. */

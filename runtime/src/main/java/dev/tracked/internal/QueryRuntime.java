@@ -10,6 +10,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 
 /**
@@ -32,7 +33,13 @@ public final class QueryRuntime {
     }
 
     private final EventListener listener;
-    private final ThreadLocal<ActiveStack> stacks = ThreadLocal.withInitial(ActiveStack::new);
+    /**
+     * The stacks of threads inside a query of this database, and the last one used. Kept here
+     * rather than in a ThreadLocal, whose per-thread maps fill with stale entries when programs
+     * create many databases (a test suite, a fork per request).
+     */
+    private final ConcurrentHashMap<Thread, ActiveStack> stacks = new ConcurrentHashMap<>();
+    private volatile ActiveStack recent;
     private final Object writeLock = new Object();
 
     /** Written only under {@link #writeLock}, after everything else a write changes. */
@@ -67,15 +74,19 @@ public final class QueryRuntime {
     }
 
     /**
-     * Whether nothing a memo of durability {@code durability} that read inputs {@code [lo, hi]}
-     * can have changed after {@code verifiedAt}: no write of its durability or higher, or no write
-     * to any of those inputs.
+     * Whether nothing a memo of durability {@code durability} that read LOW inputs {@code [lo,
+     * hi]} (and durable ones if {@code readsDurable}) can have changed after {@code verifiedAt}:
+     * no write of its durability or higher; or no write to any of its LOW inputs, and no durable
+     * write if it read durable inputs.
      */
-    boolean unchangedSince(long verifiedAt, int durability, int lo, int hi) {
+    boolean unchangedSince(long verifiedAt, int durability, int lo, int hi,
+            boolean readsDurable) {
         if (lastChanged[durability] <= verifiedAt) {
             return true;
         }
-        return lastSyntheticWrite <= verifiedAt && !inputWrites.writtenAfter(lo, hi, verifiedAt);
+        return lastSyntheticWrite <= verifiedAt
+                && (!readsDurable || lastChanged[Durability.MEDIUM.ordinal()] <= verifiedAt)
+                && !inputWrites.writtenAfter(lo, hi, verifiedAt);
     }
 
     /** A new input id. */
@@ -118,7 +129,7 @@ public final class QueryRuntime {
 
     /** Fails when the calling thread is inside a query body of this database. */
     void checkNotInQuery(String what) {
-        ActiveStack stack = stacks.get();
+        ActiveStack stack = stack();
         if (stack.depth > 0) {
             throw new IllegalStateException("Cannot call " + what + " while query "
                     + stack.top().slot.queryKey() + " is running on this thread: a query body"
@@ -134,12 +145,19 @@ public final class QueryRuntime {
 
     /** This thread's stack. */
     ActiveStack stack() {
-        return stacks.get();
+        ActiveStack last = recent;
+        Thread thread = Thread.currentThread();
+        if (last != null && last.thread == thread) {
+            return last;
+        }
+        ActiveStack stack = stacks.computeIfAbsent(thread, t -> new ActiveStack());
+        recent = stack;
+        return stack;
     }
 
     /** Records a read of the up-to-date {@code slot} in the query running on this thread, if any. */
     void recordRead(Slot slot) {
-        ActiveStack.Frame top = stacks.get().top();
+        ActiveStack.Frame top = stack().top();
         if (top != null && top.kind == ActiveStack.Kind.EXECUTE) {
             top.record(slot);
         }
@@ -150,9 +168,15 @@ public final class QueryRuntime {
         ACTIVE_THREADS.getAndAdd(this, 1);
     }
 
-    /** Call when a thread's stack goes back to empty. */
-    void exit() {
+    /**
+     * Call when a thread's stack goes back to empty. The stack is forgotten unless it is the most
+     * recent one, so threads that stop using the database leave nothing behind.
+     */
+    void exit(ActiveStack stack) {
         ACTIVE_THREADS.getAndAdd(this, -1);
+        if (recent != stack) {
+            stacks.remove(stack.thread, stack);
+        }
     }
 
     /**

@@ -16,15 +16,22 @@ public abstract class Slot {
     static final byte BUSY = 2;
     /** {@link #state} bit: a reset input still holds its old value, for comparison on reload. */
     static final byte STALE = 4;
+    /**
+     * {@link #state} bit: the value was computed from at least one MEDIUM or HIGH input. Those are
+     * not in {@link #lo}..{@link #hi}: durable inputs (configuration, libraries) are read by
+     * everything and would widen every range; durability covers them instead.
+     */
+    static final byte READS_DURABLE = 8;
 
     /** The key within the ingredient. */
     final Object key;
     /** The revision in which the value last changed. */
     long changedAt;
     /**
-     * The ids of every input this value was computed from, transitively, lie in {@code [lo, hi]}
-     * ({@code lo > hi}: none). If no input in that range was written since a memo was verified,
-     * the memo is still valid, whatever else changed.
+     * The ids of every LOW input this value was computed from, transitively, lie in {@code [lo,
+     * hi]} ({@code lo > hi}: none). If no input in that range was written since a memo was
+     * verified, and no durable input either when it {@link #READS_DURABLE}, the memo is still
+     * valid, whatever else changed. An input's range is its own id.
      */
     int lo;
     int hi;

@@ -1,0 +1,59 @@
+package dev.tracked.benchmarks;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs each benchmark's setup and operations once and checks they compute what their baselines
+ * compute: a smoke pass for the normal test run. Nothing is timed here; see {@link Budgets}.
+ */
+class BenchmarksSmokeTest {
+    @Test
+    void hitsAgreeWithTheMap() {
+        HitBenchmark hits = new HitBenchmark();
+        hits.setUp();
+        assertThat(hits.trackedHit()).isEqualTo(hits.mapGet());
+        long before = hits.trackedHitInsideQuery();
+        assertThat(hits.trackedHitInsideQuery()).isEqualTo(before + 1);
+        assertThat(hits.trackedHitTwoThreads()).isEqualTo(hits.mapGet());
+    }
+
+    @Test
+    void fetchShapeAgreesWithPlainMethods() {
+        FetchBenchmark fetch = new FetchBenchmark();
+        fetch.setUp();
+        long plain = fetch.plainCold();
+        assertThat(fetch.coldExecute()).isEqualTo(plain);
+        assertThat(fetch.cachedSameRevision()).isEqualTo(plain);
+        assertThat(fetch.deepVerify()).isEqualTo(plain);
+        assertThat(fetch.highDurabilityAfterLowWrite()).isEqualTo(plain);
+        assertThat(fetch.allInputsChanged()).isEqualTo(FetchBenchmark.plain(1));
+        assertThat(fetch.allInputsChanged()).isEqualTo(FetchBenchmark.plain(2));
+    }
+
+    @Test
+    void chainsReadTheirLastLink() {
+        ChainBenchmark chains = new ChainBenchmark();
+        chains.setUp();
+        assertThat(chains.chainOf10()).isEqualTo(10);
+        assertThat(chains.chainOf10000()).isEqualTo(10_000);
+    }
+
+    @Test
+    void editsAgreeWithFromScratch() {
+        ReductionBenchmark reduction = new ReductionBenchmark();
+        reduction.setUp(); // also checks, through events, that an edit runs only its path
+        long scratch = reduction.fromScratch();
+        assertThat(reduction.edit()).isEqualTo(scratch + 1);
+        assertThat(reduction.edit()).isEqualTo(scratch + 2);
+    }
+
+    @Test
+    void memoryFootprintIsMeasured() {
+        System.setProperty("jol.magicFieldOffset", "true");
+        MemoryFootprint.Result result = MemoryFootprint.measure(1, 2_000);
+        assertThat(result.bytesPerMemo()).isGreaterThan(0.0);
+        assertThat(result.breakdown()).contains("MemoSlot");
+    }
+}
