@@ -80,7 +80,8 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
 
     @Override
     public int scale() {
-        return this.scale.get(NoKey.INSTANCE);
+        Integer current = this.scale.peek(NoKey.INSTANCE);
+        return current != null ? current : this.scale.get(NoKey.INSTANCE);
     }
 
     /**
@@ -108,7 +109,8 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
 
     @Override
     public String source(String file) {
-        return this.source.get(file);
+        String current = this.source.peek(file);
+        return current != null ? current : this.source.get(file);
     }
 
     /**
@@ -136,12 +138,14 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
 
     @Override
     public List<String> tokens(String file) {
-        return this.tokens.fetch(file);
+        List<String> current = this.tokens.peek(file);
+        return current != null ? current : this.tokens.fetch(file);
     }
 
     @Override
     public int total(String file, int times) {
-        return this.total.fetch(new TotalKey(file, times));
+        Integer current = this.total.peek(new TotalKey(file, times));
+        return current != null ? current : this.total.fetch(new TotalKey(file, times));
     }
 
     /**

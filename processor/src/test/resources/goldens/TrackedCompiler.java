@@ -79,7 +79,8 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
 
     @Override
     public Integer item(String key) {
-        return this.item.get(key);
+        Integer current = this.item.peek(key);
+        return current != null ? current : this.item.get(key);
     }
 
     /**
@@ -107,7 +108,8 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
 
     @Override
     public String source(String file) {
-        return this.source.get(file);
+        String current = this.source.peek(file);
+        return current != null ? current : this.source.get(file);
     }
 
     /**
@@ -135,12 +137,14 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
 
     @Override
     public int wordCount(String file) {
-        return this.wordCount.fetch(file);
+        Integer current = this.wordCount.peek(file);
+        return current != null ? current : this.wordCount.fetch(file);
     }
 
     @Override
     public List<String> words(String file) {
-        return this.words.fetch(file);
+        List<String> current = this.words.peek(file);
+        return current != null ? current : this.words.fetch(file);
     }
 
     /**

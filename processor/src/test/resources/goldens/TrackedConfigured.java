@@ -72,7 +72,8 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
 
     @Override
     public int level() {
-        return this.level.get(NoKey.INSTANCE);
+        Integer current = this.level.peek(NoKey.INSTANCE);
+        return current != null ? current : this.level.get(NoKey.INSTANCE);
     }
 
     /**
@@ -100,12 +101,14 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
 
     @Override
     public String setting(String name) {
-        return this.setting.fetch(name);
+        String current = this.setting.peek(name);
+        return current != null ? current : this.setting.fetch(name);
     }
 
     @Override
     public Map<String, String> settings() {
-        return this.settings.get(NoKey.INSTANCE);
+        Map<String, String> current = this.settings.peek(NoKey.INSTANCE);
+        return current != null ? current : this.settings.get(NoKey.INSTANCE);
     }
 
     /**

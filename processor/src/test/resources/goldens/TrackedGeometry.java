@@ -61,7 +61,8 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
 
     @Override
     public double coordinate(String point, int axis) {
-        return this.coordinate.get(new CoordinateKey(point, axis));
+        Double current = this.coordinate.peek(new CoordinateKey(point, axis));
+        return current != null ? current : this.coordinate.get(new CoordinateKey(point, axis));
     }
 
     /**
@@ -89,7 +90,8 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
 
     @Override
     public double distance(String from, String to) {
-        return this.distance.fetch(new DistanceKey(from, to));
+        Double current = this.distance.peek(new DistanceKey(from, to));
+        return current != null ? current : this.distance.fetch(new DistanceKey(from, to));
     }
 
     /**

@@ -62,12 +62,14 @@ final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
 
     @Override
     public String greeting() {
-        return this.greeting.fetch(NoKey.INSTANCE);
+        String current = this.greeting.peek(NoKey.INSTANCE);
+        return current != null ? current : this.greeting.fetch(NoKey.INSTANCE);
     }
 
     @Override
     public String name() {
-        return this.name.get(NoKey.INSTANCE);
+        String current = this.name.peek(NoKey.INSTANCE);
+        return current != null ? current : this.name.get(NoKey.INSTANCE);
     }
 
     /**

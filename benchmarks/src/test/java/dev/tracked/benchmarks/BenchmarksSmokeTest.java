@@ -14,8 +14,12 @@ class BenchmarksSmokeTest {
         HitBenchmark hits = new HitBenchmark();
         hits.setUp();
         assertThat(hits.trackedHit()).isEqualTo(hits.mapGet());
-        long before = hits.trackedHitInsideQuery();
-        assertThat(hits.trackedHitInsideQuery()).isEqualTo(before + 1);
+        HitBenchmark.InsideQuery inside = new HitBenchmark.InsideQuery();
+        inside.setUp();
+        inside.newRevision();
+        long before = hits.trackedHitInsideQuery(inside);
+        inside.newRevision();
+        assertThat(hits.trackedHitInsideQuery(inside)).isEqualTo(before + 1);
         assertThat(hits.trackedHitTwoThreads()).isEqualTo(hits.mapGet());
     }
 

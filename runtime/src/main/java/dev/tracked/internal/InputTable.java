@@ -52,6 +52,25 @@ public final class InputTable<K, V> {
         this.lazy = lazy;
     }
 
+    /**
+     * The input's value for {@code key} if it is set or loaded, recorded as a dependency of the
+     * running query; otherwise {@code null}, and the caller goes on to {@link #get}. Generated
+     * code tries this first: {@code key} does not escape here, so the JIT need not allocate it.
+     */
+    public V peek(K key) {
+        if (key != null) {
+            InputSlot<K, V> slot = slots.get(key);
+            if (slot != null && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
+                V value = slot.value;
+                if (value != null && runtime.anyActive()) {
+                    runtime.recordRead(slot);
+                }
+                return value;
+            }
+        }
+        return null;
+    }
+
     /** The input's value for {@code key}, recorded as a dependency of the running query, if any. */
     public V get(K key) {
         if (key != null) {

@@ -56,6 +56,26 @@ public final class MemoTable<K, V> {
     }
 
     /**
+     * The memoized value for {@code key} if it is current (verified in this revision), recorded
+     * as a dependency of the running query; otherwise {@code null}, and the caller goes on to
+     * {@link #fetch}. Generated code tries this first: {@code key} does not escape here, so the
+     * JIT need not allocate it (nor box a primitive one) on a hit.
+     */
+    public V peek(K key) {
+        if (key != null) {
+            MemoSlot<K, V> slot = slots.get(key);
+            if (slot != null && (long) VERIFIED_AT.getAcquire(slot) == runtime.revision()) {
+                V value = slot.value;
+                if (value != null && runtime.anyActive()) {
+                    runtime.recordRead(slot);
+                }
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /**
      * The query's value for {@code key} in the current revision: memoized, re-validated or
      * computed, and recorded as a dependency of the query running on this thread, if any.
      */
@@ -68,16 +88,14 @@ public final class MemoTable<K, V> {
                 }
                 return slot.value;
             }
+            return fetchSlow(key, slot);
         }
-        return fetchSlow(key);
+        throw new NullPointerException("Query " + name + " was called with a null argument;"
+                + " query arguments are memo keys and must not be null");
     }
 
-    private V fetchSlow(K key) {
-        if (key == null) {
-            throw new NullPointerException("Query " + name + " was called with a null argument;"
-                    + " query arguments are memo keys and must not be null");
-        }
-        MemoSlot<K, V> slot = slots.get(key);
+    private V fetchSlow(K key, MemoSlot<K, V> found) {
+        MemoSlot<K, V> slot = found;
         if (slot == null) {
             slot = slots.getOrCreate(key, k -> new MemoSlot<>(this, k));
         }
