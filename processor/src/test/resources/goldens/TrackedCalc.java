@@ -149,11 +149,26 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
     }
 
     /**
-     * The key of {@code total(String file, int times)}.
+     * The key of {@code total(String file, int times)}. Its {@code equals} and {@code hashCode} are written out,
+     * small enough for the JIT to inline into lookups.
      */
     private record TotalKey(String file, int times) {
         TotalKey {
             Objects.requireNonNull(file, "query total: argument 'file' must not be null");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof TotalKey that
+                        && file.equals(that.file)
+                        && times == that.times;
+        }
+
+        @Override
+        public int hashCode() {
+            int hash = file.hashCode();
+            hash = 31 * hash + times;
+            return hash;
         }
     }
 

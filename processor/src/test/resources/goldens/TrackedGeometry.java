@@ -95,21 +95,51 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
     }
 
     /**
-     * The key of {@code coordinate(String point, int axis)}.
+     * The key of {@code coordinate(String point, int axis)}. Its {@code equals} and {@code hashCode} are written out,
+     * small enough for the JIT to inline into lookups.
      */
     private record CoordinateKey(String point, int axis) {
         CoordinateKey {
             Objects.requireNonNull(point, "query coordinate: argument 'point' must not be null");
         }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof CoordinateKey that
+                        && point.equals(that.point)
+                        && axis == that.axis;
+        }
+
+        @Override
+        public int hashCode() {
+            int hash = point.hashCode();
+            hash = 31 * hash + axis;
+            return hash;
+        }
     }
 
     /**
-     * The key of {@code distance(String from, String to)}.
+     * The key of {@code distance(String from, String to)}. Its {@code equals} and {@code hashCode} are written out,
+     * small enough for the JIT to inline into lookups.
      */
     private record DistanceKey(String from, String to) {
         DistanceKey {
             Objects.requireNonNull(from, "query distance: argument 'from' must not be null");
             Objects.requireNonNull(to, "query distance: argument 'to' must not be null");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof DistanceKey that
+                        && from.equals(that.from)
+                        && to.equals(that.to);
+        }
+
+        @Override
+        public int hashCode() {
+            int hash = from.hashCode();
+            hash = 31 * hash + to.hashCode();
+            return hash;
         }
     }
 

@@ -62,15 +62,14 @@ public final class MemoTable<K, V> {
      * JIT need not allocate it (nor box a primitive one) on a hit.
      */
     public V peek(K key) {
-        if (key != null) {
-            MemoSlot<K, V> slot = slots.get(key);
-            if (slot != null && (long) VERIFIED_AT.getAcquire(slot) == runtime.revision()) {
-                V value = slot.value;
-                if (value != null && runtime.anyActive()) {
-                    runtime.recordRead(slot);
-                }
-                return value;
+        MemoSlot<K, V> slot;
+        if (key != null && (slot = slots.get(key)) != null
+                && (long) VERIFIED_AT.getAcquire(slot) == runtime.revision()) {
+            V value = slot.value;
+            if (runtime.anyActive()) {
+                runtime.recordRead(slot);
             }
+            return value;
         }
         return null;
     }

@@ -16,17 +16,27 @@ final class SlotTable<S extends Slot> {
     /** Guarded by {@code this}. */
     private int size;
 
-    /** The slot of {@code key}, or {@code null}. */
+    /**
+     * The slot of {@code key}, or {@code null}. Kept small so that the JIT inlines it into query
+     * methods: the first cell is checked here, collisions in {@link #probe}.
+     */
     @SuppressWarnings("unchecked")
     S get(Object key) {
         Slot[] table = cells;
         int mask = table.length - 1;
-        for (int i = index(key.hashCode(), mask); ; i = (i + 1) & mask) {
+        int i = index(key.hashCode(), mask);
+        Slot slot = (Slot) CELLS.getAcquire(table, i);
+        if (slot == null || slot.key == key || slot.key.equals(key)) {
+            return (S) slot;
+        }
+        return probe(table, key, i, mask);
+    }
+
+    @SuppressWarnings("unchecked")
+    private S probe(Slot[] table, Object key, int start, int mask) {
+        for (int i = (start + 1) & mask; ; i = (i + 1) & mask) {
             Slot slot = (Slot) CELLS.getAcquire(table, i);
-            if (slot == null) {
-                return null;
-            }
-            if (slot.key == key || slot.key.equals(key)) {
+            if (slot == null || slot.key == key || slot.key.equals(key)) {
                 return (S) slot;
             }
         }
