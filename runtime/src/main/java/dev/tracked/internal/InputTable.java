@@ -53,20 +53,15 @@ public final class InputTable<K, V> {
     }
 
     /**
-     * The input's value for {@code key} if it is set or loaded, recorded as a dependency of the
-     * running query; otherwise {@code null}, and the caller goes on to {@link #get}. Generated
-     * code tries this first: {@code key} does not escape here, so the JIT need not allocate it.
+     * The input's value for {@code key} if it is set or loaded and no query is running (so that
+     * there is no read to record); otherwise {@code null}, and the caller goes on to {@link
+     * #get}. Small enough to be inlined, so {@code key} does not escape.
      */
     public V peek(K key) {
-        if (key != null) {
-            InputSlot<K, V> slot = slots.get(key);
-            if (slot != null && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
-                V value = slot.value;
-                if (value != null && runtime.anyActive()) {
-                    runtime.recordRead(slot);
-                }
-                return value;
-            }
+        InputSlot<K, V> slot;
+        if (!runtime.anyActive() && key != null && (slot = slots.get(key)) != null
+                && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
+            return slot.value;
         }
         return null;
     }

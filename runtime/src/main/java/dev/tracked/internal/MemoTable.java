@@ -56,20 +56,17 @@ public final class MemoTable<K, V> {
     }
 
     /**
-     * The memoized value for {@code key} if it is current (verified in this revision), recorded
-     * as a dependency of the running query; otherwise {@code null}, and the caller goes on to
-     * {@link #fetch}. Generated code tries this first: {@code key} does not escape here, so the
-     * JIT need not allocate it (nor box a primitive one) on a hit.
+     * The memoized value for {@code key} if it is current (verified in this revision) and no
+     * query is running, so that there is no read to record; otherwise {@code null}, and the
+     * caller goes on to {@link #fetch}. Generated code tries this first. It is small enough to be
+     * inlined, so {@code key} does not escape and the JIT need not allocate it (nor box a
+     * primitive one) on a hit.
      */
     public V peek(K key) {
         MemoSlot<K, V> slot;
-        if (key != null && (slot = slots.get(key)) != null
+        if (!runtime.anyActive() && key != null && (slot = slots.get(key)) != null
                 && (long) VERIFIED_AT.getAcquire(slot) == runtime.revision()) {
-            V value = slot.value;
-            if (runtime.anyActive()) {
-                runtime.recordRead(slot);
-            }
-            return value;
+            return slot.value;
         }
         return null;
     }

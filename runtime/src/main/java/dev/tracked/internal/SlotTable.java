@@ -18,28 +18,20 @@ final class SlotTable<S extends Slot> {
 
     /**
      * The slot of {@code key}, or {@code null}. Kept small so that the JIT inlines it into query
-     * methods: the first cell is checked here, collisions in {@link #probe}.
+     * methods. A plain read of the cell is enough: a slot's key is final, and everything else in
+     * it is read after an acquiring load of its state.
      */
     @SuppressWarnings("unchecked")
     S get(Object key) {
         Slot[] table = cells;
         int mask = table.length - 1;
         int i = index(key.hashCode(), mask);
-        Slot slot = (Slot) CELLS.getAcquire(table, i);
-        if (slot == null || slot.key == key || slot.key.equals(key)) {
-            return (S) slot;
+        Slot slot = table[i];
+        while (slot != null && !slot.key.equals(key)) {
+            i = (i + 1) & mask;
+            slot = table[i];
         }
-        return probe(table, key, i, mask);
-    }
-
-    @SuppressWarnings("unchecked")
-    private S probe(Slot[] table, Object key, int start, int mask) {
-        for (int i = (start + 1) & mask; ; i = (i + 1) & mask) {
-            Slot slot = (Slot) CELLS.getAcquire(table, i);
-            if (slot == null || slot.key == key || slot.key.equals(key)) {
-                return (S) slot;
-            }
-        }
+        return (S) slot;
     }
 
     /** The slot of {@code key}, created by {@code create} if there is none. */
