@@ -35,7 +35,7 @@ public final class InputTable<K, V> {
     private final Durability defaultDurability;
     /** The default body of a lazy input, or {@code null} for an abstract one. */
     private final Function<? super K, ? extends V> lazy;
-    private final SlotTable<InputSlot<K, V>> slots = new SlotTable<>();
+    private final SlotTable<InputSlot<K, V>> slots;
 
     /**
      * @param name the input's name, for events and errors
@@ -50,6 +50,8 @@ public final class InputTable<K, V> {
         this.args = args;
         this.defaultDurability = defaultDurability;
         this.lazy = lazy;
+        // Input slots are created under the write lock: setting a new key takes it once.
+        this.slots = new SlotTable<>(runtime.writeLock());
     }
 
     /**
@@ -120,17 +122,23 @@ public final class InputTable<K, V> {
     /** Sets the value for {@code key} with {@code durability}; starts a new revision. */
     public void set(K key, V value, Durability durability) {
         Objects.requireNonNull(durability, "durability");
-        InputSlot<K, V> slot = slot(key);
-        runtime.checkNotInQuery("set" + capitalized() + " for " + slot.queryKey());
-        // Memos that read the old value carry its durability: report the write at the higher of
-        // the two, or a memo that read a HIGH value would miss its change to a LOW one.
-        int reported = Math.max(slot.durability, durability.ordinal());
-        long revision = runtime.write(slot.lo, reported, next -> {
+        if (runtime.inQuery()) {
+            throw runtime.notInQuery("set" + capitalized() + " for " + slot(key).queryKey());
+        }
+        InputSlot<K, V> slot;
+        long revision;
+        synchronized (runtime.writeLock()) {
+            slot = slot(key);
+            // Memos that read the old value carry its durability: report the write at the
+            // higher of the two, or a memo that read a HIGH value would miss its change to LOW.
+            int reported = Math.max(slot.durability, durability.ordinal());
+            revision = runtime.nextRevision();
             slot.value = value;
-            slot.changedAt = next;
+            slot.changedAt = revision;
             slot.durability = (byte) durability.ordinal();
             STATE.setRelease(slot, Slot.PRESENT);
-        });
+            runtime.commitWrite(slot.lo, reported, revision);
+        }
         if (runtime.hasListener()) {
             runtime.emit(new Event.DidSetInput(slot.queryKey(), durability, revision));
         }
@@ -141,18 +149,24 @@ public final class InputTable<K, V> {
      * its default body again on the next read; an abstract one becomes unset.
      */
     public void reset(K key) {
-        InputSlot<K, V> slot = slot(key);
-        runtime.checkNotInQuery("reset" + capitalized() + " for " + slot.queryKey());
-        int reported = Math.max(slot.durability, defaultDurability.ordinal());
-        long revision = runtime.write(slot.lo, reported, next -> {
+        if (runtime.inQuery()) {
+            throw runtime.notInQuery("reset" + capitalized() + " for " + slot(key).queryKey());
+        }
+        InputSlot<K, V> slot;
+        long revision;
+        synchronized (runtime.writeLock()) {
+            slot = slot(key);
+            int reported = Math.max(slot.durability, defaultDurability.ordinal());
+            revision = runtime.nextRevision();
             if ((slot.state & Slot.PRESENT) != 0) {
                 // Keep the old value and its changed-revision: a reload equal to it changes nothing.
                 STATE.setRelease(slot, Slot.STALE);
             } else if ((slot.state & Slot.STALE) == 0) {
-                slot.changedAt = next;
+                slot.changedAt = revision;
             }
             slot.durability = (byte) defaultDurability.ordinal();
-        });
+            runtime.commitWrite(slot.lo, reported, revision);
+        }
         if (runtime.hasListener()) {
             runtime.emit(new Event.DidSetInput(slot.queryKey(), defaultDurability, revision));
         }

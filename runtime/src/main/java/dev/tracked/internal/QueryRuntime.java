@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongConsumer;
 
 /**
  * The state one database shares between its ingredients: the current revision, the revision in
@@ -96,27 +95,36 @@ public final class QueryRuntime {
         }
     }
 
+    /** The lock that serializes writes (and the creation of input slots). */
+    Object writeLock() {
+        return writeLock;
+    }
+
     /**
-     * Starts a new revision for a write of input {@code inputId} with durability {@code
-     * durability}. {@code apply} receives the new revision number and stores the written value
-     * before the revision becomes current.
+     * The revision a write would start. Call under {@link #writeLock()}, store the written value
+     * with it as its changed-revision, then {@link #commitWrite}.
      */
-    long write(int inputId, int durability, LongConsumer apply) {
-        synchronized (writeLock) {
-            long next = revision + 1;
-            apply.accept(next);
-            inputWrites.written(inputId, next);
-            for (int d = 0; d <= durability; d++) {
-                lastChanged[d] = next;
-            }
-            revision = next;
-            return next;
+    long nextRevision() {
+        return revision + 1;
+    }
+
+    /**
+     * Makes {@code next} the current revision: input {@code inputId} was written with
+     * durability {@code durability}. Call under {@link #writeLock()}.
+     */
+    void commitWrite(int inputId, int durability, long next) {
+        inputWrites.written(inputId, next);
+        for (int d = 0; d <= durability; d++) {
+            lastChanged[d] = next;
         }
+        revision = next;
     }
 
     /** Implements {@link dev.tracked.runtime.Database#syntheticWrite}. */
     public void syntheticWrite(Durability durability) {
-        checkNotInQuery("syntheticWrite(" + durability + ")");
+        if (inQuery()) {
+            throw notInQuery("syntheticWrite(" + durability + ")");
+        }
         synchronized (writeLock) {
             long next = revision + 1;
             lastSyntheticWrite = next;
@@ -127,15 +135,17 @@ public final class QueryRuntime {
         }
     }
 
-    /** Fails when the calling thread is inside a query body of this database. */
-    void checkNotInQuery(String what) {
-        ActiveStack stack = stack();
-        if (stack.depth > 0) {
-            throw new IllegalStateException("Cannot call " + what + " while query "
-                    + stack.top().slot.queryKey() + " is running on this thread: a query body"
-                    + " must not change inputs. Set inputs between query calls, from outside any"
-                    + " query.");
-        }
+    /** Whether the calling thread is inside a query body of this database. */
+    boolean inQuery() {
+        return stack().depth > 0;
+    }
+
+    /** The error for calling {@code what}, a write, from inside a query body. */
+    IllegalStateException notInQuery(String what) {
+        return new IllegalStateException("Cannot call " + what + " while query "
+                + stack().top().slot.queryKey() + " is running on this thread: a query body"
+                + " must not change inputs. Set inputs between query calls, from outside any"
+                + " query.");
     }
 
     /** Whether some thread is inside a query, so that a read may have to be recorded. */

@@ -12,9 +12,20 @@ import java.util.function.Function;
 final class SlotTable<S extends Slot> {
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(Slot[].class);
 
-    private volatile Slot[] cells = new Slot[16];
-    /** Guarded by {@code this}. */
+    private volatile Slot[] cells = new Slot[32];
+    /** Serializes inserts. */
+    private final Object lock;
+    /** Guarded by {@link #lock}. */
     private int size;
+
+    SlotTable() {
+        this.lock = new Object();
+    }
+
+    /** A table whose inserts are serialized by {@code lock}, shared with other writes. */
+    SlotTable(Object lock) {
+        this.lock = lock;
+    }
 
     /**
      * The slot of {@code key}, or {@code null}. Kept small so that the JIT inlines it into query
@@ -35,25 +46,28 @@ final class SlotTable<S extends Slot> {
     }
 
     /** The slot of {@code key}, created by {@code create} if there is none. */
-    @SuppressWarnings("unchecked")
-    synchronized <K> S getOrCreate(K key, Function<? super K, S> create) {
-        S existing = get(key);
-        if (existing != null) {
-            return existing;
+    <K> S getOrCreate(K key, Function<? super K, S> create) {
+        synchronized (lock) {
+            S existing = get(key);
+            if (existing != null) {
+                return existing;
+            }
+            S slot = create.apply(key);
+            Slot[] table = cells;
+            if ((size + 1) * 3 > table.length * 2) {
+                table = grow(table);
+            }
+            put(table, slot);
+            cells = table;
+            size++;
+            return slot;
         }
-        S slot = create.apply(key);
-        Slot[] table = cells;
-        if ((size + 1) * 3 > table.length * 2) {
-            table = grow(table);
-        }
-        put(table, slot);
-        cells = table;
-        size++;
-        return slot;
     }
 
-    synchronized int size() {
-        return size;
+    int size() {
+        synchronized (lock) {
+            return size;
+        }
     }
 
     private static Slot[] grow(Slot[] old) {
