@@ -122,13 +122,16 @@ public final class InputTable<K, V> {
     /** Sets the value for {@code key} with {@code durability}; starts a new revision. */
     public void set(K key, V value, Durability durability) {
         Objects.requireNonNull(durability, "durability");
+        if (key == null) {
+            slot(key); // throws, naming the input
+        }
         if (runtime.inQuery()) {
             throw runtime.notInQuery("set" + capitalized() + " for " + slot(key).queryKey());
         }
         InputSlot<K, V> slot;
         long revision;
         synchronized (runtime.writeLock()) {
-            slot = slot(key);
+            slot = slots.getOrCreate(key, this::newSlot);
             // Memos that read the old value carry its durability: report the write at the
             // higher of the two, or a memo that read a HIGH value would miss its change to LOW.
             int reported = Math.max(slot.durability, durability.ordinal());
@@ -149,13 +152,16 @@ public final class InputTable<K, V> {
      * its default body again on the next read; an abstract one becomes unset.
      */
     public void reset(K key) {
+        if (key == null) {
+            slot(key); // throws, naming the input
+        }
         if (runtime.inQuery()) {
             throw runtime.notInQuery("reset" + capitalized() + " for " + slot(key).queryKey());
         }
         InputSlot<K, V> slot;
         long revision;
         synchronized (runtime.writeLock()) {
-            slot = slot(key);
+            slot = slots.getOrCreate(key, this::newSlot);
             int reported = Math.max(slot.durability, defaultDurability.ordinal());
             revision = runtime.nextRevision();
             if ((slot.state & Slot.PRESENT) != 0) {
@@ -179,9 +185,13 @@ public final class InputTable<K, V> {
         }
         InputSlot<K, V> slot = slots.get(key);
         if (slot == null) {
-            slot = slots.getOrCreate(key, k -> new InputSlot<>(this, k, runtime.registerInput()));
+            slot = slots.getOrCreate(key, this::newSlot);
         }
         return slot;
+    }
+
+    private InputSlot<K, V> newSlot(K key) {
+        return new InputSlot<>(this, key, runtime.registerInput());
     }
 
     private String capitalized() {

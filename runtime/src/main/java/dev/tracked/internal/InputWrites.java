@@ -33,17 +33,14 @@ final class InputWrites {
         return id;
     }
 
-    /** Input {@code id} was written in {@code revision}. Call under the write lock. */
+    /**
+     * Input {@code id} was written in {@code revision}, the newest revision, so it becomes the
+     * maximum of every node above the leaf. Call under the write lock.
+     */
     void written(int id, long revision) {
         long[] t = tree;
-        int i = id + t.length / 2;
-        t[i] = revision;
-        for (i >>>= 1; i > 0; i >>>= 1) {
-            long max = Math.max(t[2 * i], t[2 * i + 1]);
-            if (t[i] == max) {
-                break;
-            }
-            t[i] = max;
+        for (int i = id + t.length / 2; i > 0; i >>>= 1) {
+            t[i] = revision;
         }
     }
 

@@ -71,7 +71,8 @@ final class SlotTable<S extends Slot> {
     }
 
     private static Slot[] grow(Slot[] old) {
-        Slot[] table = new Slot[old.length * 2];
+        // Small tables grow faster: fewer rehashes while a new database fills up.
+        Slot[] table = new Slot[old.length < 4096 ? old.length * 4 : old.length * 2];
         for (Slot slot : old) {
             if (slot != null) {
                 put(table, slot);
