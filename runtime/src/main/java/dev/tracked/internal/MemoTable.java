@@ -128,11 +128,6 @@ public final class MemoTable<K, V> {
         return slots.get(key);
     }
 
-    /** How many keys have a slot (memoized or not). */
-    public int size() {
-        return slots.size();
-    }
-
     /** One key of the query, and its memo. */
     static final class MemoSlot<K, V> extends Slot {
         private final MemoTable<K, V> table;

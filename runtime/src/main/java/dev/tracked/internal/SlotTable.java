@@ -64,12 +64,6 @@ final class SlotTable<S extends Slot> {
         }
     }
 
-    int size() {
-        synchronized (lock) {
-            return size;
-        }
-    }
-
     private static Slot[] grow(Slot[] old) {
         // Small tables grow faster: fewer rehashes while a new database fills up.
         Slot[] table = new Slot[old.length < 4096 ? old.length * 4 : old.length * 2];
