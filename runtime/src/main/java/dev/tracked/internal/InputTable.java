@@ -84,34 +84,11 @@ public final class InputTable<K, V> {
 
     private V getSlow(K key) {
         InputSlot<K, V> slot = slot(key);
-        ActiveStack stack = runtime.stack();
-        boolean outermost = stack.depth == 0;
-        if (outermost) {
-            runtime.enter();
+        runtime.readSlow(slot);
+        if ((slot.state & Slot.PRESENT) == 0) {
+            throw new InputNotSetException(slot.queryKey());
         }
-        try {
-            ActiveStack.Frame caller = stack.top();
-            boolean recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
-            try {
-                slot.load(stack);
-            } catch (RuntimeException e) {
-                if (recording) {
-                    caller.recordFailure(slot, runtime.revision());
-                }
-                throw e;
-            }
-            if (recording) {
-                caller.record(slot);
-            }
-            if ((slot.state & Slot.PRESENT) == 0) {
-                throw new InputNotSetException(slot.queryKey());
-            }
-            return slot.value;
-        } finally {
-            if (outermost) {
-                runtime.exit(stack);
-            }
-        }
+        return slot.value;
     }
 
     /** Sets the value for {@code key} with the input's default durability; starts a new revision. */
@@ -224,6 +201,11 @@ public final class InputTable<K, V> {
         @Override
         public QueryKey queryKey() {
             return QueryKey.of(table.name, table.args.apply(key()));
+        }
+
+        @Override
+        void update(ActiveStack stack) {
+            load(stack);
         }
 
         @Override

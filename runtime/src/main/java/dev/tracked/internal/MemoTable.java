@@ -95,32 +95,8 @@ public final class MemoTable<K, V> {
         if (slot == null) {
             slot = slots.getOrCreate(key, k -> new MemoSlot<>(this, k));
         }
-        ActiveStack stack = runtime.stack();
-        boolean outermost = stack.depth == 0;
-        if (outermost) {
-            runtime.enter();
-        }
-        try {
-            ActiveStack.Frame caller = stack.top();
-            try {
-                if ((long) VERIFIED_AT.getAcquire(slot) != runtime.revision()) {
-                    slot.refresh(stack);
-                }
-            } catch (RuntimeException e) {
-                if (caller != null && caller.kind == ActiveStack.Kind.EXECUTE) {
-                    caller.recordFailure(slot, runtime.revision());
-                }
-                throw e;
-            }
-            if (caller != null && caller.kind == ActiveStack.Kind.EXECUTE) {
-                caller.record(slot);
-            }
-            return slot.value;
-        } finally {
-            if (outermost) {
-                runtime.exit(stack);
-            }
-        }
+        runtime.readSlow(slot);
+        return slot.value;
     }
 
     /** The slot of {@code key}, or {@code null} if it was never read. */
@@ -160,10 +136,15 @@ public final class MemoTable<K, V> {
         }
 
         @Override
-        boolean changedAfter(long revision, ActiveStack stack) {
+        void update(ActiveStack stack) {
             if ((long) VERIFIED_AT.getAcquire(this) != table.runtime.revision()) {
                 refresh(stack);
             }
+        }
+
+        @Override
+        boolean changedAfter(long revision, ActiveStack stack) {
+            update(stack);
             return changedAt > revision;
         }
 

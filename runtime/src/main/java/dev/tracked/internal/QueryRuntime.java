@@ -173,6 +173,37 @@ public final class QueryRuntime {
         }
     }
 
+    /**
+     * The slow path of every read: brings {@code slot} up to date on this thread's stack and
+     * records the read, or its failure, in the query running on this thread, if any.
+     */
+    void readSlow(Slot slot) {
+        ActiveStack stack = stack();
+        boolean outermost = stack.depth == 0;
+        if (outermost) {
+            enter();
+        }
+        try {
+            ActiveStack.Frame caller = stack.top();
+            boolean recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
+            try {
+                slot.update(stack);
+            } catch (RuntimeException e) {
+                if (recording) {
+                    caller.recordFailure(slot, revision);
+                }
+                throw e;
+            }
+            if (recording) {
+                caller.record(slot);
+            }
+        } finally {
+            if (outermost) {
+                exit(stack);
+            }
+        }
+    }
+
     /** Call when a thread's stack goes from empty to not empty. */
     void enter() {
         ACTIVE_THREADS.getAndAdd(this, 1);

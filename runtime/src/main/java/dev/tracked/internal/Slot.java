@@ -44,8 +44,14 @@ public abstract class Slot {
     }
 
     /**
-     * Brings this slot up to date with the current revision (loading, re-validating or
-     * re-executing as needed) and says whether its value changed after {@code revision}.
+     * Brings this slot up to date with the current revision: loads a lazy input, re-validates or
+     * re-executes a memo, as needed.
+     */
+    abstract void update(ActiveStack stack);
+
+    /**
+     * Brings this slot up to date with the current revision and says whether its value changed
+     * after {@code revision}.
      */
     abstract boolean changedAfter(long revision, ActiveStack stack);
 
