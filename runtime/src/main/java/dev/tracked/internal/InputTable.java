@@ -105,6 +105,9 @@ public final class InputTable<K, V> {
         if (runtime.inQuery()) {
             throw runtime.notInQuery("set" + capitalized() + " for " + slot(key).queryKey());
         }
+        if (runtime.anyActive()) {
+            runtime.checkNoOtherThreadInQuery("set" + capitalized() + " for " + slot(key).queryKey());
+        }
         InputSlot<K, V> slot;
         long revision;
         synchronized (runtime.writeLock()) {
@@ -134,6 +137,10 @@ public final class InputTable<K, V> {
         }
         if (runtime.inQuery()) {
             throw runtime.notInQuery("reset" + capitalized() + " for " + slot(key).queryKey());
+        }
+        if (runtime.anyActive()) {
+            runtime.checkNoOtherThreadInQuery(
+                    "reset" + capitalized() + " for " + slot(key).queryKey());
         }
         InputSlot<K, V> slot;
         long revision;

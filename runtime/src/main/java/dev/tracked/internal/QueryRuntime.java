@@ -125,6 +125,7 @@ public final class QueryRuntime {
         if (inQuery()) {
             throw notInQuery("syntheticWrite(" + durability + ")");
         }
+        checkNoOtherThreadInQuery("syntheticWrite(" + durability + ")");
         synchronized (writeLock) {
             long next = revision + 1;
             lastSyntheticWrite = next;
@@ -204,9 +205,29 @@ public final class QueryRuntime {
         }
     }
 
-    /** Call when a thread's stack goes from empty to not empty. */
+    /**
+     * Call when a thread's stack goes from empty to not empty. Queries that compute, re-validate
+     * or load on several threads at once are not supported yet: rather than let them race on the
+     * same memos, the second thread fails here, before touching anything. (Hits, which change
+     * nothing, may run on any number of threads.)
+     */
     void enter() {
-        ACTIVE_THREADS.getAndAdd(this, 1);
+        if ((int) ACTIVE_THREADS.getAndAdd(this, 1) != 0) {
+            ACTIVE_THREADS.getAndAdd(this, -1);
+            throw new IllegalStateException("Another thread is inside a query of this database."
+                    + " This version of Tracked computes queries on one thread at a time: hand the"
+                    + " database from thread to thread (an executor, a lock), or give each thread"
+                    + " its own database. Memo hits may be read from any number of threads.");
+        }
+    }
+
+    /** Fails when a thread other than the calling one is inside a query of this database. */
+    void checkNoOtherThreadInQuery(String what) {
+        if (activeThreads != 0 && !inQuery()) {
+            throw new IllegalStateException("Cannot call " + what + " while a query runs on"
+                    + " another thread. This version of Tracked does not cancel running queries:"
+                    + " write between queries, from the thread that runs them or after they end.");
+        }
     }
 
     /**
