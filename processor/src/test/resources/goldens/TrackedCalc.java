@@ -80,8 +80,8 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
 
     @Override
     public int scale() {
-        Integer current = this.scale.peek(NoKey.INSTANCE);
-        return current != null ? current : this.scale.get(NoKey.INSTANCE);
+        Object current = this.scale.find(NoKey.INSTANCE);
+        return current != null ? this.scale.read(current) : this.scale.get(NoKey.INSTANCE);
     }
 
     /**
@@ -109,8 +109,8 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
 
     @Override
     public String source(String file) {
-        String current = this.source.peek(file);
-        return current != null ? current : this.source.get(file);
+        Object current = this.source.find(file);
+        return current != null ? this.source.read(current) : this.source.get(file);
     }
 
     /**
@@ -138,14 +138,14 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
 
     @Override
     public List<String> tokens(String file) {
-        List<String> current = this.tokens.peek(file);
-        return current != null ? current : this.tokens.fetch(file);
+        Object current = this.tokens.find(file);
+        return current != null ? this.tokens.read(current) : this.tokens.fetch(file);
     }
 
     @Override
     public int total(String file, int times) {
-        Integer current = this.total.peek(new TotalKey(file, times));
-        return current != null ? current : this.total.fetch(new TotalKey(file, times));
+        Object current = this.total.find(new TotalKey(file, times));
+        return current != null ? this.total.read(current) : this.total.fetch(new TotalKey(file, times));
     }
 
     /**

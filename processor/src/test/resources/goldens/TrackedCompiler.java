@@ -79,8 +79,8 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
 
     @Override
     public Integer item(String key) {
-        Integer current = this.item.peek(key);
-        return current != null ? current : this.item.get(key);
+        Object current = this.item.find(key);
+        return current != null ? this.item.read(current) : this.item.get(key);
     }
 
     /**
@@ -108,8 +108,8 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
 
     @Override
     public String source(String file) {
-        String current = this.source.peek(file);
-        return current != null ? current : this.source.get(file);
+        Object current = this.source.find(file);
+        return current != null ? this.source.read(current) : this.source.get(file);
     }
 
     /**
@@ -137,14 +137,14 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
 
     @Override
     public int wordCount(String file) {
-        Integer current = this.wordCount.peek(file);
-        return current != null ? current : this.wordCount.fetch(file);
+        Object current = this.wordCount.find(file);
+        return current != null ? this.wordCount.read(current) : this.wordCount.fetch(file);
     }
 
     @Override
     public List<String> words(String file) {
-        List<String> current = this.words.peek(file);
-        return current != null ? current : this.words.fetch(file);
+        Object current = this.words.find(file);
+        return current != null ? this.words.read(current) : this.words.fetch(file);
     }
 
     /**

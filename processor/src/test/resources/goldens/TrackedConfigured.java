@@ -72,8 +72,8 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
 
     @Override
     public int level() {
-        Integer current = this.level.peek(NoKey.INSTANCE);
-        return current != null ? current : this.level.get(NoKey.INSTANCE);
+        Object current = this.level.find(NoKey.INSTANCE);
+        return current != null ? this.level.read(current) : this.level.get(NoKey.INSTANCE);
     }
 
     /**
@@ -101,14 +101,14 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
 
     @Override
     public String setting(String name) {
-        String current = this.setting.peek(name);
-        return current != null ? current : this.setting.fetch(name);
+        Object current = this.setting.find(name);
+        return current != null ? this.setting.read(current) : this.setting.fetch(name);
     }
 
     @Override
     public Map<String, String> settings() {
-        Map<String, String> current = this.settings.peek(NoKey.INSTANCE);
-        return current != null ? current : this.settings.get(NoKey.INSTANCE);
+        Object current = this.settings.find(NoKey.INSTANCE);
+        return current != null ? this.settings.read(current) : this.settings.get(NoKey.INSTANCE);
     }
 
     /**

@@ -61,8 +61,8 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
 
     @Override
     public double coordinate(String point, int axis) {
-        Double current = this.coordinate.peek(new CoordinateKey(point, axis));
-        return current != null ? current : this.coordinate.get(new CoordinateKey(point, axis));
+        Object current = this.coordinate.find(new CoordinateKey(point, axis));
+        return current != null ? this.coordinate.read(current) : this.coordinate.get(new CoordinateKey(point, axis));
     }
 
     /**
@@ -90,8 +90,8 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
 
     @Override
     public double distance(String from, String to) {
-        Double current = this.distance.peek(new DistanceKey(from, to));
-        return current != null ? current : this.distance.fetch(new DistanceKey(from, to));
+        Object current = this.distance.find(new DistanceKey(from, to));
+        return current != null ? this.distance.read(current) : this.distance.fetch(new DistanceKey(from, to));
     }
 
     /**

@@ -62,14 +62,14 @@ final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
 
     @Override
     public String greeting() {
-        String current = this.greeting.peek(NoKey.INSTANCE);
-        return current != null ? current : this.greeting.fetch(NoKey.INSTANCE);
+        Object current = this.greeting.find(NoKey.INSTANCE);
+        return current != null ? this.greeting.read(current) : this.greeting.fetch(NoKey.INSTANCE);
     }
 
     @Override
     public String name() {
-        String current = this.name.peek(NoKey.INSTANCE);
-        return current != null ? current : this.name.get(NoKey.INSTANCE);
+        Object current = this.name.find(NoKey.INSTANCE);
+        return current != null ? this.name.read(current) : this.name.get(NoKey.INSTANCE);
     }
 
     /**

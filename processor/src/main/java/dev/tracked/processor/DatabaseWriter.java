@@ -192,22 +192,21 @@ final class DatabaseWriter {
     }
 
     /**
-     * The query method: a lock-free {@code peek} for a current value, then the full {@code fetch}
-     * (or {@code get}). The key is built once per call site so that, on a hit, it never escapes
-     * and the JIT can elide it.
+     * The query method: a lock-free {@code find} of a current value and its {@code read}, else
+     * the full {@code fetch} (or {@code get}). Each call site builds its own key so that, on a
+     * hit, the key is only hashed and compared, never escapes, and the JIT can elide it.
      */
     private MethodSpec queryMethod(QueryMethod query) {
-        String read = query.kind() == QueryMethod.Kind.INPUT ? "get" : "fetch";
-        TypeName boxed = query.returnType().box();
+        String slow = query.kind() == QueryMethod.Kind.INPUT ? "get" : "fetch";
         return MethodSpec.methodBuilder(query.name())
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .returns(query.returnType())
                 .addParameters(parameters(query))
-                .addStatement("$T current = this.$N.peek($L)", boxed, query.name(),
+                .addStatement("$T current = this.$N.find($L)", Object.class, query.name(),
                         keyExpression(query))
-                .addStatement("return current != null ? current : this.$N.$L($L)", query.name(),
-                        read, keyExpression(query))
+                .addStatement("return current != null ? this.$N.read(current) : this.$N.$L($L)",
+                        query.name(), query.name(), slow, keyExpression(query))
                 .build();
     }
 

@@ -23,6 +23,8 @@ final class ActiveStack {
     final Thread thread = Thread.currentThread();
     private Frame[] frames = new Frame[8];
     int depth;
+    /** The stamp of the last query started on this thread; 0 is never used. */
+    private short stamps;
 
     /** The innermost frame, or {@code null}. */
     Frame top() {
@@ -37,7 +39,10 @@ final class ActiveStack {
         if (frame == null) {
             frame = frames[depth] = new Frame();
         }
-        frame.reset(slot, kind);
+        if (++stamps == 0) {
+            stamps = 1;
+        }
+        frame.reset(slot, kind, stamps);
         depth++;
         slot.state |= Slot.BUSY;
         return frame;
@@ -74,10 +79,13 @@ final class ActiveStack {
 
     /** One active query. */
     static final class Frame {
+        /** Up to this many dependencies, an exact check is a scan; beyond, the identity set. */
         private static final int SCAN_LIMIT = 8;
 
         Slot slot;
         Kind kind;
+        /** This query's stamp, written into the slots it reads. */
+        private short stamp;
         /** The lowest durability read so far (ordinal); HIGH until something is read. */
         int durability;
         /** The latest changed-revision read so far. */
@@ -88,27 +96,39 @@ final class ActiveStack {
         /** Whether a MEDIUM or HIGH input was read, transitively. */
         boolean readsDurable;
 
+        /**
+         * What the body read, in order. Not cleared between queries: it holds slots of this
+         * database only, and {@link #size} says how much is meaningful.
+         */
         private Slot[] deps = new Slot[8];
         private int size;
-        /** Open-addressing identity set of {@link #deps}, once there are more than a few. */
+        /**
+         * Open-addressing identity set of {@link #deps}, once there are more than a few. A cell
+         * belongs to the set only if its stamp is the current {@link #generation}, so starting a
+         * new query empties the set without clearing it.
+         */
         private Slot[] seen;
+        private int[] seenStamps;
         private int seenCount;
+        private int generation;
 
-        void reset(Slot slot, Kind kind) {
+        void reset(Slot slot, Kind kind, short stamp) {
             this.slot = slot;
             this.kind = kind;
+            this.stamp = stamp;
             durability = Durability.HIGH.ordinal();
             changedAt = 1;
             lo = Integer.MAX_VALUE;
             hi = Integer.MIN_VALUE;
             readsDurable = false;
-            if (size > 0) {
-                Arrays.fill(deps, 0, size, null);
-                size = 0;
-            }
-            if (seen != null && seenCount > 0) {
-                Arrays.fill(seen, null);
+            size = 0;
+            if (seenCount > 0) {
                 seenCount = 0;
+                if (++generation == 0) {
+                    // After 2^32 queries, stamps could repeat: clear once.
+                    Arrays.fill(seenStamps, 0);
+                    generation = 1;
+                }
             }
         }
 
@@ -164,42 +184,69 @@ final class ActiveStack {
             add(dep);
         }
 
+        /**
+         * Adds {@code dep} unless this query recorded it already. The slot's read stamp settles
+         * nearly every case without a lookup: a different stamp means this query has not read
+         * it. An equal stamp (a repeated read, or, rarely, a stamp left by another query) is
+         * checked exactly: against the last few reads, then by a scan or through the identity
+         * set. A nested query that reads the same slot re-stamps it, so this query may then
+         * record it twice; a duplicate edge costs a second (cached) check when verifying, never
+         * a missed change.
+         */
         private void add(Slot dep) {
+            if (dep.readStamp != stamp) {
+                dep.readStamp = stamp;
+                append(dep);
+                return;
+            }
             if (size > 0 && deps[size - 1] == dep) {
                 return;
             }
-            if (size <= SCAN_LIMIT) {
-                for (int i = 0; i < size; i++) {
-                    if (deps[i] == dep) {
-                        return;
-                    }
+            if (seenCount == 0 && size <= SCAN_LIMIT) {
+                if (!contains(dep)) {
+                    append(dep);
                 }
-            } else if (!addSeen(dep)) {
                 return;
             }
+            if (seenCount == 0) {
+                for (int i = 0; i < size; i++) {
+                    addSeen(deps[i]);
+                }
+            }
+            if (addSeen(dep)) {
+                append(dep);
+            }
+        }
+
+        private boolean contains(Slot dep) {
+            for (int i = size - 1; i >= 0; i--) {
+                if (deps[i] == dep) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void append(Slot dep) {
             if (size == deps.length) {
                 deps = Arrays.copyOf(deps, size * 2);
             }
             deps[size++] = dep;
-            if (size == SCAN_LIMIT + 1) {
-                for (int i = 0; i < size; i++) {
-                    addSeen(deps[i]);
-                }
+            if (seenCount > 0) {
+                addSeen(dep);
             }
         }
 
         /** Adds to the identity set; false if it was there already. */
         private boolean addSeen(Slot dep) {
             if (seen == null || (seenCount + 1) * 2 > seen.length) {
-                Slot[] old = seen;
-                seen = new Slot[old == null ? 64 : old.length * 2];
+                // Grow, and re-insert what this query read so far (the set's only members).
+                seen = new Slot[seen == null ? 64 : seen.length * 2];
+                seenStamps = new int[seen.length];
+                generation = 1;
                 seenCount = 0;
-                if (old != null) {
-                    for (Slot s : old) {
-                        if (s != null) {
-                            insertSeen(s);
-                        }
-                    }
+                for (int i = 0; i < size; i++) {
+                    insertSeen(deps[i]);
                 }
             }
             return insertSeen(dep);
@@ -207,15 +254,15 @@ final class ActiveStack {
 
         private boolean insertSeen(Slot dep) {
             int mask = seen.length - 1;
-            for (int i = (System.identityHashCode(dep) * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(mask);
-                    ; i = (i + 1) & mask) {
-                Slot s = seen[i];
-                if (s == null) {
+            int shift = Integer.numberOfLeadingZeros(mask);
+            for (int i = (System.identityHashCode(dep) * 0x9E3779B9) >>> shift; ; i = (i + 1) & mask) {
+                if (seenStamps[i] != generation) {
                     seen[i] = dep;
+                    seenStamps[i] = generation;
                     seenCount++;
                     return true;
                 }
-                if (s == dep) {
+                if (seen[i] == dep) {
                     return false;
                 }
             }

@@ -55,17 +55,30 @@ public final class InputTable<K, V> {
     }
 
     /**
-     * The input's value for {@code key} if it is set or loaded and no query is running (so that
-     * there is no read to record); otherwise {@code null}, and the caller goes on to {@link
-     * #get}. Small enough to be inlined, so {@code key} does not escape.
+     * The slot of {@code key} if its value is set or loaded, to be passed to {@link #read};
+     * otherwise {@code null}, and the caller goes on to {@link #get}. Small enough to be
+     * inlined, so {@code key} does not escape on a hit.
      */
-    public V peek(K key) {
+    public Object find(K key) {
         InputSlot<K, V> slot;
-        if (!runtime.anyActive() && key != null && (slot = slots.get(key)) != null
+        if (key != null && (slot = slots.get(key)) != null
                 && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
-            return slot.value;
+            return slot;
         }
         return null;
+    }
+
+    /**
+     * The value of a slot returned by {@link #find}, recorded as a dependency of the query
+     * running on this thread, if any.
+     */
+    @SuppressWarnings("unchecked")
+    public V read(Object found) {
+        InputSlot<K, V> slot = (InputSlot<K, V>) found;
+        if (runtime.anyActive()) {
+            runtime.recordRead(slot);
+        }
+        return slot.value;
     }
 
     /** The input's value for {@code key}, recorded as a dependency of the running query, if any. */

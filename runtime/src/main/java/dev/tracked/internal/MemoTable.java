@@ -56,19 +56,32 @@ public final class MemoTable<K, V> {
     }
 
     /**
-     * The memoized value for {@code key} if it is current (verified in this revision) and no
-     * query is running, so that there is no read to record; otherwise {@code null}, and the
-     * caller goes on to {@link #fetch}. Generated code tries this first. It is small enough to be
-     * inlined, so {@code key} does not escape and the JIT need not allocate it (nor box a
-     * primitive one) on a hit.
+     * The memo of {@code key} if it is current (verified in this revision), to be passed to
+     * {@link #read}; otherwise {@code null}, and the caller goes on to {@link #fetch}. This is
+     * the hit path of generated code, split in two so that {@code key} is only hashed and
+     * compared here, in a method small enough to be inlined: on a hit the JIT need not allocate
+     * the key (nor box a primitive one).
      */
-    public V peek(K key) {
+    public Object find(K key) {
         MemoSlot<K, V> slot;
-        if (!runtime.anyActive() && key != null && (slot = slots.get(key)) != null
+        if (key != null && (slot = slots.get(key)) != null
                 && (long) VERIFIED_AT.getAcquire(slot) == runtime.revision()) {
-            return slot.value;
+            return slot;
         }
         return null;
+    }
+
+    /**
+     * The value of a memo returned by {@link #find}, recorded as a dependency of the query
+     * running on this thread, if any.
+     */
+    @SuppressWarnings("unchecked")
+    public V read(Object memo) {
+        MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
+        if (runtime.anyActive()) {
+            runtime.recordRead(slot);
+        }
+        return slot.value;
     }
 
     /**

@@ -38,6 +38,12 @@ public abstract class Slot {
     /** The durability (ordinal): an input's own, a memo's lowest of what it read. */
     byte durability;
     byte state;
+    /**
+     * The stamp of the last query that recorded a read of this slot: a hint for de-duplicating
+     * dependencies without a side table (see {@code ActiveStack.Frame}). Written without
+     * synchronization; a stale or foreign value only costs an exact check.
+     */
+    short readStamp;
 
     Slot(Object key) {
         this.key = key;

@@ -4,8 +4,8 @@
  * without notice.
  *
  * <p>Following one query call: the generated method {@code tokens(file)} first tries {@link
- * dev.tracked.internal.MemoTable#peek} (a current memo, read from outside any query), then {@link
- * dev.tracked.internal.MemoTable#fetch} on the query's ingredient. That finds the key's {@link
+ * dev.tracked.internal.MemoTable#find} and {@link dev.tracked.internal.MemoTable#read} (a current
+ * memo), then {@link dev.tracked.internal.MemoTable#fetch} on the query's ingredient. That finds the key's {@link
  * dev.tracked.internal.Slot} in a {@code SlotTable}, re-validates or re-executes its memo against
  * the {@link dev.tracked.internal.QueryRuntime}'s revisions (and its range tree of input writes,
  * {@code InputWrites}), and records the read in the calling query's frame on this thread's
