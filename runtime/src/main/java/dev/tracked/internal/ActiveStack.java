@@ -26,6 +26,11 @@ final class ActiveStack {
     /** The stamp of the last query started on this thread; 0 is never used. */
     private short stamps;
 
+    /** The stamp the next query started on this thread will get (for tests). */
+    short nextStamp() {
+        return stamps == -1 ? 1 : (short) (stamps + 1);
+    }
+
     /** The innermost frame, or {@code null}. */
     Frame top() {
         return depth == 0 ? null : frames[depth - 1];

@@ -48,6 +48,46 @@ class EngineTest {
     }
 
     @Test
+    void staleReadStampEqualToTheQuerysOwnStillRecordsTheDependencyOnce() {
+        InputTable<NoKey, Integer> input =
+                new InputTable<>(runtime, "input", key -> List.of(), Durability.LOW, null);
+        input.set(NoKey.INSTANCE, 1);
+        MemoTable<NoKey, Integer> reader = new MemoTable<>(runtime, "reader", key -> List.of(),
+                key -> input.get(NoKey.INSTANCE) + input.get(NoKey.INSTANCE), true);
+        // As if a query 65,535 queries ago (or on another thread) had left this exact stamp.
+        Slot slot = (Slot) input.find(NoKey.INSTANCE);
+        slot.readStamp = runtime.stack().nextStamp();
+
+        assertThat(reader.fetch(NoKey.INSTANCE)).isEqualTo(2);
+        assertThat(reader.slot(NoKey.INSTANCE).dependencyCount()).isEqualTo(1);
+
+        input.set(NoKey.INSTANCE, 5);
+        log.clear();
+        assertThat(reader.fetch(NoKey.INSTANCE)).isEqualTo(10);
+        assertThat(log).containsExactly("WillExecute reader()");
+    }
+
+    @Test
+    void nestedQueryReadingTheSameSlotNeverLosesTheOuterDependency() {
+        InputTable<NoKey, Integer> input =
+                new InputTable<>(runtime, "input", key -> List.of(), Durability.LOW, null);
+        input.set(NoKey.INSTANCE, 1);
+        MemoTable<NoKey, Integer> inner = new MemoTable<>(runtime, "inner", key -> List.of(),
+                key -> input.get(NoKey.INSTANCE) * 10, true);
+        MemoTable<NoKey, Integer> outer = new MemoTable<>(runtime, "outer", key -> List.of(),
+                key -> input.get(NoKey.INSTANCE) + inner.fetch(NoKey.INSTANCE)
+                        + input.get(NoKey.INSTANCE), true);
+        assertThat(outer.fetch(NoKey.INSTANCE)).isEqualTo(12);
+        // Whatever the stamps say, the outer query depends on the input and on inner().
+        Object deps = outer.slot(NoKey.INSTANCE).deps;
+        assertThat(List.of((Slot[]) deps).stream().map(Slot::queryKey).distinct().count())
+                .isEqualTo(2);
+
+        input.set(NoKey.INSTANCE, 2);
+        assertThat(outer.fetch(NoKey.INSTANCE)).isEqualTo(24);
+    }
+
+    @Test
     void lazyInputBodyReadsAreNotDependenciesOfTheReader() {
         AtomicInteger loads = new AtomicInteger();
         InputTable<NoKey, String> outside =
