@@ -51,4 +51,10 @@ public interface Failing {
             return 0;
         }
     }
+
+    /** Reads {@link #valueOrZero()}: must see its fallback when the input is reset. */
+    @Tracked
+    default int valueOrZeroPlusOne() {
+        return valueOrZero() + 1;
+    }
 }

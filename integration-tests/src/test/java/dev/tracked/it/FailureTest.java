@@ -84,6 +84,18 @@ class FailureTest {
     }
 
     @Test
+    void resettingAnAbstractInputReachesReadersOfAFallback() {
+        db.setValue(3);
+        assertThat(db.valueOrZeroPlusOne()).isEqualTo(4);
+        db.resetValue();
+        log.clear();
+        // valueOrZero() falls back to 0: a change its reader must see, not a stale 4.
+        assertThat(db.valueOrZeroPlusOne()).isEqualTo(1);
+        assertThat(log.take()).containsExactly(
+                "execute valueOrZero()", "execute valueOrZeroPlusOne()").inOrder();
+    }
+
+    @Test
     void resetMakesAnAbstractInputUnsetAgain() {
         db.setValue(3);
         assertThat(db.valueOrZero()).isEqualTo(3);

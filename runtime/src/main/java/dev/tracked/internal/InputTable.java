@@ -161,7 +161,14 @@ public final class InputTable<K, V> {
             slot = slots.getOrCreate(key, this::newSlot);
             int reported = Math.max(slot.durability, defaultDurability.ordinal());
             revision = runtime.nextRevision();
-            if ((slot.state & Slot.PRESENT) != 0) {
+            if (lazy == null) {
+                // An abstract input becomes unset: that is a change, now. (Keeping the old
+                // changed-revision would let a reader that falls back on the missing value look
+                // unchanged to its own readers.)
+                slot.value = null;
+                slot.changedAt = revision;
+                STATE.setRelease(slot, (byte) 0);
+            } else if ((slot.state & Slot.PRESENT) != 0) {
                 // Keep the old value and its changed-revision: a reload equal to it changes nothing.
                 STATE.setRelease(slot, Slot.STALE);
             } else if ((slot.state & Slot.STALE) == 0) {

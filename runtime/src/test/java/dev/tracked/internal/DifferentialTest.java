@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Random query graphs whose dependencies change with input values, under random edits: after
  * every edit, the queries read agree with a from-scratch evaluation. Seeded; a failure names its
- * seed, and {@code -Dtracked.seed=N} replays it.
+ * seed, and {@code -Dtracked.seed=N} replays it; {@code -Dtracked.seeds=N} runs N seeds of each
+ * scenario instead of 30.
  */
 class DifferentialTest {
     private static final int INPUTS = 24;
@@ -24,7 +25,7 @@ class DifferentialTest {
     void randomGraphsUnderRandomEditsAgreeWithFromScratch() {
         String fixed = System.getProperty("tracked.seed");
         long first = fixed != null ? Long.parseLong(fixed) : 1;
-        int runs = fixed != null ? 1 : 30;
+        int runs = fixed != null ? 1 : Integer.getInteger("tracked.seeds", 30);
         for (long seed = first; seed < first + runs; seed++) {
             try {
                 run(seed, 200);
@@ -82,6 +83,165 @@ class DifferentialTest {
         for (int q = 0; q < QUERIES; q++) {
             assertEquals(expected(shapes, values, q), queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
         }
+    }
+
+    @Test
+    void failuresUnsetInputsAndLazyReloadsAgreeWithFromScratch() {
+        String fixed = System.getProperty("tracked.seed");
+        long first = fixed != null ? Long.parseLong(fixed) : 1;
+        int runs = fixed != null ? 1 : Integer.getInteger("tracked.seeds", 30);
+        for (long seed = first; seed < first + runs; seed++) {
+            try {
+                runWithFailures(seed, 200);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("failed with seed " + seed
+                        + " (replay with -Dtracked.seed=" + seed + ")", e);
+            }
+        }
+    }
+
+    /** A query failed: the model's counterpart of the body's IllegalStateException. */
+    private static final class Failed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Failed() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Even inputs are abstract (and may be unset: readers then see -1); odd inputs are lazy,
+     * loaded from a simulated disk and reset when it changes. A query whose sum is 3 mod 7
+     * throws; its readers catch that and read -100 instead.
+     */
+    private static void runWithFailures(long seed, int edits) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape[] shapes = new Shape[QUERIES];
+        for (int q = 0; q < QUERIES; q++) {
+            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q));
+        }
+        int[] disk = new int[INPUTS];
+        Integer[] model = new Integer[INPUTS]; // the value each input holds; null: unset or unloaded
+        QueryRuntime runtime = new QueryRuntime(null);
+        InputTable<Integer, Integer> abstractInputs =
+                new InputTable<>(runtime, "set", List::of, Durability.LOW, null);
+        InputTable<Integer, Integer> lazyInputs =
+                new InputTable<>(runtime, "file", List::of, Durability.LOW, key -> disk[key]);
+        java.util.function.IntUnaryOperator read = i -> {
+            try {
+                return i % 2 == 0 ? abstractInputs.get(i) : lazyInputs.get(i);
+            } catch (dev.tracked.runtime.InputNotSetException e) {
+                return -1;
+            }
+        };
+        List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
+        for (int q = 0; q < QUERIES; q++) {
+            Shape shape = shapes[q];
+            queries.add(new MemoTable<>(runtime, "q" + q, key -> List.of(), key -> {
+                int[] sources = Math.floorMod(read.applyAsInt(shape.condition()), 2) == 0
+                        ? shape.whenEven() : shape.whenOdd();
+                int sum = 0;
+                for (int source : sources) {
+                    if (source < 0) {
+                        sum += read.applyAsInt(-source - 1);
+                    } else {
+                        try {
+                            sum += queries.get(source).fetch(NoKey.INSTANCE);
+                        } catch (IllegalStateException e) {
+                            sum -= 100;
+                        }
+                    }
+                }
+                if (Math.floorMod(sum, 7) == 3) {
+                    throw new IllegalStateException("q failed");
+                }
+                return Math.floorMod(sum, 7);
+            }, random.nextInt(4) != 0));
+        }
+        for (int i = 0; i < INPUTS; i++) {
+            disk[i] = random.nextInt(4);
+            if (i % 2 == 0 && random.nextInt(4) != 0) {
+                model[i] = random.nextInt(4);
+                abstractInputs.set(i, model[i]);
+            }
+        }
+        for (int edit = 0; edit < edits; edit++) {
+            int i = random.nextInt(INPUTS);
+            int kind = random.nextInt(10);
+            if (kind == 0) {
+                runtime.syntheticWrite(Durability.values()[random.nextInt(3)]);
+            } else if (i % 2 == 0 && kind < 3) {
+                abstractInputs.reset(i); // unset
+                model[i] = null;
+            } else if (i % 2 == 0) {
+                model[i] = random.nextInt(4);
+                abstractInputs.set(i, model[i], Durability.values()[random.nextInt(3)]);
+            } else if (kind < 6) {
+                disk[i] = random.nextInt(4); // the file changed on disk: reset, reload on read
+                lazyInputs.reset(i);
+                model[i] = null;
+            } else {
+                model[i] = random.nextInt(4);
+                lazyInputs.set(i, model[i]);
+            }
+            int reads = random.nextInt(QUERIES / 4);
+            for (int r = 0; r < reads; r++) {
+                check(queries, shapes, model, disk, random.nextInt(QUERIES), "after edit " + edit);
+            }
+        }
+        for (int q = 0; q < QUERIES; q++) {
+            check(queries, shapes, model, disk, q, "at the end");
+        }
+    }
+
+    private static void check(List<MemoTable<NoKey, Integer>> queries, Shape[] shapes,
+            Integer[] model, int[] disk, int q, String when) {
+        Integer expected;
+        try {
+            expected = expectedWithFailures(shapes, model, disk, q);
+        } catch (Failed e) {
+            expected = null;
+        }
+        Integer actual;
+        try {
+            actual = queries.get(q).fetch(NoKey.INSTANCE);
+        } catch (IllegalStateException e) {
+            actual = null;
+        }
+        assertEquals(expected, actual, "q" + q + " " + when + " (null: failed)");
+    }
+
+    private static int modelRead(Integer[] model, int[] disk, int i) {
+        if (model[i] != null) {
+            return model[i];
+        }
+        if (i % 2 == 1) {
+            model[i] = disk[i]; // a lazy input loads on first read and keeps the value
+            return model[i];
+        }
+        return -1;
+    }
+
+    private static int expectedWithFailures(Shape[] shapes, Integer[] model, int[] disk, int q) {
+        Shape shape = shapes[q];
+        int[] sources = Math.floorMod(modelRead(model, disk, shape.condition()), 2) == 0
+                ? shape.whenEven() : shape.whenOdd();
+        int sum = 0;
+        for (int source : sources) {
+            if (source < 0) {
+                sum += modelRead(model, disk, -source - 1);
+            } else {
+                try {
+                    sum += expectedWithFailures(shapes, model, disk, source);
+                } catch (Failed e) {
+                    sum -= 100;
+                }
+            }
+        }
+        if (Math.floorMod(sum, 7) == 3) {
+            throw new Failed();
+        }
+        return Math.floorMod(sum, 7);
     }
 
     /** Up to four sources: an input (negative, -1 - index) or a lower-numbered query. */
