@@ -137,8 +137,14 @@ final class ActiveStack {
             }
         }
 
-        /** Adds the inputs {@code dep} read (a verified dependency) to this frame's. */
+        /**
+         * Adds the durability and the inputs of {@code dep}, a dependency just verified, to this
+         * frame's.
+         */
         void widen(Slot dep) {
+            if (dep.durability < durability) {
+                durability = dep.durability;
+            }
             if (dep instanceof InputTable.InputSlot<?, ?> && dep.durability > 0) {
                 readsDurable = true;
                 return;

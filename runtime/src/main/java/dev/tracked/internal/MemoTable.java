@@ -198,8 +198,11 @@ public final class MemoTable<K, V> {
                             frame.widen(dep);
                         }
                     }
-                    // A dependency may have re-run to an equal value while reading other inputs.
+                    // A dependency may have re-run to an equal value while reading other inputs,
+                    // or changed durability without changing value (a lazy input reloaded with
+                    // its default durability): what the memo read is what its dependencies read now.
                     setInputs(frame);
+                    durability = (byte) frame.durability;
                 } catch (RuntimeException e) {
                     // A dependency that now fails counts as changed: the body runs again and
                     // meets the failure itself (it may catch it, as it may have before).

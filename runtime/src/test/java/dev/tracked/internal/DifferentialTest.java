@@ -127,9 +127,14 @@ class DifferentialTest {
                 new InputTable<>(runtime, "set", List::of, Durability.LOW, null);
         InputTable<Integer, Integer> lazyInputs =
                 new InputTable<>(runtime, "file", List::of, Durability.LOW, key -> disk[key]);
+        // Lazy inputs whose default durability is HIGH, like library sources.
+        InputTable<Integer, Integer> durableLazyInputs =
+                new InputTable<>(runtime, "lib", List::of, Durability.HIGH, key -> disk[key]);
+        java.util.function.IntFunction<InputTable<Integer, Integer>> lazyOf =
+                i -> i % 4 == 1 ? lazyInputs : durableLazyInputs;
         java.util.function.IntUnaryOperator read = i -> {
             try {
-                return i % 2 == 0 ? abstractInputs.get(i) : lazyInputs.get(i);
+                return i % 2 == 0 ? abstractInputs.get(i) : lazyOf.apply(i).get(i);
             } catch (dev.tracked.runtime.InputNotSetException e) {
                 return -1;
             }
@@ -178,11 +183,11 @@ class DifferentialTest {
                 abstractInputs.set(i, model[i], Durability.values()[random.nextInt(3)]);
             } else if (kind < 6) {
                 disk[i] = random.nextInt(4); // the file changed on disk: reset, reload on read
-                lazyInputs.reset(i);
+                lazyOf.apply(i).reset(i);
                 model[i] = null;
             } else {
                 model[i] = random.nextInt(4);
-                lazyInputs.set(i, model[i]);
+                lazyOf.apply(i).set(i, model[i], Durability.values()[random.nextInt(3)]);
             }
             int reads = random.nextInt(QUERIES / 4);
             for (int r = 0; r < reads; r++) {

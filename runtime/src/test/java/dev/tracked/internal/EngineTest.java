@@ -115,6 +115,27 @@ class EngineTest {
     }
 
     @Test
+    void memoValidatedThroughALazyReloadTakesTheInputsNewLowerDurability() {
+        int[] disk = {5};
+        InputTable<NoKey, Integer> file = new InputTable<>(runtime, "file", key -> List.of(),
+                Durability.LOW, key -> disk[0]);
+        MemoTable<NoKey, Integer> doubled = new MemoTable<>(runtime, "doubled", key -> List.of(),
+                key -> file.get(NoKey.INSTANCE) * 2, true);
+        file.set(NoKey.INSTANCE, 5, Durability.HIGH);
+        assertThat(doubled.fetch(NoKey.INSTANCE)).isEqualTo(10); // a HIGH memo
+
+        // Reloaded from disk: the same value, now with the input's default durability, LOW.
+        file.reset(NoKey.INSTANCE);
+        log.clear();
+        assertThat(doubled.fetch(NoKey.INSTANCE)).isEqualTo(10);
+        assertThat(log).containsExactly("DidValidateMemoizedValue doubled()");
+
+        // A LOW write must now reach the memo: it is LOW too.
+        file.set(NoKey.INSTANCE, 7, Durability.LOW);
+        assertThat(doubled.fetch(NoKey.INSTANCE)).isEqualTo(14);
+    }
+
+    @Test
     void failingLazyInputIsRetriedOnTheNextRead() {
         AtomicInteger attempts = new AtomicInteger();
         InputTable<NoKey, String> lazy = new InputTable<>(runtime, "lazy", key -> List.of(),
