@@ -18,7 +18,7 @@ import java.util.function.Function;
  *     NoKey} for none
  * @param <V> the (boxed) value type
  */
-public final class InputTable<K, V> {
+public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>> {
     private static final VarHandle STATE;
 
     static {
@@ -35,7 +35,6 @@ public final class InputTable<K, V> {
     private final Durability defaultDurability;
     /** The default body of a lazy input, or {@code null} for an abstract one. */
     private final Function<? super K, ? extends V> lazy;
-    private final SlotTable<InputSlot<K, V>> slots;
 
     /**
      * @param name the input's name, for events and errors
@@ -45,13 +44,13 @@ public final class InputTable<K, V> {
      */
     public InputTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
             Durability defaultDurability, Function<? super K, ? extends V> lazy) {
+        // Input slots are created under the write lock: setting a new key takes it once.
+        super(runtime.writeLock());
         this.runtime = runtime;
         this.name = name;
         this.args = args;
         this.defaultDurability = defaultDurability;
         this.lazy = lazy;
-        // Input slots are created under the write lock: setting a new key takes it once.
-        this.slots = new SlotTable<>(runtime.writeLock());
     }
 
     /**
@@ -61,7 +60,7 @@ public final class InputTable<K, V> {
      */
     public Object find(K key) {
         InputSlot<K, V> slot;
-        if (key != null && (slot = slots.get(key)) != null
+        if (key != null && (slot = slotOf(key)) != null
                 && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
             return slot;
         }
@@ -84,7 +83,7 @@ public final class InputTable<K, V> {
     /** The input's value for {@code key}, recorded as a dependency of the running query, if any. */
     public V get(K key) {
         if (key != null) {
-            InputSlot<K, V> slot = slots.get(key);
+            InputSlot<K, V> slot = slotOf(key);
             if (slot != null && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
                 if (runtime.anyActive()) {
                     runtime.recordRead(slot);
@@ -124,7 +123,7 @@ public final class InputTable<K, V> {
         InputSlot<K, V> slot;
         long revision;
         synchronized (runtime.writeLock()) {
-            slot = slots.getOrCreate(key, this::newSlot);
+            slot = getOrCreate(key, this::newSlot);
             // Memos that read the old value carry its durability: report the write at the
             // higher of the two, or a memo that read a HIGH value would miss its change to LOW.
             int reported = Math.max(slot.durability, durability.ordinal());
@@ -158,7 +157,7 @@ public final class InputTable<K, V> {
         InputSlot<K, V> slot;
         long revision;
         synchronized (runtime.writeLock()) {
-            slot = slots.getOrCreate(key, this::newSlot);
+            slot = getOrCreate(key, this::newSlot);
             int reported = Math.max(slot.durability, defaultDurability.ordinal());
             revision = runtime.nextRevision();
             if (lazy == null) {
@@ -187,9 +186,9 @@ public final class InputTable<K, V> {
             throw new NullPointerException("Input " + name + " was called with a null argument;"
                     + " input arguments are keys and must not be null");
         }
-        InputSlot<K, V> slot = slots.get(key);
+        InputSlot<K, V> slot = slotOf(key);
         if (slot == null) {
-            slot = slots.getOrCreate(key, this::newSlot);
+            slot = getOrCreate(key, this::newSlot);
         }
         return slot;
     }

@@ -21,7 +21,7 @@ import java.util.function.Function;
  *     NoKey} for none
  * @param <V> the (boxed) return type
  */
-public final class MemoTable<K, V> {
+public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     private static final VarHandle VERIFIED_AT;
 
     static {
@@ -38,7 +38,6 @@ public final class MemoTable<K, V> {
     private final Function<? super K, List<Object>> args;
     private final Function<? super K, ? extends V> body;
     private final boolean backdate;
-    private final SlotTable<MemoSlot<K, V>> slots = new SlotTable<>();
 
     /**
      * @param name the query's name, for events and errors
@@ -48,6 +47,7 @@ public final class MemoTable<K, V> {
      */
     public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
             Function<? super K, ? extends V> body, boolean backdate) {
+        super(new Object());
         this.runtime = runtime;
         this.name = name;
         this.args = args;
@@ -64,8 +64,7 @@ public final class MemoTable<K, V> {
      */
     public Object find(K key) {
         MemoSlot<K, V> slot;
-        if (key != null && (slot = slots.get(key)) != null
-                && (long) VERIFIED_AT.getAcquire(slot) == runtime.revision()) {
+        if (key != null && (slot = slotOf(key)) != null && slot.verifiedAt == runtime.revision()) {
             return slot;
         }
         return null;
@@ -90,8 +89,8 @@ public final class MemoTable<K, V> {
      */
     public V fetch(K key) {
         if (key != null) {
-            MemoSlot<K, V> slot = slots.get(key);
-            if (slot != null && (long) VERIFIED_AT.getAcquire(slot) == runtime.revision()) {
+            MemoSlot<K, V> slot = slotOf(key);
+            if (slot != null && slot.verifiedAt == runtime.revision()) {
                 if (runtime.anyActive()) {
                     runtime.recordRead(slot);
                 }
@@ -106,7 +105,7 @@ public final class MemoTable<K, V> {
     private V fetchSlow(K key, MemoSlot<K, V> found) {
         MemoSlot<K, V> slot = found;
         if (slot == null) {
-            slot = slots.getOrCreate(key, k -> new MemoSlot<>(this, k));
+            slot = getOrCreate(key, k -> new MemoSlot<>(this, k));
         }
         runtime.readSlow(slot);
         return slot.value;
@@ -114,7 +113,7 @@ public final class MemoTable<K, V> {
 
     /** The slot of {@code key}, or {@code null} if it was never read. */
     MemoSlot<K, V> slot(K key) {
-        return slots.get(key);
+        return slotOf(key);
     }
 
     /** One key of the query, and its memo. */
@@ -124,8 +123,10 @@ public final class MemoTable<K, V> {
         V value;
         /** What the body read, in read order: {@code null}, one {@link Slot}, or a {@code Slot[]}. */
         Object deps;
-        /** The latest revision in which the memo was known to be up to date; 0 before any. */
-        @SuppressWarnings("unused") // accessed through VERIFIED_AT
+        /**
+         * The latest revision in which the memo was known to be up to date; 0 before any. Read
+         * as a volatile (acquire), written with release through {@code VERIFIED_AT}.
+         */
         volatile long verifiedAt;
 
         MemoSlot(MemoTable<K, V> table, K key) {
@@ -150,7 +151,7 @@ public final class MemoTable<K, V> {
 
         @Override
         void update(ActiveStack stack) {
-            if ((long) VERIFIED_AT.getAcquire(this) != table.runtime.revision()) {
+            if (verifiedAt != table.runtime.revision()) {
                 refresh(stack);
             }
         }

@@ -7,9 +7,10 @@ import java.util.function.Function;
 /**
  * The slots of one ingredient by key: an open-addressing hash table with linear probing. Lookups
  * take no lock (they read an array published with release semantics); inserts are serialized.
- * Slots are never removed, so a probe that reaches an empty cell has not missed its key.
+ * Slots are never removed, so a probe that reaches an empty cell has not missed its key. The
+ * ingredients extend it, so that a lookup is one load fewer than through a separate table.
  */
-final class SlotTable<S extends Slot> {
+abstract class SlotTable<S extends Slot> {
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(Slot[].class);
 
     private volatile Slot[] cells = new Slot[32];
@@ -18,11 +19,7 @@ final class SlotTable<S extends Slot> {
     /** Guarded by {@link #lock}. */
     private int size;
 
-    SlotTable() {
-        this.lock = new Object();
-    }
-
-    /** A table whose inserts are serialized by {@code lock}, shared with other writes. */
+    /** A table whose inserts are serialized by {@code lock}. */
     SlotTable(Object lock) {
         this.lock = lock;
     }
@@ -33,7 +30,7 @@ final class SlotTable<S extends Slot> {
      * it is read after an acquiring load of its state.
      */
     @SuppressWarnings("unchecked")
-    S get(Object key) {
+    final S slotOf(Object key) {
         Slot[] table = cells;
         int mask = table.length - 1;
         int i = index(key.hashCode(), mask);
@@ -46,9 +43,9 @@ final class SlotTable<S extends Slot> {
     }
 
     /** The slot of {@code key}, created by {@code create} if there is none. */
-    <K> S getOrCreate(K key, Function<? super K, S> create) {
+    final <K> S getOrCreate(K key, Function<? super K, S> create) {
         synchronized (lock) {
-            S existing = get(key);
+            S existing = slotOf(key);
             if (existing != null) {
                 return existing;
             }
