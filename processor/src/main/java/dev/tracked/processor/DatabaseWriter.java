@@ -105,6 +105,11 @@ final class DatabaseWriter {
                         + " its body when nothing it\nread changed. Each {@code @Input} has"
                         + " {@code setX}/{@code resetX} methods; every set starts a new\nrevision."
                         + " Create instances with {@link #create()} or {@link #builder()}.\n")
+                .add("\n<p>Each query method first {@code find}s a memo that is current and"
+                        + " {@code read}s it (recording the\nread as a dependency when a query is"
+                        + " running); this path takes no lock and, on a hit, does not\nallocate"
+                        + " the key. Otherwise {@code fetch} (for an input, {@code get})"
+                        + " re-validates, computes or\nloads the value.\n")
                 .add("\n<p>Do not edit: this file is regenerated from {@link $T} on every build."
                         + " See the Tracked README\nfor how queries are memoized and re-validated.\n",
                         model.interfaceName())
