@@ -28,7 +28,7 @@ class DifferentialTest {
         int runs = fixed != null ? 1 : Integer.getInteger("tracked.seeds", 30);
         for (long seed = first; seed < first + runs; seed++) {
             try {
-                run(seed, 200);
+                run(seed, 200, INPUTS, QUERIES, 4);
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("failed with seed " + seed
                         + " (replay with -Dtracked.seed=" + seed + ")", e);
@@ -36,18 +36,38 @@ class DifferentialTest {
         }
     }
 
-    private static void run(long seed, int edits) {
-        SplittableRandom random = new SplittableRandom(seed);
-        Shape[] shapes = new Shape[QUERIES];
-        for (int q = 0; q < QUERIES; q++) {
-            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q));
+    /**
+     * Wide queries: hundreds of inputs, up to 30 sources per query with repeats, so that
+     * dependencies are de-duplicated through the identity set and the input range tree grows.
+     */
+    @Test
+    void wideGraphsWithRepeatedReadsAgreeWithFromScratch() {
+        String fixed = System.getProperty("tracked.seed");
+        long first = fixed != null ? Long.parseLong(fixed) : 1;
+        int runs = fixed != null ? 1 : Math.max(1, Integer.getInteger("tracked.seeds", 30) / 3);
+        for (long seed = first; seed < first + runs; seed++) {
+            try {
+                run(seed, 150, 300, 150, 30);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("failed with seed " + seed
+                        + " (replay with -Dtracked.seed=" + seed + ")", e);
+            }
         }
-        int[] values = new int[INPUTS];
+    }
+
+    private static void run(long seed, int edits, int inputCount, int queryCount, int width) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape[] shapes = new Shape[queryCount];
+        for (int q = 0; q < queryCount; q++) {
+            shapes[q] = new Shape(random.nextInt(inputCount),
+                    sources(random, q, inputCount, width), sources(random, q, inputCount, width));
+        }
+        int[] values = new int[inputCount];
         QueryRuntime runtime = new QueryRuntime(null);
         InputTable<Integer, Integer> input =
                 new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
         List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
-        for (int q = 0; q < QUERIES; q++) {
+        for (int q = 0; q < queryCount; q++) {
             Shape shape = shapes[q];
             queries.add(new MemoTable<>(runtime, "q" + q, key -> List.of(), key -> {
                 int[] sources = input.get(shape.condition()) % 2 == 0
@@ -59,7 +79,7 @@ class DifferentialTest {
                 return Math.floorMod(sum, 7);
             }, random.nextInt(4) != 0));
         }
-        for (int i = 0; i < INPUTS; i++) {
+        for (int i = 0; i < inputCount; i++) {
             values[i] = random.nextInt(4);
             input.set(i, values[i], Durability.values()[random.nextInt(3)]);
         }
@@ -68,21 +88,38 @@ class DifferentialTest {
             if (kind == 0) {
                 runtime.syntheticWrite(Durability.values()[random.nextInt(3)]);
             } else {
-                int i = random.nextInt(INPUTS);
+                int i = random.nextInt(inputCount);
                 values[i] = random.nextInt(4);
                 input.set(i, values[i], Durability.values()[random.nextInt(3)]);
             }
             // Read some queries, not all, so that memos of many ages meet later edits.
-            int reads = random.nextInt(QUERIES / 4);
+            int reads = random.nextInt(queryCount / 4);
+            int[] truth = reads > 0 ? evaluateAll(shapes, values) : null;
             for (int r = 0; r < reads; r++) {
-                int q = random.nextInt(QUERIES);
-                assertEquals(expected(shapes, values, q), queries.get(q).fetch(NoKey.INSTANCE),
+                int q = random.nextInt(queryCount);
+                assertEquals(truth[q], queries.get(q).fetch(NoKey.INSTANCE),
                         "q" + q + " after edit " + edit);
             }
         }
-        for (int q = 0; q < QUERIES; q++) {
-            assertEquals(expected(shapes, values, q), queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
+        int[] truth = evaluateAll(shapes, values);
+        for (int q = 0; q < queryCount; q++) {
+            assertEquals(truth[q], queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
         }
+    }
+
+    /** Every query's value from scratch; queries read only lower-numbered ones, so in order. */
+    private static int[] evaluateAll(Shape[] shapes, int[] values) {
+        int[] truth = new int[shapes.length];
+        for (int q = 0; q < shapes.length; q++) {
+            Shape shape = shapes[q];
+            int[] sources = values[shape.condition()] % 2 == 0 ? shape.whenEven() : shape.whenOdd();
+            int sum = 0;
+            for (int source : sources) {
+                sum += source < 0 ? values[-source - 1] : truth[source];
+            }
+            truth[q] = Math.floorMod(sum, 7);
+        }
+        return truth;
     }
 
     @Test
@@ -251,22 +288,24 @@ class DifferentialTest {
 
     /** Up to four sources: an input (negative, -1 - index) or a lower-numbered query. */
     private static int[] sources(SplittableRandom random, int query) {
-        int[] sources = new int[1 + random.nextInt(4)];
-        for (int i = 0; i < sources.length; i++) {
-            sources[i] = query == 0 || random.nextBoolean()
-                    ? -1 - random.nextInt(INPUTS)
-                    : random.nextInt(query);
-        }
-        return sources;
+        return sources(random, query, INPUTS, 4);
     }
 
-    private static int expected(Shape[] shapes, int[] values, int q) {
-        Shape shape = shapes[q];
-        int[] sources = values[shape.condition()] % 2 == 0 ? shape.whenEven() : shape.whenOdd();
-        int sum = 0;
-        for (int source : sources) {
-            sum += source < 0 ? values[-source - 1] : expected(shapes, values, source);
+    /**
+     * Up to {@code width} sources, each an input (negative, -1 - index) or a lower-numbered
+     * query; wide lists repeat some sources, as bodies that read a value twice do.
+     */
+    private static int[] sources(SplittableRandom random, int query, int inputs, int width) {
+        int[] sources = new int[1 + random.nextInt(width)];
+        for (int i = 0; i < sources.length; i++) {
+            if (i > 0 && width > 4 && random.nextInt(4) == 0) {
+                sources[i] = sources[random.nextInt(i)];
+            } else {
+                sources[i] = query == 0 || random.nextBoolean()
+                        ? -1 - random.nextInt(inputs)
+                        : random.nextInt(query);
+            }
         }
-        return Math.floorMod(sum, 7);
+        return sources;
     }
 }
