@@ -111,15 +111,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     /** Sets the value for {@code key} with {@code durability}; starts a new revision. */
     public void set(K key, V value, Durability durability) {
         Objects.requireNonNull(durability, "durability");
-        if (key == null) {
-            slot(key); // throws, naming the input
-        }
-        if (runtime.inQuery()) {
-            throw runtime.notInQuery("set" + capitalized() + " for " + slot(key).queryKey());
-        }
-        if (runtime.anyActive()) {
-            runtime.checkNoOtherThreadInQuery("set" + capitalized() + " for " + slot(key).queryKey());
-        }
+        checkWritable("set", key);
         InputSlot<K, V> slot;
         long revision;
         synchronized (runtime.writeLock()) {
@@ -144,16 +136,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
      * its default body again on the next read; an abstract one becomes unset.
      */
     public void reset(K key) {
-        if (key == null) {
-            slot(key); // throws, naming the input
-        }
-        if (runtime.inQuery()) {
-            throw runtime.notInQuery("reset" + capitalized() + " for " + slot(key).queryKey());
-        }
-        if (runtime.anyActive()) {
-            runtime.checkNoOtherThreadInQuery(
-                    "reset" + capitalized() + " for " + slot(key).queryKey());
-        }
+        checkWritable("reset", key);
         InputSlot<K, V> slot;
         long revision;
         synchronized (runtime.writeLock()) {
@@ -181,11 +164,31 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         }
     }
 
-    private InputSlot<K, V> slot(K key) {
+    /**
+     * Fails unless {@code verb} ("set", "reset") may change {@code key} now: a non-null key, and
+     * no query running, neither on this thread nor on another. Names the write in the message
+     * without creating a slot for it.
+     */
+    private void checkWritable(String verb, K key) {
+        requireKey(key);
+        if (runtime.inQuery() || runtime.anyActive()) {
+            String what = verb + capitalized() + " for " + QueryKey.of(name, args.apply(key));
+            if (runtime.inQuery()) {
+                throw runtime.notInQuery(what);
+            }
+            runtime.checkNoOtherThreadInQuery(what);
+        }
+    }
+
+    private void requireKey(K key) {
         if (key == null) {
             throw new NullPointerException("Input " + name + " was called with a null argument;"
                     + " input arguments are keys and must not be null");
         }
+    }
+
+    private InputSlot<K, V> slot(K key) {
+        requireKey(key);
         InputSlot<K, V> slot = slotOf(key);
         if (slot == null) {
             slot = getOrCreate(key, this::newSlot);
