@@ -35,6 +35,10 @@ final class EventLog implements EventListener {
             return "validate " + e.query();
         } else if (event instanceof Event.DidBackdate e) {
             return "backdate " + e.query();
+        } else if (event instanceof Event.WillBlockOn e) {
+            return "block " + e.query() + " on " + e.other().getName();
+        } else if (event instanceof Event.DidCancel e) {
+            return "cancel " + e.query();
         } else if (event instanceof Event.DidSetInput e) {
             return "set " + e.input() + " " + e.durability() + " r" + e.revision();
         }

@@ -42,7 +42,13 @@ final class QueryInterfaceValidator {
 
     /** Names of members every generated database has; a query may not take them. */
     private static final Set<String> RESERVED =
-            Set.of("create", "builder", "revision", "syntheticWrite");
+            Set.of("create", "builder", "revision", "syntheticWrite", "unwindIfCancelled");
+
+    /**
+     * The interface every generated database implements. A query interface may extend it, so
+     * that its bodies can call {@code unwindIfCancelled()}; its methods are not queries.
+     */
+    static final String RUNTIME_DATABASE = "dev.tracked.runtime.Database";
 
     private final Elements elements;
     private final Types types;
@@ -72,6 +78,8 @@ final class QueryInterfaceValidator {
         DeclaredType dbType = (DeclaredType) db.asType();
         List<ExecutableElement> members = ElementFilter.methodsIn(elements.getAllMembers(db)).stream()
                 .filter(m -> m.getEnclosingElement().getKind() == ElementKind.INTERFACE)
+                .filter(m -> !((TypeElement) m.getEnclosingElement()).getQualifiedName()
+                        .contentEquals(RUNTIME_DATABASE))
                 .collect(Collectors.toList());
         Set<String> memberNames =
                 members.stream().map(m -> m.getSimpleName().toString()).collect(Collectors.toSet());

@@ -173,6 +173,8 @@ class DiagnosticsTest {
     void reservedName() {
         assertError(compile(database("@Input long revision(String file);")),
                 Message.RESERVED_NAME, "Rename the query", "long revision");
+        assertError(compile(database("@Input boolean unwindIfCancelled();")),
+                Message.RESERVED_NAME, "Rename the query", "boolean unwindIfCancelled");
     }
 
     @Test

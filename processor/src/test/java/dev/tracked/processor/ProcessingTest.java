@@ -122,6 +122,25 @@ class ProcessingTest {
     }
 
     @Test
+    void interfaceMayExtendTheRuntimeDatabaseToPollForCancellation() {
+        Compilation compilation = compile(source("test.Db", "package test;",
+                "@dev.tracked.Database",
+                "public interface Db extends dev.tracked.runtime.Database {",
+                "    @dev.tracked.Input int rounds();",
+                "    @dev.tracked.Tracked default int spin() {",
+                "        int total = 0;",
+                "        for (int i = 0; i < rounds(); i++) {",
+                "            unwindIfCancelled();",
+                "            total += i;",
+                "        }",
+                "        return total;",
+                "    }",
+                "}"));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.TrackedDb").isNotNull();
+    }
+
+    @Test
     void groupExtendedThroughAnotherGroupIsUsed() {
         Compilation compilation = compile(
                 source("test.Base", "package test;",

@@ -20,4 +20,9 @@ public abstract class AbstractDatabase implements Database {
     public final void syntheticWrite(Durability durability) {
         runtime.syntheticWrite(durability);
     }
+
+    @Override
+    public final void unwindIfCancelled() {
+        runtime.unwindIfCancelled();
+    }
 }

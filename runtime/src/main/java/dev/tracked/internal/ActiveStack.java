@@ -1,13 +1,17 @@
 package dev.tracked.internal;
 
 import dev.tracked.Durability;
+import dev.tracked.runtime.Cancelled;
 import java.util.Arrays;
 
 /**
  * One thread's stack of active queries for one database: memos being executed (collecting what
- * they read), memos being verified, and lazy inputs being loaded. Frames are reused from one
- * query to the next, so running a query allocates nothing here but its final dependency array.
- * Confined to its thread.
+ * they read), memos being verified, and lazy inputs being loaded. Each frame's slot is claimed by
+ * this thread (see {@link QueryRuntime#claim}). Frames are reused from one query to the next, so
+ * running a query allocates nothing here but its final dependency array.
+ *
+ * <p>Used by its thread only, except that threads waiting for a slot search the stacks for its
+ * owner, under the runtime's wait lock ({@link #holds}, {@link #from}, {@link #waitingOn}).
  */
 final class ActiveStack {
     /** What a frame does. */
@@ -20,9 +24,17 @@ final class ActiveStack {
         LOAD
     }
 
-    final Thread thread = Thread.currentThread();
+    final Thread thread;
     private Frame[] frames = new Frame[8];
     int depth;
+    /** The slot this thread waits for another thread to release; guarded by the wait lock. */
+    Slot waitingOn;
+    /** What the owner of {@link #waitingOn} failed with, handed over on release; wait lock. */
+    Throwable propagated;
+
+    ActiveStack(Thread thread) {
+        this.thread = thread;
+    }
     /** The stamp of the last query started on this thread; 0 is never used. */
     private short stamps;
 
@@ -49,20 +61,24 @@ final class ActiveStack {
         }
         frame.reset(slot, kind, stamps);
         depth++;
-        slot.state |= Slot.BUSY;
         return frame;
     }
 
     void pop(Frame frame) {
-        frame.slot.state &= ~Slot.BUSY;
         frame.slot = null;
         depth--;
     }
 
-    /** Whether {@code slot} is being executed, verified or loaded on this thread. */
-    boolean contains(Slot slot) {
-        for (int i = depth - 1; i >= 0; i--) {
-            if (frames[i].slot == slot) {
+    /**
+     * Whether {@code slot} is being executed, verified or loaded on this thread. Also called by
+     * other threads, looking for the owner of a slot: then the answer may be stale, but a slot
+     * claimed and pushed before the caller saw it claimed is found.
+     */
+    boolean holds(Slot slot) {
+        Frame[] all = frames;
+        for (int i = Math.min(depth, all.length) - 1; i >= 0; i--) {
+            Frame frame = all[i];
+            if (frame != null && frame.slot == slot) {
                 return true;
             }
         }
@@ -100,6 +116,11 @@ final class ActiveStack {
         int hi;
         /** Whether a MEDIUM or HIGH input was read, transitively. */
         boolean readsDurable;
+        /**
+         * The cancellation this query observed, if any: thrown out of one of its reads, or by
+         * polling. Whatever the body does next, its result is not memoized.
+         */
+        Cancelled cancelled;
 
         /**
          * What the body read, in order. Not cleared between queries: it holds slots of this
@@ -119,8 +140,14 @@ final class ActiveStack {
 
         void reset(Slot slot, Kind kind, short stamp) {
             this.slot = slot;
-            this.kind = kind;
             this.stamp = stamp;
+            become(kind);
+        }
+
+        /** Starts over as a frame of {@code kind} for the same slot: a verified memo executes. */
+        void become(Kind kind) {
+            this.kind = kind;
+            cancelled = null;
             durability = Durability.HIGH.ordinal();
             changedAt = 1;
             lo = Integer.MAX_VALUE;

@@ -44,8 +44,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
      */
     public InputTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
             Durability defaultDurability, Function<? super K, ? extends V> lazy) {
-        // Input slots are created under the write lock: setting a new key takes it once.
-        super(runtime.writeLock());
+        super(new Object());
         this.runtime = runtime;
         this.name = name;
         this.args = args;
@@ -112,10 +111,10 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     public void set(K key, V value, Durability durability) {
         Objects.requireNonNull(durability, "durability");
         checkWritable("set", key);
-        InputSlot<K, V> slot;
+        InputSlot<K, V> slot = slot(key);
         long revision;
-        synchronized (runtime.writeLock()) {
-            slot = getOrCreate(key, this::newSlot);
+        runtime.beginWrite();
+        try {
             // Memos that read the old value carry its durability: report the write at the
             // higher of the two, or a memo that read a HIGH value would miss its change to LOW.
             int reported = Math.max(slot.durability, durability.ordinal());
@@ -125,6 +124,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             slot.durability = (byte) durability.ordinal();
             STATE.setRelease(slot, Slot.PRESENT);
             runtime.commitWrite(slot.lo, reported, revision);
+        } finally {
+            runtime.endWrite();
         }
         if (runtime.hasListener()) {
             runtime.emit(new Event.DidSetInput(slot.queryKey(), durability, revision));
@@ -137,17 +138,16 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
      */
     public void reset(K key) {
         checkWritable("reset", key);
-        InputSlot<K, V> slot;
+        InputSlot<K, V> slot = slot(key);
         long revision;
-        synchronized (runtime.writeLock()) {
-            slot = getOrCreate(key, this::newSlot);
+        runtime.beginWrite();
+        try {
             int reported = Math.max(slot.durability, defaultDurability.ordinal());
             revision = runtime.nextRevision();
             if (lazy == null) {
                 // An abstract input becomes unset: that is a change, now. (Keeping the old
                 // changed-revision would let a reader that falls back on the missing value look
                 // unchanged to its own readers.)
-                slot.value = null;
                 slot.changedAt = revision;
                 STATE.setRelease(slot, (byte) 0);
             } else if ((slot.state & Slot.PRESENT) != 0) {
@@ -158,6 +158,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             }
             slot.durability = (byte) defaultDurability.ordinal();
             runtime.commitWrite(slot.lo, reported, revision);
+        } finally {
+            runtime.endWrite();
         }
         if (runtime.hasListener()) {
             runtime.emit(new Event.DidSetInput(slot.queryKey(), defaultDurability, revision));
@@ -165,18 +167,15 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     }
 
     /**
-     * Fails unless {@code verb} ("set", "reset") may change {@code key} now: a non-null key, and
-     * no query running, neither on this thread nor on another. Names the write in the message
-     * without creating a slot for it.
+     * Fails unless {@code verb} ("set", "reset") may change {@code key} from this thread: a
+     * non-null key, and no query running on this thread. (Queries running on other threads are
+     * cancelled by the write.) Names the write in the message without creating a slot for it.
      */
     private void checkWritable(String verb, K key) {
         requireKey(key);
-        if (runtime.inQuery() || runtime.anyActive()) {
-            String what = verb + capitalized() + " for " + QueryKey.of(name, args.apply(key));
-            if (runtime.inQuery()) {
-                throw runtime.notInQuery(what);
-            }
-            runtime.checkNoOtherThreadInQuery(what);
+        if (runtime.anyActive() && runtime.inQuery()) {
+            throw runtime.notInQuery(
+                    verb + capitalized() + " for " + QueryKey.of(name, args.apply(key)));
         }
     }
 
@@ -246,20 +245,34 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
 
         /** Loads a lazy input's default value while none is present. */
         void load(ActiveStack stack) {
-            if ((state & PRESENT) != 0 || table.lazy == null) {
-                return;
-            }
             QueryRuntime runtime = table.runtime;
-            if ((state & BUSY) != 0 && stack.contains(this)) {
-                throw runtime.cycle(stack, this);
+            while ((state & PRESENT) == 0 && table.lazy != null) {
+                if (runtime.claim(this, stack)) {
+                    try {
+                        if ((state & PRESENT) == 0) {
+                            reload(stack, runtime.revision());
+                        }
+                    } catch (RuntimeException | Error e) {
+                        runtime.release(this, e);
+                        throw e;
+                    }
+                    runtime.release(this, null);
+                    return;
+                }
             }
-            long now = runtime.revision();
+        }
+
+        /** Runs the default body of the claimed slot and stores its value. */
+        private void reload(ActiveStack stack, long now) {
             // The default body runs in a frame of its own so that whatever it reads is not
             // recorded as a dependency of the query that triggered the load.
             ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.LOAD);
             V loaded;
             try {
                 loaded = table.lazy.apply(key());
+                if (frame.cancelled != null) {
+                    throw frame.cancelled; // the body swallowed it: its value is not kept
+                }
             } finally {
                 stack.pop(frame);
             }
@@ -269,7 +282,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
                 changedAt = now;
             }
             durability = (byte) table.defaultDurability.ordinal();
-            STATE.setRelease(this, PRESENT);
+            // Clears STALE; BUSY stays until the release.
+            STATE.setRelease(this, (byte) (PRESENT | BUSY));
         }
     }
 }

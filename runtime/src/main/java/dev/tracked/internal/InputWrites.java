@@ -8,16 +8,17 @@ import java.util.Arrays;
  * lets a memo whose inputs were all untouched be re-validated without walking its dependencies,
  * so an edit costs the path from the edited input to what is read, not the whole graph.
  *
- * <p>Written under the runtime's write lock; new inputs may be registered by readers, also under
- * that lock. Queries read it without locking: a grown tree is published as a new array.
+ * <p>Writes and registrations (which may come from any thread, inside a query or not) are
+ * serialized on this object. Queries read it without locking: a grown tree is published as a new
+ * array, and writes happen only while no query runs.
  */
 final class InputWrites {
     /** Leaves are at {@code [capacity, 2 * capacity)}; node {@code i} holds the max of its children. */
     private volatile long[] tree = new long[2 * 64];
     private int next;
 
-    /** A new input id, never written yet. Call under the write lock. */
-    int register() {
+    /** A new input id, never written yet. */
+    synchronized int register() {
         int id = next++;
         long[] t = tree;
         int capacity = t.length / 2;
@@ -35,9 +36,9 @@ final class InputWrites {
 
     /**
      * Input {@code id} was written in {@code revision}, the newest revision, so it becomes the
-     * maximum of every node above the leaf. Call under the write lock.
+     * maximum of every node above the leaf.
      */
-    void written(int id, long revision) {
+    synchronized void written(int id, long revision) {
         long[] t = tree;
         for (int i = id + t.length / 2; i > 0; i >>>= 1) {
             t[i] = revision;

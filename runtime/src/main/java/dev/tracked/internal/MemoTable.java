@@ -1,5 +1,6 @@
 package dev.tracked.internal;
 
+import dev.tracked.runtime.Cancelled;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.QueryKey;
 import java.lang.invoke.MethodHandles;
@@ -151,8 +152,19 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
 
         @Override
         void update(ActiveStack stack) {
-            if (verifiedAt != table.runtime.revision()) {
-                refresh(stack);
+            QueryRuntime runtime = table.runtime;
+            while (verifiedAt != runtime.revision()) {
+                if (runtime.claim(this, stack)) {
+                    try {
+                        refresh(stack);
+                    } catch (RuntimeException | Error e) {
+                        runtime.release(this, e);
+                        throw e;
+                    }
+                    runtime.release(this, null);
+                    return;
+                }
+                // Another thread held the memo, and released it: it may be current now.
             }
         }
 
@@ -162,16 +174,23 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             return changedAt > revision;
         }
 
-        /** Makes the memo current: re-validates the old one, or runs the body. */
-        void refresh(ActiveStack stack) {
-            if ((state & BUSY) != 0 && stack.contains(this)) {
-                throw table.runtime.cycle(stack, this);
-            }
+        /**
+         * Makes the claimed memo current: re-validates the old one, or runs the body. The frame
+         * pushed first is what other threads find when they look for the memo's owner.
+         */
+        private void refresh(ActiveStack stack) {
             long now = table.runtime.revision();
-            if ((state & PRESENT) != 0 && verify(stack, now)) {
-                return;
+            if (verifiedAt == now) {
+                return; // brought up to date by the thread that held it before this one
             }
-            execute(stack, now);
+            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.VERIFY);
+            try {
+                if ((state & PRESENT) == 0 || !verify(stack, frame, now)) {
+                    execute(stack, frame, now);
+                }
+            } finally {
+                stack.pop(frame);
+            }
         }
 
         /**
@@ -179,12 +198,11 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * last verified: at once when no input of its durability, or none of its inputs, was
          * written since (the shortcuts); else by walking its dependencies in read order.
          */
-        private boolean verify(ActiveStack stack, long now) {
+        private boolean verify(ActiveStack stack, ActiveStack.Frame frame, long now) {
             QueryRuntime runtime = table.runtime;
             long verified = verifiedAt;
             if (deps != null && !runtime.unchangedSince(
                     verified, durability, lo, hi, (state & READS_DURABLE) != 0)) {
-                ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.VERIFY);
                 try {
                     if (deps instanceof Slot one) {
                         if (one.changedAfter(verified, stack)) {
@@ -199,18 +217,18 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                             frame.widen(dep);
                         }
                     }
-                    // A dependency may have re-run to an equal value while reading other inputs,
-                    // or changed durability without changing value (a lazy input reloaded with
-                    // its default durability): what the memo read is what its dependencies read now.
-                    setInputs(frame);
-                    durability = (byte) frame.durability;
+                } catch (Cancelled e) {
+                    throw e;
                 } catch (RuntimeException e) {
                     // A dependency that now fails counts as changed: the body runs again and
                     // meets the failure itself (it may catch it, as it may have before).
                     return false;
-                } finally {
-                    stack.pop(frame);
                 }
+                // A dependency may have re-run to an equal value while reading other inputs,
+                // or changed durability without changing value (a lazy input reloaded with
+                // its default durability): what the memo read is what its dependencies read now.
+                setInputs(frame);
+                durability = (byte) frame.durability;
             }
             VERIFIED_AT.setRelease(this, now);
             if (runtime.hasListener()) {
@@ -219,37 +237,75 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             return true;
         }
 
-        /** Runs the body, recording what it reads, and stores the new memo (backdated if equal). */
-        private void execute(ActiveStack stack, long now) {
+        /**
+         * Runs the body, recording what it reads, and stores the new memo (backdated if equal).
+         * If the body failed, nothing is stored and the old memo is dropped; if it was cancelled,
+         * nothing is stored and the old memo stays as it was.
+         */
+        private void execute(ActiveStack stack, ActiveStack.Frame frame, long now) {
             QueryRuntime runtime = table.runtime;
             if (runtime.hasListener()) {
                 runtime.emit(new Event.WillExecute(queryKey()));
             }
-            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.EXECUTE);
+            frame.become(ActiveStack.Kind.EXECUTE);
             V fresh;
             try {
                 fresh = table.body.apply(key());
             } catch (RuntimeException | Error e) {
-                fail(stack, frame);
+                Cancelled cancelled = failed(frame, e);
+                if (cancelled != null) {
+                    throw cancelled;
+                }
                 throw e;
             }
-            // Read the frame before popping it: the frame is reused by the next query.
-            int newDurability = frame.durability;
-            boolean backdated = (state & PRESENT) != 0 && table.backdate
-                    && newDurability >= durability && equal(value, fresh, stack, frame);
+            if (frame.cancelled != null) {
+                // The body caught a cancellation and returned anyway: its value may be made of
+                // what a cancelled read left behind.
+                throw frame.cancelled;
+            }
+            boolean backdated;
+            try {
+                backdated = (state & PRESENT) != 0 && table.backdate
+                        && frame.durability >= durability && Objects.equals(value, fresh);
+            } catch (RuntimeException | Error e) {
+                Cancelled cancelled = failed(frame, e);
+                if (cancelled != null) {
+                    throw cancelled;
+                }
+                throw e;
+            }
             if (!backdated) {
                 value = fresh;
                 changedAt = frame.changedAt;
             }
             deps = frame.takeDeps();
             setInputs(frame);
-            durability = (byte) newDurability;
+            durability = (byte) frame.durability;
             state |= PRESENT;
-            stack.pop(frame);
             VERIFIED_AT.setRelease(this, now);
             if (backdated && runtime.hasListener()) {
                 runtime.emit(new Event.DidBackdate(queryKey()));
             }
+        }
+
+        /**
+         * The body (or {@code equals}) failed with {@code e}. A cancelled query ends in its
+         * cancellation, whatever the body made of it, and keeps its old memo: returns the
+         * {@link Cancelled} to throw instead of {@code e}.
+         * Otherwise the old memo is dropped: a reader that caught the failure must see the next
+         * successful value as a change, even one equal to the value before the failure. (The old
+         * value itself stays: a hit that raced with the write before may still be reading it.)
+         */
+        private Cancelled failed(ActiveStack.Frame frame, Throwable e) {
+            if (e instanceof Cancelled cancelled) {
+                return cancelled;
+            }
+            if (frame.cancelled != null) {
+                return frame.cancelled;
+            }
+            state &= ~PRESENT;
+            deps = null;
+            return null;
         }
 
         /** Takes the inputs read, as collected by {@code frame}. */
@@ -257,28 +313,6 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             lo = frame.lo;
             hi = frame.hi;
             state = (byte) (frame.readsDurable ? state | READS_DURABLE : state & ~READS_DURABLE);
-        }
-
-        /** {@code Objects.equals}, failing the execution if {@code equals} throws. */
-        private boolean equal(V old, V fresh, ActiveStack stack, ActiveStack.Frame frame) {
-            try {
-                return Objects.equals(old, fresh);
-            } catch (RuntimeException | Error e) {
-                fail(stack, frame);
-                throw e;
-            }
-        }
-
-        /**
-         * The body failed: nothing is memoized, and the old memo is dropped too. A reader that
-         * caught the failure must see the next successful value as a change, even one equal to
-         * the value before the failure, so that value must not be backdated.
-         */
-        private void fail(ActiveStack stack, ActiveStack.Frame frame) {
-            stack.pop(frame);
-            state &= ~PRESENT;
-            value = null;
-            deps = null;
         }
     }
 }

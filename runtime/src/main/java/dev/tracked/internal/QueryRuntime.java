@@ -1,6 +1,7 @@
 package dev.tracked.internal;
 
 import dev.tracked.Durability;
+import dev.tracked.runtime.Cancelled;
 import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.EventListener;
@@ -11,21 +12,47 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The state one database shares between its ingredients: the current revision, the revision in
  * which an input of each durability last changed, when each input was last written, the event
- * listener, and each thread's stack of active queries. Nothing here is static: two databases share
- * nothing.
+ * listener, each thread's stack of active queries, and the coordination between threads. Nothing
+ * here is static: two databases share nothing.
+ *
+ * <h2>Threads</h2>
+ *
+ * <ul>
+ *   <li><b>Hits</b> take no lock: a slot current in this revision is read as it is.
+ *   <li><b>Single flight</b>: a thread that brings a slot up to date (verifies, executes or loads
+ *       it) first <em>claims</em> it, by setting its {@link Slot#BUSY} bit with a compare-and-set;
+ *       a thread that finds it claimed waits on {@link #waitLock} until the owner releases it, then
+ *       reads the owner's result, or gets {@link Cancelled} if the owner failed. Before waiting it
+ *       follows the chain of owners and the slots they wait for: if the chain comes back to
+ *       itself, waiting would deadlock, and it throws {@link CycleException} instead.
+ *   <li><b>Writes</b> are serialized by {@link #writeLock}. A writer raises {@link #PENDING_WRITE}
+ *       in {@link #activeThreads} and waits until no thread is inside a query; queries see the
+ *       flag at their next query call and unwind with {@link Cancelled}; new outermost calls wait
+ *       for the write to finish. So the revision never changes while a query runs, and a value
+ *       computed in a revision is stored as verified in that revision only.
+ * </ul>
  */
 public final class QueryRuntime {
     private static final int DURABILITIES = Durability.values().length;
+    /** {@link #activeThreads} bit: a write waits for running queries to unwind. */
+    private static final int PENDING_WRITE = 1 << 30;
+    /** Beyond this many stacks, a thread's stack is dropped when it leaves its outermost query. */
+    private static final int KEPT_STACKS = 64;
     private static final VarHandle ACTIVE_THREADS;
+    private static final VarHandle WAITERS;
+    private static final VarHandle STATE;
 
     static {
         try {
-            ACTIVE_THREADS = MethodHandles.lookup()
-                    .findVarHandle(QueryRuntime.class, "activeThreads", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ACTIVE_THREADS = lookup.findVarHandle(QueryRuntime.class, "activeThreads", int.class);
+            WAITERS = lookup.findVarHandle(QueryRuntime.class, "waiters", int.class);
+            STATE = lookup.findVarHandle(Slot.class, "state", byte.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -33,13 +60,20 @@ public final class QueryRuntime {
 
     private final EventListener listener;
     /**
-     * The stacks of threads inside a query of this database, and the last one used. Kept here
-     * rather than in a ThreadLocal, whose per-thread maps fill with stale entries when programs
-     * create many databases (a test suite, a fork per request).
+     * The stacks of threads using this database, and the last one used. Kept here rather than in
+     * a ThreadLocal, whose per-thread maps fill with stale entries when programs create many
+     * databases (a test suite, a fork per request). {@link #recent} is a plain field: a stale
+     * value only costs a map lookup, and {@link ActiveStack#thread} is final.
      */
     private final ConcurrentHashMap<Thread, ActiveStack> stacks = new ConcurrentHashMap<>();
-    private volatile ActiveStack recent;
-    private final Object writeLock = new Object();
+    private ActiveStack recent;
+    /** Serializes writes: held from raising {@link #PENDING_WRITE} to the end of the write. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /**
+     * The monitor of every wait: for a claimed slot, for running queries to unwind (a writer),
+     * for a write to finish (a new outermost call). Taken only when some thread has to wait.
+     */
+    private final Object waitLock = new Object();
 
     /** Written only under {@link #writeLock}, after everything else a write changes. */
     private volatile long revision = 1;
@@ -56,11 +90,19 @@ public final class QueryRuntime {
     private final InputWrites inputWrites = new InputWrites();
 
     /**
-     * How many threads are inside a query of this database (their stack is not empty). While it
-     * is zero, a memo hit needs no thread-local lookup: there is no query to record the read in.
+     * How many threads are inside a query of this database (their stack is not empty), plus
+     * {@link #PENDING_WRITE} while a write waits or runs. While it is zero, a memo hit needs no
+     * thread-local lookup: there is no query to record the read in, and none to cancel.
      */
     @SuppressWarnings("unused") // accessed through ACTIVE_THREADS
     private volatile int activeThreads;
+
+    /**
+     * How many threads wait on {@link #waitLock} for a slot or for a write to finish: while zero,
+     * releasing a slot or finishing a write notifies no one.
+     */
+    @SuppressWarnings("unused") // accessed through WAITERS
+    private volatile int waiters;
 
     public QueryRuntime(EventListener listener) {
         this.listener = listener;
@@ -88,21 +130,54 @@ public final class QueryRuntime {
                 && !inputWrites.writtenAfter(lo, hi, verifiedAt);
     }
 
-    /** A new input id. */
+    /** A new input id. May be called from any thread, inside a query or not. */
     int registerInput() {
-        synchronized (writeLock) {
-            return inputWrites.register();
+        return inputWrites.register();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Writes
+
+    /**
+     * Starts a write: waits for other writers, cancels the queries running on other threads and
+     * waits until they have unwound. The caller checked it is not inside a query itself, then
+     * changes inputs, calls {@link #commitWrite} and finally {@link #endWrite}.
+     */
+    void beginWrite() {
+        writeLock.lock();
+        int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
+        if (before != 0) {
+            boolean interrupted = false;
+            synchronized (waitLock) {
+                while ((activeThreads & ~PENDING_WRITE) != 0) {
+                    try {
+                        waitLock.wait();
+                    } catch (InterruptedException e) {
+                        // The write must happen once asked for; the running queries unwind soon.
+                        interrupted = true;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** The lock that serializes writes (and the creation of input slots). */
-    Object writeLock() {
-        return writeLock;
+    /** Ends a write begun by {@link #beginWrite}: lets waiting and new queries run. */
+    void endWrite() {
+        ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
+        if (waiters != 0) {
+            synchronized (waitLock) {
+                waitLock.notifyAll();
+            }
+        }
+        writeLock.unlock();
     }
 
     /**
-     * The revision a write would start. Call under {@link #writeLock()}, store the written value
-     * with it as its changed-revision, then {@link #commitWrite}.
+     * The revision a write would start. Call between {@link #beginWrite} and {@link #endWrite},
+     * store the written value with it as its changed-revision, then {@link #commitWrite}.
      */
     long nextRevision() {
         return revision + 1;
@@ -110,7 +185,7 @@ public final class QueryRuntime {
 
     /**
      * Makes {@code next} the current revision: input {@code inputId} was written with
-     * durability {@code durability}. Call under {@link #writeLock()}.
+     * durability {@code durability}. Call between {@link #beginWrite} and {@link #endWrite}.
      */
     void commitWrite(int inputId, int durability, long next) {
         inputWrites.written(inputId, next);
@@ -125,20 +200,23 @@ public final class QueryRuntime {
         if (inQuery()) {
             throw notInQuery("syntheticWrite(" + durability + ")");
         }
-        checkNoOtherThreadInQuery("syntheticWrite(" + durability + ")");
-        synchronized (writeLock) {
+        beginWrite();
+        try {
             long next = revision + 1;
             lastSyntheticWrite = next;
             for (int d = 0; d <= durability.ordinal(); d++) {
                 lastChanged[d] = next;
             }
             revision = next;
+        } finally {
+            endWrite();
         }
     }
 
     /** Whether the calling thread is inside a query body of this database. */
     boolean inQuery() {
-        return stack().depth > 0;
+        ActiveStack stack = current();
+        return stack != null && stack.depth > 0;
     }
 
     /** The error for calling {@code what}, a write, from inside a query body. */
@@ -149,28 +227,50 @@ public final class QueryRuntime {
                 + " query.");
     }
 
-    /** Whether some thread is inside a query, so that a read may have to be recorded. */
+    // ---------------------------------------------------------------------------------------
+    // Reads
+
+    /** Whether some thread is inside a query, or a write is pending. */
     boolean anyActive() {
         return activeThreads != 0;
     }
 
-    /** This thread's stack. */
+    /** This thread's stack, created if it has none. */
     ActiveStack stack() {
         ActiveStack last = recent;
         Thread thread = Thread.currentThread();
         if (last != null && last.thread == thread) {
             return last;
         }
-        ActiveStack stack = stacks.computeIfAbsent(thread, t -> new ActiveStack());
+        ActiveStack stack = stacks.computeIfAbsent(thread, ActiveStack::new);
         recent = stack;
         return stack;
     }
 
-    /** Records a read of the up-to-date {@code slot} in the query running on this thread, if any. */
+    /** This thread's stack, or {@code null} if it has none. */
+    private ActiveStack current() {
+        ActiveStack last = recent;
+        Thread thread = Thread.currentThread();
+        if (last != null && last.thread == thread) {
+            return last;
+        }
+        return stacks.get(thread);
+    }
+
+    /**
+     * Records a read of the up-to-date {@code slot} in the query running on this thread, if any;
+     * throws {@link Cancelled} there if a write is pending.
+     */
     void recordRead(Slot slot) {
-        ActiveStack.Frame top = stack().top();
-        if (top != null && top.kind == ActiveStack.Kind.EXECUTE) {
-            top.record(slot);
+        ActiveStack stack = current();
+        ActiveStack.Frame top;
+        if (stack != null && (top = stack.top()) != null) {
+            if ((activeThreads & PENDING_WRITE) != 0) {
+                throw cancel(stack);
+            }
+            if (top.kind == ActiveStack.Kind.EXECUTE) {
+                top.record(slot);
+            }
         }
     }
 
@@ -183,12 +283,19 @@ public final class QueryRuntime {
         boolean outermost = stack.depth == 0;
         if (outermost) {
             enter();
+        } else if ((activeThreads & PENDING_WRITE) != 0) {
+            throw cancel(stack);
         }
         try {
             ActiveStack.Frame caller = stack.top();
             boolean recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
             try {
                 slot.update(stack);
+            } catch (Cancelled e) {
+                if (caller != null) {
+                    caller.cancelled = e;
+                }
+                throw e;
             } catch (RuntimeException e) {
                 if (recording) {
                     caller.recordFailure(slot, revision);
@@ -205,39 +312,231 @@ public final class QueryRuntime {
         }
     }
 
+    /** Implements {@link dev.tracked.runtime.Database#unwindIfCancelled}. */
+    public void unwindIfCancelled() {
+        if ((activeThreads & PENDING_WRITE) != 0) {
+            ActiveStack stack = current();
+            if (stack != null && stack.depth > 0) {
+                throw cancel(stack);
+            }
+        }
+    }
+
     /**
-     * Call when a thread's stack goes from empty to not empty. Queries that compute, re-validate
-     * or load on several threads at once are not supported yet: rather than let them race on the
-     * same memos, the second thread fails here, before touching anything. (Hits, which change
-     * nothing, may run on any number of threads.)
+     * The query running on {@code stack} observed a pending write: reports it, marks its frame
+     * so that whatever it returns is not memoized, and returns the exception to throw.
+     */
+    private Cancelled cancel(ActiveStack stack) {
+        ActiveStack.Frame top = stack.top();
+        QueryKey query = top.slot.queryKey();
+        if (hasListener()) {
+            emit(new Event.DidCancel(query));
+        }
+        Cancelled cancelled = new Cancelled(Cancelled.Reason.PENDING_WRITE, query, null);
+        top.cancelled = cancelled;
+        return cancelled;
+    }
+
+    /**
+     * Call when a thread's stack goes from empty to not empty; waits while a write is pending, so
+     * that a new call runs in the revision the write starts.
      */
     void enter() {
-        if ((int) ACTIVE_THREADS.getAndAdd(this, 1) != 0) {
-            ACTIVE_THREADS.getAndAdd(this, -1);
-            throw new IllegalStateException("Another thread is inside a query of this database."
-                    + " This version of Tracked computes queries on one thread at a time: hand the"
-                    + " database from thread to thread (an executor, a lock), or give each thread"
-                    + " its own database. Memo hits may be read from any number of threads.");
+        for (;;) {
+            int active = activeThreads;
+            if ((active & PENDING_WRITE) == 0) {
+                if (ACTIVE_THREADS.compareAndSet(this, active, active + 1)) {
+                    return;
+                }
+            } else {
+                awaitWrite();
+            }
         }
     }
 
-    /** Fails when a thread other than the calling one is inside a query of this database. */
-    void checkNoOtherThreadInQuery(String what) {
-        if (activeThreads != 0 && !inQuery()) {
-            throw new IllegalStateException("Cannot call " + what + " while a query runs on"
-                    + " another thread. This version of Tracked does not cancel running queries:"
-                    + " write between queries, from the thread that runs them or after they end.");
+    private void awaitWrite() {
+        boolean interrupted = false;
+        synchronized (waitLock) {
+            WAITERS.getAndAdd(this, 1);
+            try {
+                while ((activeThreads & PENDING_WRITE) != 0) {
+                    try {
+                        waitLock.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                WAITERS.getAndAdd(this, -1);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /**
-     * Call when a thread's stack goes back to empty. The stack is forgotten unless it is the most
-     * recent one, so threads that stop using the database leave nothing behind.
+     * Call when a thread's stack goes back to empty. Wakes a writer waiting for the last query to
+     * unwind. Beyond a few dozen threads, the stack is forgotten, so that threads that stop using
+     * the database leave little behind.
      */
     void exit(ActiveStack stack) {
-        ACTIVE_THREADS.getAndAdd(this, -1);
-        if (recent != stack) {
+        int after = (int) ACTIVE_THREADS.getAndAdd(this, -1) - 1;
+        if (after == PENDING_WRITE) {
+            synchronized (waitLock) {
+                waitLock.notifyAll();
+            }
+        }
+        if (recent != stack && stacks.size() > KEPT_STACKS) {
             stacks.remove(stack.thread, stack);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Claims
+
+    /**
+     * Claims {@code slot} for bringing it up to date on {@code stack}'s thread. Returns false if
+     * another thread held it: this thread waited until that thread released it, and the caller
+     * checks again whether the slot is now up to date. Throws {@link CycleException} if the slot
+     * is claimed by this thread, or if waiting would close a cycle of waiting threads, and
+     * {@link Cancelled} if the other thread failed.
+     */
+    boolean claim(Slot slot, ActiveStack stack) {
+        byte state = (byte) STATE.getVolatile(slot);
+        if ((state & Slot.BUSY) == 0
+                && STATE.compareAndSet(slot, state, (byte) (state | Slot.BUSY))) {
+            return true;
+        }
+        if ((state & Slot.BUSY) != 0) {
+            if (stack.holds(slot)) {
+                throw cycle(stack, slot);
+            }
+            awaitRelease(slot, stack);
+        }
+        return false;
+    }
+
+    /**
+     * Releases a slot claimed by this thread, and wakes the threads waiting for it, handing them
+     * {@code failure} if bringing it up to date failed.
+     */
+    void release(Slot slot, Throwable failure) {
+        STATE.setVolatile(slot, (byte) (slot.state & ~Slot.BUSY));
+        if (waiters != 0) {
+            synchronized (waitLock) {
+                boolean woke = false;
+                for (ActiveStack other : stacks.values()) {
+                    if (other.waitingOn == slot) {
+                        other.waitingOn = null;
+                        other.propagated = failure;
+                        woke = true;
+                    }
+                }
+                if (woke) {
+                    waitLock.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Waits until the thread that claimed {@code slot} releases it. */
+    private void awaitRelease(Slot slot, ActiveStack stack) {
+        ActiveStack owner;
+        synchronized (waitLock) {
+            // Counted before the slot is checked again, and the owner releases before it looks
+            // at the count: either this thread sees the slot released, or the owner sees a waiter.
+            WAITERS.getAndAdd(this, 1);
+            boolean waiting = false;
+            try {
+                if (((byte) STATE.getVolatile(slot) & Slot.BUSY) == 0) {
+                    return;
+                }
+                owner = ownerOf(slot);
+                if (owner == null) {
+                    // Claimed but not pushed yet, or popped but not released yet: a moment.
+                    Thread.yield();
+                    return;
+                }
+                CycleException cycle = crossThreadCycle(slot, owner, stack);
+                if (cycle != null) {
+                    throw cycle;
+                }
+                stack.waitingOn = slot;
+                waiting = true;
+            } finally {
+                if (!waiting) {
+                    WAITERS.getAndAdd(this, -1);
+                }
+            }
+        }
+        if (hasListener()) {
+            emit(new Event.WillBlockOn(slot.queryKey(), owner.thread));
+        }
+        Throwable failure;
+        boolean interrupted = false;
+        synchronized (waitLock) {
+            while (stack.waitingOn == slot) {
+                try {
+                    waitLock.wait();
+                } catch (InterruptedException e) {
+                    // The owner finishes or fails; either way it wakes this thread.
+                    interrupted = true;
+                }
+            }
+            WAITERS.getAndAdd(this, -1);
+            failure = stack.propagated;
+            stack.propagated = null;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw new Cancelled(Cancelled.Reason.PROPAGATED_FAILURE, slot.queryKey(), failure);
+        }
+    }
+
+    /** The stack of the thread that holds {@code slot}, or {@code null}. Call under waitLock. */
+    private ActiveStack ownerOf(Slot slot) {
+        for (ActiveStack stack : stacks.values()) {
+            if (stack.holds(slot)) {
+                return stack;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The cycle this thread would close by waiting for {@code slot}, held by {@code owner}, or
+     * {@code null}: follows owners and the slots they wait for. Waiting threads do not move while
+     * {@link #waitLock} is held, so their stacks can be read. Call under waitLock.
+     */
+    private CycleException crossThreadCycle(Slot slot, ActiveStack owner, ActiveStack me) {
+        ActiveStack other = owner;
+        int hops = 0;
+        while (other != me) {
+            Slot next = other.waitingOn;
+            if (next == null || ++hops > stacks.size()) {
+                return null;
+            }
+            other = ownerOf(next);
+            if (other == null) {
+                return null;
+            }
+        }
+        // A cycle: from slot through each owner's stack to the slot it waits for, back to me.
+        List<QueryKey> path = new ArrayList<>();
+        Slot target = slot;
+        other = owner;
+        while (true) {
+            for (Slot participant : other.from(target)) {
+                path.add(participant.queryKey());
+            }
+            if (other == me) {
+                return new CycleException(path);
+            }
+            target = other.waitingOn;
+            other = ownerOf(target);
         }
     }
 
@@ -252,6 +551,9 @@ public final class QueryRuntime {
         }
         return new CycleException(path);
     }
+
+    // ---------------------------------------------------------------------------------------
+    // Events
 
     /** Whether events are observed at all; callers skip building events when not. */
     boolean hasListener() {

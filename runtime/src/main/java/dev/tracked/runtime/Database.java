@@ -21,4 +21,12 @@ public interface Database {
      * re-executes, since no value changed). Meant for tests and benchmarks.
      */
     void syntheticWrite(Durability durability);
+
+    /**
+     * Throws {@link Cancelled} if this thread runs a query and an input is being set on another
+     * thread. Query calls check this themselves; a body that computes for long without calling
+     * other queries (a big parse, a solver loop) calls it now and then, so that the write, which
+     * waits for running queries to unwind, is not held up. Does nothing outside a query.
+     */
+    void unwindIfCancelled();
 }

@@ -1,0 +1,604 @@
+package dev.tracked.it;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tracked.runtime.Cancelled;
+import dev.tracked.runtime.CycleException;
+import dev.tracked.runtime.QueryKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Several threads on one database, in interleavings fixed by latches: bodies call a hook that
+ * holds them open, and the log records which thread saw which event. Every wait is bounded.
+ */
+@Timeout(5)
+class ThreadsTest {
+    private static final long WAIT_SECONDS = 4;
+
+    private final List<String> log = new ArrayList<>();
+    /** What the hook does at {@code "where:key"}; nothing when absent. */
+    private final Map<String, Runnable> actions = new ConcurrentHashMap<>();
+    private final List<Worker<?>> workers = new ArrayList<>();
+    /** The workers' threads; events on any other thread are logged as "main". */
+    private final Set<Thread> started = ConcurrentHashMap.newKeySet();
+    private final TrackedThreaded db = TrackedThreaded.builder()
+            .listener(event -> {
+                Thread thread = Thread.currentThread();
+                String name = started.contains(thread) ? thread.getName() : "main";
+                synchronized (log) {
+                    log.add(name + ": " + EventLog.describe(event));
+                }
+            })
+            .build();
+
+    ThreadsTest() {
+        db.setHook((where, key) -> actions.getOrDefault(where + ":" + key, () -> {}).run());
+    }
+
+    @AfterEach
+    void stopWorkers() {
+        for (Worker<?> worker : workers) {
+            worker.thread.interrupt();
+        }
+    }
+
+    @Test
+    void differentKeysComputeInParallel() throws Exception {
+        // Each body waits for the other to be running too: computing one key at a time would
+        // break the barrier.
+        CyclicBarrier both = new CyclicBarrier(2);
+        actions.put("slow:1", () -> await(both));
+        actions.put("slow:2", () -> await(both));
+        db.setValue(1, 1);
+        db.setValue(2, 2);
+
+        Worker<Integer> first = start("t1", () -> db.slow(1));
+        Worker<Integer> second = start("t2", () -> db.slow(2));
+
+        assertThat(first.get()).isEqualTo(10);
+        assertThat(second.get()).isEqualTo(20);
+    }
+
+    @Test
+    void aThreadAskingForAKeyBeingComputedWaitsAndGetsTheSameValue() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        actions.put("slow:1", () -> {
+            inside.open();
+            release.await();
+        });
+        db.setValue(1, 4);
+        takeLog();
+
+        Worker<Integer> computing = start("t1", () -> db.slow(1));
+        inside.await();
+        Worker<Integer> waiting = start("t2", () -> db.slow(1));
+        awaitLog("t2: block slow(1) on t1");
+        release.open();
+
+        assertThat(computing.get()).isEqualTo(40);
+        assertThat(waiting.get()).isEqualTo(40);
+        assertThat(takeLog()).containsExactly("t1: execute slow(1)", "t2: block slow(1) on t1")
+                .inOrder();
+    }
+
+    @Test
+    void aQueryThatWaitedForADependencyStillRecordsIt() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        actions.put("slow:1", () -> {
+            inside.open();
+            release.await();
+        });
+        db.setValue(1, 4);
+
+        Worker<Integer> computing = start("t1", () -> db.slow(1));
+        inside.await();
+        Worker<Integer> reader = start("t2", () -> db.twice(1));
+        awaitLog("t2: block slow(1) on t1");
+        release.open();
+        assertThat(computing.get()).isEqualTo(40);
+        assertThat(reader.get()).isEqualTo(80);
+
+        actions.clear();
+        db.setValue(1, 5);
+        takeLog();
+        assertThat(db.twice(1)).isEqualTo(100);
+        assertThat(takeLog()).containsExactly("main: execute slow(1)", "main: execute twice(1)")
+                .inOrder();
+    }
+
+    @Test
+    void waitersGetCancelledWithTheFailureOfTheComputingThread() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        actions.put("slow:1", () -> {
+            if (failing.getAndSet(false)) {
+                inside.open();
+                release.await();
+                throw new IllegalStateException("boom");
+            }
+        });
+        db.setValue(1, 4);
+
+        Worker<Integer> computing = start("t1", () -> db.slow(1));
+        inside.await();
+        Worker<Integer> waiting = start("t2", () -> db.slow(1));
+        awaitLog("t2: block slow(1) on t1");
+        release.open();
+
+        IllegalStateException failure = computing.failure(IllegalStateException.class);
+        assertThat(failure).hasMessageThat().isEqualTo("boom");
+        Cancelled cancelled = waiting.failure(Cancelled.class);
+        assertThat(cancelled.reason()).isEqualTo(Cancelled.Reason.PROPAGATED_FAILURE);
+        assertThat(cancelled.query()).isEqualTo(QueryKey.of("slow", 1));
+        assertThat(cancelled).hasCauseThat().isSameInstanceAs(failure);
+
+        // Nothing was memoized: the next call runs the body again, and succeeds.
+        takeLog();
+        assertThat(db.slow(1)).isEqualTo(40);
+        assertThat(takeLog()).containsExactly("main: execute slow(1)");
+    }
+
+    @Test
+    void aWriteCancelsRunningQueriesAndWaitsForThemToUnwind() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        actions.put("slow:1", () -> {
+            inside.open();
+            release.await();
+        });
+        db.setValue(1, 1);
+        long before = db.revision();
+        takeLog();
+
+        Worker<Integer> running = start("t1", () -> db.slow(1));
+        inside.await();
+        Worker<Void> writer = start("writer", () -> {
+            db.setValue(1, 2);
+            return null;
+        });
+        writer.awaitBlocked();
+        assertThat(writer.isDone()).isFalse();
+        assertThat(db.revision()).isEqualTo(before);
+
+        release.open();
+        Cancelled cancelled = running.failure(Cancelled.class);
+        assertThat(cancelled.reason()).isEqualTo(Cancelled.Reason.PENDING_WRITE);
+        assertThat(cancelled.query()).isEqualTo(QueryKey.of("slow", 1));
+        writer.get();
+        assertThat(takeLog()).containsExactly("t1: execute slow(1)", "t1: cancel slow(1)",
+                "writer: set value(1) LOW r" + (before + 1)).inOrder();
+
+        actions.clear();
+        assertThat(db.slow(1)).isEqualTo(20);
+        assertThat(takeLog()).containsExactly("main: execute slow(1)");
+    }
+
+    @Test
+    void aCallStartedWhileAWriteWaitsRunsInTheNewRevision() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        actions.put("slow:1", () -> {
+            inside.open();
+            release.await();
+        });
+        db.setValue(1, 1);
+        db.setValue(2, 1);
+        long before = db.revision();
+
+        Worker<Integer> running = start("t1", () -> db.slow(1));
+        inside.await();
+        Worker<Void> writer = start("writer", () -> {
+            db.setValue(2, 7);
+            return null;
+        });
+        writer.awaitBlocked();
+        Worker<Integer> late = start("t3", () -> db.late(2));
+        late.awaitBlocked();
+        assertThat(late.isDone()).isFalse();
+
+        release.open();
+        running.failure(Cancelled.class);
+        writer.get();
+        assertThat(late.get()).isEqualTo(70);
+        assertThat(db.revision()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aValueComputedBeforeAWriteIsNotTakenAsVerifiedAfterIt() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        actions.put("late:1", () -> {
+            inside.open();
+            release.await();
+        });
+        db.setValue(1, 1);
+
+        // The body has read its input and makes no further query call: it is not cancelled.
+        Worker<Integer> running = start("t1", () -> db.late(1));
+        inside.await();
+        Worker<Void> writer = start("writer", () -> {
+            db.setValue(1, 2);
+            return null;
+        });
+        writer.awaitBlocked();
+        release.open();
+        assertThat(running.get()).isEqualTo(10);
+        writer.get();
+
+        actions.clear();
+        takeLog();
+        assertThat(db.late(1)).isEqualTo(20);
+        assertThat(takeLog()).containsExactly("main: execute late(1)");
+    }
+
+    @Test
+    void aLongBodyThatPollsIsCancelledWithoutCallingQueries() throws Exception {
+        Gate inside = new Gate();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        actions.put("spin:1", () -> {
+            inside.open();
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("spin(1) was never cancelled");
+            }
+        });
+        db.setValue(2, 1);
+
+        Worker<Integer> spinning = start("t1", () -> db.spin(1));
+        inside.await();
+        Worker<Void> writer = start("writer", () -> {
+            db.setValue(2, 2);
+            return null;
+        });
+
+        Cancelled cancelled = spinning.failure(Cancelled.class);
+        assertThat(cancelled.reason()).isEqualTo(Cancelled.Reason.PENDING_WRITE);
+        assertThat(cancelled.query()).isEqualTo(QueryKey.of("spin", 1));
+        writer.get();
+        assertThat(takeLog()).contains("t1: cancel spin(1)");
+    }
+
+    @Test
+    void pollingOutsideAQueryDoesNothing() {
+        db.unwindIfCancelled();
+        db.setValue(1, 3);
+        assertThat(db.slow(1)).isEqualTo(30);
+    }
+
+    @Test
+    void aBodyThatSwallowsCancellationStoresNothingAndMemosKeepTheirOldValues() throws Exception {
+        db.setValue(1, 1);
+        assertThat(db.swallow(1)).isEqualTo(2);
+        db.setValue(1, 2);
+
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        AtomicBoolean hold = new AtomicBoolean(true);
+        actions.put("slow:1", () -> {
+            if (hold.getAndSet(false)) {
+                inside.open();
+                release.await();
+            }
+        });
+        Worker<Integer> running = start("t1", () -> db.swallow(1));
+        inside.await();
+        Worker<Void> writer = start("writer", () -> {
+            db.setValue(1, 1);
+            return null;
+        });
+        writer.awaitBlocked();
+        release.open();
+        // slow(1) was cancelled; swallow(1) caught that and answered -1. The call still ends in
+        // Cancelled, and -1 is memoized nowhere.
+        Cancelled cancelled = running.failure(Cancelled.class);
+        assertThat(cancelled.reason()).isEqualTo(Cancelled.Reason.PENDING_WRITE);
+        assertThat(cancelled.query()).isEqualTo(QueryKey.of("slow", 1));
+        writer.get();
+
+        takeLog();
+        assertThat(db.swallow(1)).isEqualTo(2);
+        // Both memos from before the cancelled run were kept: the new values equal them.
+        assertThat(takeLog()).containsExactly("main: execute swallow(1)", "main: execute slow(1)",
+                "main: backdate slow(1)", "main: backdate swallow(1)").inOrder();
+    }
+
+    @Test
+    void aCancelledQueryStopsAtItsNextCallEvenOfAQueryNotComputedYet() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        actions.put("a:2", () -> {
+            inside.open();
+            release.await();
+        });
+        db.setValue(2, 1);
+        long before = db.revision();
+        takeLog();
+
+        Worker<Integer> running = start("t1", () -> db.a(2));
+        inside.await();
+        Worker<Void> writer = start("writer", () -> {
+            db.setValue(2, 2);
+            return null;
+        });
+        writer.awaitBlocked();
+        release.open();
+
+        assertThat(running.failure(Cancelled.class).query()).isEqualTo(QueryKey.of("a", 2));
+        writer.get();
+        // b(2) never started.
+        assertThat(takeLog()).containsExactly("t1: execute a(2)", "t1: cancel a(2)",
+                "writer: set value(2) LOW r" + (before + 1)).inOrder();
+    }
+
+    @Test
+    void writersOnDifferentThreadsTakeTurns() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        actions.put("slow:1", () -> {
+            inside.open();
+            release.await();
+        });
+        db.setValue(1, 1);
+        long before = db.revision();
+        takeLog();
+
+        Worker<Integer> running = start("t1", () -> db.slow(1));
+        inside.await();
+        Worker<Void> first = start("w1", () -> {
+            db.setValue(2, 1);
+            return null;
+        });
+        Worker<Void> second = start("w2", () -> {
+            db.setValue(3, 1);
+            return null;
+        });
+        first.awaitBlocked();
+        second.awaitBlocked();
+        assertThat(db.revision()).isEqualTo(before);
+
+        release.open();
+        running.failure(Cancelled.class);
+        first.get();
+        second.get();
+        assertThat(db.revision()).isEqualTo(before + 2);
+        List<String> sets = new ArrayList<>();
+        for (String line : takeLog()) {
+            if (line.contains(": set ")) {
+                sets.add(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        assertThat(sets).containsExactly("r" + (before + 1), "r" + (before + 2));
+    }
+
+    @Test
+    void hitsAreReadFromOtherThreadsWhileAQueryRuns() throws Exception {
+        db.setValue(1, 1);
+        db.setValue(2, 2);
+        assertThat(db.late(2)).isEqualTo(20);
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        actions.put("slow:1", () -> {
+            inside.open();
+            release.await();
+        });
+        Worker<Integer> running = start("t1", () -> db.slow(1));
+        inside.await();
+        takeLog();
+        assertThat(db.late(2)).isEqualTo(20);
+        assertThat(db.value(2)).isEqualTo(2);
+        assertThat(takeLog()).isEmpty();
+        release.open();
+        assertThat(running.get()).isEqualTo(10);
+    }
+
+    @Test
+    void aCycleAcrossTwoThreadsEndsInCycleExceptionAndCancelled() throws Exception {
+        Gate aInside = new Gate();
+        Gate bInside = new Gate();
+        actions.put("a:1", () -> {
+            aInside.open();
+            bInside.await();
+        });
+        actions.put("b:1", () -> {
+            bInside.open();
+            aInside.await();
+            awaitLog("t1: block b(1) on t2");
+        });
+
+        Worker<Integer> first = start("t1", () -> db.a(1));
+        Worker<Integer> second = start("t2", () -> db.b(1));
+
+        // t1 waits for b(1); t2, computing b(1) and then c(1), would wait for a(1): a cycle.
+        CycleException cycle = second.failure(CycleException.class);
+        assertThat(cycle.cycle()).containsExactly(
+                QueryKey.of("a", 1), QueryKey.of("b", 1), QueryKey.of("c", 1)).inOrder();
+        Cancelled cancelled = first.failure(Cancelled.class);
+        assertThat(cancelled.reason()).isEqualTo(Cancelled.Reason.PROPAGATED_FAILURE);
+        assertThat(cancelled.query()).isEqualTo(QueryKey.of("b", 1));
+        assertThat(cancelled).hasCauseThat().isSameInstanceAs(cycle);
+
+        // Nothing is left claimed: on one thread the same cycle is found, and other keys work.
+        actions.clear();
+        CycleException again = assertThrows(CycleException.class, () -> db.a(1));
+        assertThat(again.cycle()).containsExactly(
+                QueryKey.of("a", 1), QueryKey.of("b", 1), QueryKey.of("c", 1)).inOrder();
+        db.setValue(2, 5);
+        assertThat(db.a(2)).isEqualTo(7);
+    }
+
+    @Test
+    void aCycleAcrossThreeThreadsHangsNone() throws Exception {
+        CountDownLatch allInside = new CountDownLatch(3);
+        actions.put("a:1", () -> arrive(allInside));
+        actions.put("b:1", () -> {
+            arrive(allInside);
+            awaitLog("t1: block b(1) on t2");
+        });
+        actions.put("c:1", () -> {
+            arrive(allInside);
+            awaitLog("t2: block c(1) on t3");
+        });
+
+        Worker<Integer> first = start("t1", () -> db.a(1));
+        Worker<Integer> second = start("t2", () -> db.b(1));
+        Worker<Integer> third = start("t3", () -> db.c(1));
+
+        CycleException cycle = third.failure(CycleException.class);
+        assertThat(cycle.cycle()).containsExactly(
+                QueryKey.of("a", 1), QueryKey.of("b", 1), QueryKey.of("c", 1)).inOrder();
+        assertThat(second.failure(Cancelled.class).reason())
+                .isEqualTo(Cancelled.Reason.PROPAGATED_FAILURE);
+        assertThat(first.failure(Cancelled.class).reason())
+                .isEqualTo(Cancelled.Reason.PROPAGATED_FAILURE);
+    }
+
+    // -------------------------------------------------------------------------------------------
+
+    /** A task on a named thread of its own. */
+    private <T> Worker<T> start(String name, Callable<T> task) {
+        Worker<T> worker = new Worker<>(name, task);
+        workers.add(worker);
+        started.add(worker.thread);
+        worker.thread.start();
+        return worker;
+    }
+
+    private static final class Worker<T> {
+        final FutureTask<T> future;
+        final Thread thread;
+
+        Worker(String name, Callable<T> task) {
+            future = new FutureTask<>(task);
+            thread = new Thread(future, name);
+            thread.setDaemon(true);
+        }
+
+        T get() throws Exception {
+            try {
+                return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new AssertionError(thread.getName() + " failed", e.getCause());
+            }
+        }
+
+        /** What the task failed with, which must be an {@code expected}. */
+        <E extends Throwable> E failure(Class<E> expected) throws Exception {
+            try {
+                T value = future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+                throw new AssertionError(thread.getName() + " returned " + value
+                        + " instead of throwing " + expected.getSimpleName());
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(expected);
+                return expected.cast(e.getCause());
+            }
+        }
+
+        boolean isDone() {
+            return future.isDone();
+        }
+
+        /** Waits until the thread is parked or blocked (a write waiting, a call waiting). */
+        void awaitBlocked() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (true) {
+                Thread.State state = thread.getState();
+                if (state == Thread.State.WAITING || state == Thread.State.BLOCKED) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(thread.getName() + " did not block: " + state);
+                }
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    /** A one-shot latch whose waits are bounded. */
+    private static final class Gate {
+        private final CountDownLatch latch = new CountDownLatch(1);
+
+        void open() {
+            latch.countDown();
+        }
+
+        void await() {
+            arriveAndAwait(latch, false);
+        }
+    }
+
+    private static void arrive(CountDownLatch latch) {
+        arriveAndAwait(latch, true);
+    }
+
+    private static void arriveAndAwait(CountDownLatch latch, boolean countDown) {
+        if (countDown) {
+            latch.countDown();
+        }
+        try {
+            if (!latch.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("timed out waiting for a latch");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (Exception e) {
+            throw new AssertionError("the other body never ran alongside", e);
+        }
+    }
+
+    /** Waits until {@code line} is in the log. */
+    private void awaitLog(String line) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (true) {
+            synchronized (log) {
+                if (log.contains(line)) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never logged: " + line + "; log: " + takeLog());
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    private List<String> takeLog() {
+        synchronized (log) {
+            List<String> taken = List.copyOf(log);
+            log.clear();
+            return taken;
+        }
+    }
+}
