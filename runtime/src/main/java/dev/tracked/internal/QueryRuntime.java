@@ -46,6 +46,7 @@ public final class QueryRuntime {
     private static final VarHandle ACTIVE_THREADS;
     private static final VarHandle WAITERS;
     private static final VarHandle STATE;
+    private static final VarHandle RECENT;
 
     static {
         try {
@@ -53,6 +54,7 @@ public final class QueryRuntime {
             ACTIVE_THREADS = lookup.findVarHandle(QueryRuntime.class, "activeThreads", int.class);
             WAITERS = lookup.findVarHandle(QueryRuntime.class, "waiters", int.class);
             STATE = lookup.findVarHandle(Slot.class, "state", byte.class);
+            RECENT = lookup.findVarHandle(QueryRuntime.class, "recent", ActiveStack.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -62,10 +64,12 @@ public final class QueryRuntime {
     /**
      * The stacks of threads using this database, and the last one used. Kept here rather than in
      * a ThreadLocal, whose per-thread maps fill with stale entries when programs create many
-     * databases (a test suite, a fork per request). {@link #recent} is a plain field: a stale
-     * value only costs a map lookup, and {@link ActiveStack#thread} is final.
+     * databases (a test suite, a fork per request). {@link #recent} is read and written opaque
+     * (no fence): a stale value only costs a map lookup, and {@link ActiveStack#thread} is
+     * final; opaque keeps a thread from going back to a value it has seen replaced.
      */
     private final ConcurrentHashMap<Thread, ActiveStack> stacks = new ConcurrentHashMap<>();
+    @SuppressWarnings("unused") // accessed through RECENT
     private ActiveStack recent;
     /** Serializes writes: held from raising {@link #PENDING_WRITE} to the end of the write. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -237,19 +241,19 @@ public final class QueryRuntime {
 
     /** This thread's stack, created if it has none. */
     ActiveStack stack() {
-        ActiveStack last = recent;
+        ActiveStack last = (ActiveStack) RECENT.getOpaque(this);
         Thread thread = Thread.currentThread();
         if (last != null && last.thread == thread) {
             return last;
         }
         ActiveStack stack = stacks.computeIfAbsent(thread, ActiveStack::new);
-        recent = stack;
+        RECENT.setOpaque(this, stack);
         return stack;
     }
 
     /** This thread's stack, or {@code null} if it has none. */
     private ActiveStack current() {
-        ActiveStack last = recent;
+        ActiveStack last = (ActiveStack) RECENT.getOpaque(this);
         Thread thread = Thread.currentThread();
         if (last != null && last.thread == thread) {
             return last;
@@ -327,13 +331,23 @@ public final class QueryRuntime {
      * so that whatever it returns is not memoized, and returns the exception to throw.
      */
     private Cancelled cancel(ActiveStack stack) {
+        return cancel(stack, null);
+    }
+
+    /**
+     * Like {@link #cancel(ActiveStack)}, naming {@code reading} when no query runs on this thread
+     * yet (the outermost call, about to bring {@code reading} up to date).
+     */
+    private Cancelled cancel(ActiveStack stack, Slot reading) {
         ActiveStack.Frame top = stack.top();
-        QueryKey query = top.slot.queryKey();
+        QueryKey query = (top != null ? top.slot : reading).queryKey();
         if (hasListener()) {
             emit(new Event.DidCancel(query));
         }
         Cancelled cancelled = new Cancelled(Cancelled.Reason.PENDING_WRITE, query, null);
-        top.cancelled = cancelled;
+        if (top != null) {
+            top.cancelled = cancelled;
+        }
         return cancelled;
     }
 
@@ -387,7 +401,7 @@ public final class QueryRuntime {
                 waitLock.notifyAll();
             }
         }
-        if (recent != stack && stacks.size() > KEPT_STACKS) {
+        if (RECENT.getOpaque(this) != stack && stacks.size() > KEPT_STACKS) {
             stacks.remove(stack.thread, stack);
         }
     }
@@ -400,9 +414,16 @@ public final class QueryRuntime {
      * another thread held it: this thread waited until that thread released it, and the caller
      * checks again whether the slot is now up to date. Throws {@link CycleException} if the slot
      * is claimed by this thread, or if waiting would close a cycle of waiting threads, and
-     * {@link Cancelled} if the other thread failed.
+     * {@link Cancelled} if the other thread failed, or if a write is pending and this thread is
+     * inside a query.
      */
     boolean claim(Slot slot, ActiveStack stack) {
+        if ((activeThreads & PENDING_WRITE) != 0) {
+            // Verifying reaches dependencies without a query call, and a call that entered just
+            // before the write may find a slot whose owner was cancelled: stop here too, or this
+            // thread would redo, in the same revision, what a cancelled thread was computing.
+            throw cancel(stack, slot);
+        }
         byte state = (byte) STATE.getVolatile(slot);
         if ((state & Slot.BUSY) == 0
                 && STATE.compareAndSet(slot, state, (byte) (state | Slot.BUSY))) {
@@ -442,33 +463,9 @@ public final class QueryRuntime {
 
     /** Waits until the thread that claimed {@code slot} releases it. */
     private void awaitRelease(Slot slot, ActiveStack stack) {
-        ActiveStack owner;
-        synchronized (waitLock) {
-            // Counted before the slot is checked again, and the owner releases before it looks
-            // at the count: either this thread sees the slot released, or the owner sees a waiter.
-            WAITERS.getAndAdd(this, 1);
-            boolean waiting = false;
-            try {
-                if (((byte) STATE.getVolatile(slot) & Slot.BUSY) == 0) {
-                    return;
-                }
-                owner = ownerOf(slot);
-                if (owner == null) {
-                    // Claimed but not pushed yet, or popped but not released yet: a moment.
-                    Thread.yield();
-                    return;
-                }
-                CycleException cycle = crossThreadCycle(slot, owner, stack);
-                if (cycle != null) {
-                    throw cycle;
-                }
-                stack.waitingOn = slot;
-                waiting = true;
-            } finally {
-                if (!waiting) {
-                    WAITERS.getAndAdd(this, -1);
-                }
-            }
+        ActiveStack owner = awaitOwner(slot, stack);
+        if (owner == null) {
+            return;
         }
         if (hasListener()) {
             emit(new Event.WillBlockOn(slot.queryKey(), owner.thread));
@@ -494,6 +491,43 @@ public final class QueryRuntime {
         if (failure != null) {
             throw new Cancelled(Cancelled.Reason.PROPAGATED_FAILURE, slot.queryKey(), failure);
         }
+    }
+
+    /**
+     * Registers this thread as waiting for {@code slot} and returns the slot's owner; or returns
+     * {@code null} if the slot was released meanwhile, and the caller tries again.
+     */
+    private ActiveStack awaitOwner(Slot slot, ActiveStack stack) {
+        ActiveStack owner = null;
+        synchronized (waitLock) {
+            // Counted before the slot is checked again, and the owner releases before it looks
+            // at the count: either this thread sees the slot released, or the owner sees a waiter.
+            WAITERS.getAndAdd(this, 1);
+            boolean waiting = false;
+            try {
+                if (((byte) STATE.getVolatile(slot) & Slot.BUSY) == 0) {
+                    return null;
+                }
+                owner = ownerOf(slot);
+                if (owner != null) {
+                    CycleException cycle = crossThreadCycle(slot, owner, stack);
+                    if (cycle != null) {
+                        throw cycle;
+                    }
+                    stack.waitingOn = slot;
+                    waiting = true;
+                    return owner;
+                }
+            } finally {
+                if (!waiting) {
+                    WAITERS.getAndAdd(this, -1);
+                }
+            }
+        }
+        // Not found: the owner is between its claim and its first frame, or between its last
+        // frame and its release, a matter of instructions. Let it run, outside the lock.
+        Thread.yield();
+        return null;
     }
 
     /** The stack of the thread that holds {@code slot}, or {@code null}. Call under waitLock. */

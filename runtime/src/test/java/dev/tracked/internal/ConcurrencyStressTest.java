@@ -1,0 +1,211 @@
+package dev.tracked.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tracked.Durability;
+import dev.tracked.runtime.Cancelled;
+import dev.tracked.runtime.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reader threads over a random query graph while a writer sets inputs. Every value a reader gets
+ * is checked against a from-scratch evaluation of a revision current during its call; no key
+ * executes twice in one revision; nothing deadlocks (a watchdog dumps every thread if the run
+ * does not end in time).
+ *
+ * <p>Runs for 3 seconds by default; {@code -Dtracked.stress.seconds=N} runs longer, and {@code
+ * -Dtracked.seed=N} picks the graph and the edits (the interleaving is the machine's).
+ */
+class ConcurrencyStressTest {
+    private static final int INPUTS = 48;
+    private static final int QUERIES = 160;
+    private static final int READERS = 4;
+
+    /** Query {@code q}: a condition input picks one list of sources or the other. */
+    record Shape(int condition, int[] whenEven, int[] whenOdd, int modulus) {}
+
+    @Test
+    void readersAndAWriterAgreeWithFromScratchEvaluation() throws Exception {
+        long seed = Long.getLong("tracked.seed", 7);
+        long seconds = Long.getLong("tracked.stress.seconds", 3);
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape[] shapes = new Shape[QUERIES];
+        for (int q = 0; q < QUERIES; q++) {
+            // Some queries reduce to few values, so that re-executions are often backdated.
+            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q),
+                    q % 4 == 0 ? 3 : 1_000_003);
+        }
+
+        Set<String> executed = ConcurrentHashMap.newKeySet();
+        List<String> doubleExecutions = new ArrayList<>();
+        QueryRuntime[] holder = new QueryRuntime[1];
+        QueryRuntime runtime = new QueryRuntime(event -> {
+            if (event instanceof Event.WillExecute) {
+                // The revision cannot change while this thread is inside a query.
+                String key = event.query() + "@r" + holder[0].revision();
+                if (!executed.add(key)) {
+                    synchronized (doubleExecutions) {
+                        doubleExecutions.add(key);
+                    }
+                }
+            }
+        });
+        holder[0] = runtime;
+        InputTable<Integer, Integer> input =
+                new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
+        List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
+        for (int q = 0; q < QUERIES; q++) {
+            Shape shape = shapes[q];
+            int index = q;
+            queries.add(new MemoTable<>(runtime, "q" + q, key -> List.of(), key -> {
+                int[] sources = input.get(shape.condition()) % 2 == 0
+                        ? shape.whenEven() : shape.whenOdd();
+                long sum = index;
+                for (int source : sources) {
+                    sum = sum * 31 + (source < 0
+                            ? input.get(-source - 1) : queries.get(source).fetch(NoKey.INSTANCE));
+                }
+                return (int) Math.floorMod(sum, (long) shape.modulus());
+            }, q % 5 != 0));
+        }
+
+        int[] values = new int[INPUTS];
+        for (int i = 0; i < INPUTS; i++) {
+            values[i] = random.nextInt(100);
+            input.set(i, values[i]);
+        }
+        // The inputs of every revision the run goes through, and what they evaluate to.
+        Map<Long, int[]> inputsAt = new ConcurrentHashMap<>();
+        Map<Long, int[]> expectedAt = new ConcurrentHashMap<>();
+        inputsAt.put(runtime.revision(), values.clone());
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<Throwable> failures = new ArrayList<>();
+        AtomicLong reads = new AtomicLong();
+        AtomicLong cancellations = new AtomicLong();
+        AtomicLong writes = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+
+        threads.add(new Thread(() -> {
+            SplittableRandom edits = new SplittableRandom(seed + 1);
+            int[] current = values.clone();
+            while (System.nanoTime() < deadline) {
+                int i = edits.nextInt(INPUTS);
+                current[i] = edits.nextInt(100);
+                // The only writer: the set starts exactly the next revision.
+                inputsAt.put(runtime.revision() + 1, current.clone());
+                input.set(i, current[i]);
+                writes.incrementAndGet();
+                LockSupport.parkNanos(edits.nextInt(200_000));
+            }
+        }, "writer"));
+        for (int r = 0; r < READERS; r++) {
+            long readerSeed = seed + 100 + r;
+            threads.add(new Thread(() -> {
+                SplittableRandom choices = new SplittableRandom(readerSeed);
+                while (System.nanoTime() < deadline) {
+                    int q = QUERIES / 2 + choices.nextInt(QUERIES / 2);
+                    long before = runtime.revision();
+                    int value;
+                    try {
+                        value = queries.get(q).fetch(NoKey.INSTANCE);
+                    } catch (Cancelled e) {
+                        cancellations.incrementAndGet();
+                        continue;
+                    }
+                    long after = runtime.revision();
+                    reads.incrementAndGet();
+                    boolean matched = false;
+                    for (long revision = before; revision <= after && !matched; revision++) {
+                        int[] expected = expectedAt.computeIfAbsent(revision,
+                                v -> evaluate(shapes, inputsAt.get(v)));
+                        matched = expected[q] == value;
+                    }
+                    if (!matched) {
+                        throw new AssertionError("q" + q + " read " + value + " between revisions "
+                                + before + " and " + after + ", expected "
+                                + expectedAt.get(before)[q]);
+                    }
+                }
+            }, "reader-" + r));
+        }
+        for (Thread thread : threads) {
+            thread.setDaemon(true);
+            thread.setUncaughtExceptionHandler((t, e) -> {
+                synchronized (failures) {
+                    failures.add(new AssertionError(t.getName() + " failed (seed " + seed + ")", e));
+                }
+            });
+            thread.start();
+        }
+        long watchdog = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 20);
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(watchdog - System.nanoTime())));
+            if (thread.isAlive()) {
+                fail("Threads still running after the deadline (seed " + seed + "):\n" + dump());
+            }
+        }
+        if (!failures.isEmpty()) {
+            AssertionError error = new AssertionError(failures.size() + " thread(s) failed");
+            failures.forEach(error::addSuppressed);
+            throw error;
+        }
+        assertEquals(List.of(), doubleExecutions, "keys executed twice in one revision");
+        if (writes.get() == 0 || reads.get() == 0) {
+            fail("nothing happened: " + writes + " writes, " + reads + " reads");
+        }
+        // After the run, everything still agrees with a from-scratch evaluation.
+        int[] expected = evaluate(shapes, inputsAt.get(runtime.revision()));
+        for (int q = 0; q < QUERIES; q++) {
+            assertEquals(expected[q], queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
+        }
+        System.out.printf("stress: %d reads, %d cancelled, %d writes, %d executions%n",
+                reads.get(), cancellations.get(), writes.get(), executed.size());
+    }
+
+    /** Sources of query {@code q}: inputs (negative, {@code -1 - id}) or lower queries. */
+    private static int[] sources(SplittableRandom random, int q) {
+        int[] sources = new int[1 + random.nextInt(4)];
+        for (int i = 0; i < sources.length; i++) {
+            sources[i] = q > 0 && random.nextInt(3) != 0 ? random.nextInt(q) : -1 - random.nextInt(INPUTS);
+        }
+        return sources;
+    }
+
+    /** Every query's value for {@code inputs}, from scratch. */
+    private static int[] evaluate(Shape[] shapes, int[] inputs) {
+        int[] values = new int[shapes.length];
+        for (int q = 0; q < shapes.length; q++) {
+            Shape shape = shapes[q];
+            int[] sources = inputs[shape.condition()] % 2 == 0 ? shape.whenEven() : shape.whenOdd();
+            long sum = q;
+            for (int source : sources) {
+                sum = sum * 31 + (source < 0 ? inputs[-source - 1] : values[source]);
+            }
+            values[q] = (int) Math.floorMod(sum, (long) shape.modulus());
+        }
+        return values;
+    }
+
+    private static String dump() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            out.append('"').append(thread.getName()).append("\" ").append(thread.getState())
+                    .append('\n');
+            for (StackTraceElement frame : stack) {
+                out.append("    at ").append(frame).append('\n');
+            }
+        });
+        return out.toString();
+    }
+}
