@@ -21,6 +21,13 @@ public interface Threaded extends dev.tracked.runtime.Database {
 
     @Input int value(int key);
 
+    /** A lazy input: its default body calls the hook, then supplies a value. */
+    @Input
+    default int loaded(int key) {
+        hook().at("loaded", key);
+        return key * 100;
+    }
+
     /** Calls the hook, then reads its input. */
     @Tracked
     default int slow(int key) {

@@ -19,6 +19,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,6 +97,28 @@ class ThreadsTest {
         assertThat(waiting.get()).isEqualTo(40);
         assertThat(takeLog()).containsExactly("t1: execute slow(1)", "t2: block slow(1) on t1")
                 .inOrder();
+    }
+
+    @Test
+    void aLazyInputIsLoadedOnceWhileOtherThreadsWait() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        AtomicInteger loads = new AtomicInteger();
+        actions.put("loaded:3", () -> {
+            loads.incrementAndGet();
+            inside.open();
+            release.await();
+        });
+
+        Worker<Integer> loading = start("t1", () -> db.loaded(3));
+        inside.await();
+        Worker<Integer> waiting = start("t2", () -> db.loaded(3));
+        awaitLog("t2: block loaded(3) on t1");
+        release.open();
+
+        assertThat(loading.get()).isEqualTo(300);
+        assertThat(waiting.get()).isEqualTo(300);
+        assertThat(loads.get()).isEqualTo(1);
     }
 
     @Test
