@@ -31,6 +31,11 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tracked.processor.TrackedProcessor")
 public final class TrackedConfigured extends AbstractDatabase implements Configured {
     /**
+     * Memos of query {@code length(String name)}.
+     */
+    private final MemoTable<String, Integer> length;
+
+    /**
      * Values of input {@code level()}.
      */
     private final InputTable<NoKey, Integer> level;
@@ -47,6 +52,11 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
 
     private TrackedConfigured(QueryRuntime runtime) {
         super(runtime);
+        this.length = new MemoTable<>(runtime, "length",
+                    key -> List.of(key),
+                    key -> Configured.super.length(key),
+                    /* backdate */ true,
+                    /* lru */ 64);
         this.level = new InputTable<>(runtime, "level",
                     key -> List.of(),
                     Durability.MEDIUM,
@@ -73,6 +83,12 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    @Override
+    public int length(String name) {
+        Object current = this.length.find(name);
+        return current != null ? this.length.readLru(current) : this.length.fetch(name);
     }
 
     @Override

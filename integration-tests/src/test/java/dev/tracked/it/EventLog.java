@@ -37,6 +37,8 @@ final class EventLog implements EventListener {
             return "backdate " + e.query();
         } else if (event instanceof Event.WillBlockOn e) {
             return "block " + e.query() + " on " + e.other().getName();
+        } else if (event instanceof Event.DidDiscard e) {
+            return "discard " + e.query();
         } else if (event instanceof Event.DidCancel e) {
             return "cancel " + e.query();
         } else if (event instanceof Event.DidSetInput e) {

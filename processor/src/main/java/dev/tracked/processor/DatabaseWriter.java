@@ -148,6 +148,11 @@ final class DatabaseWriter {
             return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$T.$L,\n/* default body */ $L)$<", INPUT_TABLE,
                     query.name(), args, DURABILITY, query.durability().name(), lazy);
         }
+        if (query.lru() > 0) {
+            return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L,\n/* lru */ $L)$<",
+                    MEMO_TABLE, query.name(), args, bodyFunction(query), query.backdate(),
+                    query.lru());
+        }
         return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L)$<",
                 MEMO_TABLE, query.name(), args, bodyFunction(query), query.backdate());
     }
@@ -203,6 +208,8 @@ final class DatabaseWriter {
      */
     private MethodSpec queryMethod(QueryMethod query) {
         String slow = query.kind() == QueryMethod.Kind.INPUT ? "get" : "fetch";
+        // An LRU query records each use of a value; the others read it as it is.
+        String read = query.lru() > 0 ? "readLru" : "read";
         return MethodSpec.methodBuilder(query.name())
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
@@ -210,8 +217,8 @@ final class DatabaseWriter {
                 .addParameters(parameters(query))
                 .addStatement("$T current = this.$N.find($L)", Object.class, query.name(),
                         keyExpression(query))
-                .addStatement("return current != null ? this.$N.read(current) : this.$N.$L($L)",
-                        query.name(), query.name(), slow, keyExpression(query))
+                .addStatement("return current != null ? this.$N.$L(current) : this.$N.$L($L)",
+                        query.name(), read, query.name(), slow, keyExpression(query))
                 .build();
     }
 

@@ -42,7 +42,8 @@ final class QueryInterfaceValidator {
 
     /** Names of members every generated database has; a query may not take them. */
     private static final Set<String> RESERVED =
-            Set.of("create", "builder", "revision", "syntheticWrite", "unwindIfCancelled");
+            Set.of("create", "builder", "revision", "syntheticWrite", "unwindIfCancelled",
+                    "setLruCapacity");
 
     /**
      * The interface every generated database implements. A query interface may extend it, so
@@ -184,17 +185,16 @@ final class QueryInterfaceValidator {
 
         Durability durability = Durability.LOW;
         boolean backdate = true;
+        int lru = 0;
         if (input) {
             durability = method.getAnnotation(Input.class).durability();
         } else {
             Tracked options = method.getAnnotation(Tracked.class);
             backdate = options.backdate();
-            if (options.lru() < 0) {
+            lru = options.lru();
+            if (lru < 0) {
                 diagnostics.error(where, mirror, value(mirror, "lru"), Message.LRU_NEGATIVE,
-                        options.lru(), describe(method));
-            } else if (options.lru() > 0) {
-                diagnostics.error(where, mirror, value(mirror, "lru"), Message.UNSUPPORTED,
-                        "@Tracked(lru = " + options.lru() + ")", describe(method));
+                        lru, describe(method));
             }
             validateCycleRecovery(db, dbType, method, options, mirror, where, members);
             if (options.closeDiscarded()) {
@@ -216,7 +216,7 @@ final class QueryInterfaceValidator {
         return Optional.of(new QueryMethod(
                 input ? QueryMethod.Kind.INPUT : QueryMethod.Kind.TRACKED,
                 name, TypeName.get(asMember.getReturnType()), List.copyOf(parameters),
-                hasBody, durability, backdate));
+                hasBody, durability, backdate, lru));
     }
 
     /**

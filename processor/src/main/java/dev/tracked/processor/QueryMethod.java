@@ -14,9 +14,11 @@ import java.util.List;
  * @param hasBody whether the method is a default method (a tracked body, or a lazy input)
  * @param durability for inputs, the default durability of set values
  * @param backdate for tracked queries, whether equal re-computed values are backdated
+ * @param lru for tracked queries, how many values to keep (least recently used dropped first);
+ *     0 for all
  */
 record QueryMethod(Kind kind, String name, TypeName returnType, List<Parameter> parameters,
-        boolean hasBody, Durability durability, boolean backdate) {
+        boolean hasBody, Durability durability, boolean backdate, int lru) {
 
     enum Kind {
         INPUT,

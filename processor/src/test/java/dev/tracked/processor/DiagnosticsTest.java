@@ -294,12 +294,6 @@ class DiagnosticsTest {
     }
 
     @Test
-    void lruIsNotSupportedYet() {
-        assertError(compile(database("@Tracked(lru = 8)", "default int cached() { return 1; }")),
-                Message.UNSUPPORTED, "lru = 8", "lru = 8");
-    }
-
-    @Test
     void everyProblemOfAnInterfaceIsReported() {
         Compilation compilation = compile(database(
                 "@Tracked int derived();",

@@ -70,7 +70,7 @@ class GeneratedCodeTest {
     }
 
     @Test
-    void durabilityAndBackdateOptionsMatchGolden() throws IOException {
+    void durabilityBackdateAndLruOptionsMatchGolden() throws IOException {
         assertGolden("test.TrackedConfigured", source("test.Configured",
                 "package test;",
                 "",
@@ -89,6 +89,9 @@ class GeneratedCodeTest {
                 "",
                 "    @Tracked(backdate = false)",
                 "    default String setting(String name) { return settings().getOrDefault(name, \"\"); }",
+                "",
+                "    @Tracked(lru = 64)",
+                "    default int length(String name) { return setting(name).length(); }",
                 "}"));
     }
 

@@ -22,6 +22,11 @@ public abstract class AbstractDatabase implements Database {
     }
 
     @Override
+    public final void setLruCapacity(String query, int capacity) {
+        runtime.setLruCapacity(query, capacity);
+    }
+
+    @Override
     public final void unwindIfCancelled() {
         runtime.unwindIfCancelled();
     }

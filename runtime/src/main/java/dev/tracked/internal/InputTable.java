@@ -113,6 +113,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         checkWritable("set", key);
         InputSlot<K, V> slot = slot(key);
         long revision;
+        List<Slot> evicted;
         runtime.beginWrite();
         try {
             // Memos that read the old value carry its durability: report the write at the
@@ -125,11 +126,12 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             STATE.setRelease(slot, Slot.PRESENT);
             runtime.commitWrite(slot.lo, reported, revision);
         } finally {
-            runtime.endWrite();
+            evicted = runtime.endWrite();
         }
         if (runtime.hasListener()) {
             runtime.emit(new Event.DidSetInput(slot.queryKey(), durability, revision));
         }
+        runtime.reportDiscarded(evicted);
     }
 
     /**
@@ -140,6 +142,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         checkWritable("reset", key);
         InputSlot<K, V> slot = slot(key);
         long revision;
+        List<Slot> evicted;
         runtime.beginWrite();
         try {
             int reported = Math.max(slot.durability, defaultDurability.ordinal());
@@ -159,11 +162,12 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             slot.durability = (byte) defaultDurability.ordinal();
             runtime.commitWrite(slot.lo, reported, revision);
         } finally {
-            runtime.endWrite();
+            evicted = runtime.endWrite();
         }
         if (runtime.hasListener()) {
             runtime.emit(new Event.DidSetInput(slot.queryKey(), defaultDurability, revision));
         }
+        runtime.reportDiscarded(evicted);
     }
 
     /**

@@ -39,21 +39,35 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     private final Function<? super K, List<Object>> args;
     private final Function<? super K, ? extends V> body;
     private final boolean backdate;
+    /** The use order of values, for a query declared with {@code lru}; otherwise {@code null}. */
+    final Lru lru;
+
+    /** A table without LRU eviction. */
+    public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
+            Function<? super K, ? extends V> body, boolean backdate) {
+        this(runtime, name, args, body, backdate, 0);
+    }
 
     /**
      * @param name the query's name, for events and errors
      * @param args turns a key back into the call's arguments, for events and errors
      * @param body runs the query's body for a key
      * @param backdate whether a re-computed equal value keeps the old changed-revision
+     * @param lru how many values to keep, least recently used dropped first; 0 for all. A table
+     *     with LRU must be read through {@link #readLru}.
      */
     public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
-            Function<? super K, ? extends V> body, boolean backdate) {
+            Function<? super K, ? extends V> body, boolean backdate, int lru) {
         super(new Object());
         this.runtime = runtime;
         this.name = name;
         this.args = args;
         this.body = body;
         this.backdate = backdate;
+        this.lru = lru > 0 ? new Lru(lru) : null;
+        if (this.lru != null) {
+            runtime.registerLru(this);
+        }
     }
 
     /**
@@ -85,13 +99,33 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     }
 
     /**
+     * {@link #read} for a query declared with {@code lru}: also records the use, and reads the
+     * value under the LRU lock, so that it cannot be one an eviction just dropped (then the value
+     * is fetched again).
+     */
+    @SuppressWarnings("unchecked")
+    public V readLru(Object memo) {
+        MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
+        if (runtime.anyActive()) {
+            runtime.recordRead(slot);
+        }
+        synchronized (lru.lock()) {
+            if (slot.verifiedAt > 0) {
+                lru.used(slot);
+                return slot.value;
+            }
+        }
+        return fetch(slot.key());
+    }
+
+    /**
      * The query's value for {@code key} in the current revision: memoized, re-validated or
      * computed, and recorded as a dependency of the query running on this thread, if any.
      */
     public V fetch(K key) {
         if (key != null) {
             MemoSlot<K, V> slot = slotOf(key);
-            if (slot != null && slot.verifiedAt == runtime.revision()) {
+            if (slot != null && slot.verifiedAt == runtime.revision() && lru == null) {
                 if (runtime.anyActive()) {
                     runtime.recordRead(slot);
                 }
@@ -108,8 +142,39 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         if (slot == null) {
             slot = getOrCreate(key, k -> new MemoSlot<>(this, k));
         }
-        runtime.readSlow(slot);
-        return slot.value;
+        while (true) {
+            runtime.readSlow(slot);
+            if (lru == null) {
+                return slot.value;
+            }
+            synchronized (lru.lock()) {
+                // Between the read and here, a write may have started a revision and evicted
+                // the value: then bring it back.
+                if (slot.verifiedAt > 0) {
+                    lru.used(slot);
+                    return slot.value;
+                }
+            }
+        }
+    }
+
+    /**
+     * Drops the least recently used values beyond the LRU capacity, keeping their memos'
+     * dependencies, changed-revision and verified revision (negated: see {@link
+     * MemoSlot#verifiedAt}). Called at the start of a revision, while no query runs.
+     */
+    List<Slot> evictOverflow() {
+        return lru.evictOverflow(slot -> ((MemoSlot<?, ?>) slot).evict());
+    }
+
+    /** The LRU capacity; 0 for unbounded. Only for a table declared with {@code lru}. */
+    void setLruCapacity(int capacity) {
+        lru.setCapacity(capacity);
+    }
+
+    /** How many memos of this query hold a value, for a table with LRU (for tests). */
+    int valuesHeld() {
+        return lru.size();
     }
 
     /** The slot of {@code key}, or {@code null} if it was never read. */
@@ -126,7 +191,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         Object deps;
         /**
          * The latest revision in which the memo was known to be up to date; 0 before any. Read
-         * as a volatile (acquire), written with release through {@code VERIFIED_AT}.
+         * as a volatile (acquire), written with release through {@code VERIFIED_AT}. Negative
+         * once LRU evicted the value: the memo's dependencies still let its readers re-validate
+         * through it, and it was verified in revision {@code -verifiedAt}; it runs again only
+         * when its value is read.
          */
         volatile long verifiedAt;
 
@@ -136,8 +204,17 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         }
 
         @SuppressWarnings("unchecked")
-        private K key() {
+        K key() {
             return (K) key;
+        }
+
+        /** LRU dropped the value. Called under the LRU lock, while no query runs. */
+        void evict() {
+            long verified = verifiedAt;
+            if (verified > 0) {
+                VERIFIED_AT.setVolatile(this, -verified);
+            }
+            value = null;
         }
 
         @Override
@@ -152,11 +229,23 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
 
         @Override
         void update(ActiveStack stack) {
+            bringUpToDate(stack, true);
+        }
+
+        @Override
+        boolean changedAfter(long revision, ActiveStack stack) {
+            // A reader re-validating needs to know whether the value changed, not the value: an
+            // evicted memo is verified, not re-run.
+            bringUpToDate(stack, false);
+            return changedAt > revision;
+        }
+
+        private void bringUpToDate(ActiveStack stack, boolean needValue) {
             QueryRuntime runtime = table.runtime;
-            while (verifiedAt != runtime.revision()) {
+            while (!upToDate(runtime.revision(), needValue)) {
                 if (runtime.claim(this, stack)) {
                     try {
-                        refresh(stack);
+                        refresh(stack, needValue);
                     } catch (RuntimeException | Error e) {
                         runtime.release(this, e);
                         throw e;
@@ -168,25 +257,27 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             }
         }
 
-        @Override
-        boolean changedAfter(long revision, ActiveStack stack) {
-            update(stack);
-            return changedAt > revision;
+        /** Verified in revision {@code now}, with its value if {@code needValue}. */
+        private boolean upToDate(long now, boolean needValue) {
+            long verified = verifiedAt;
+            return verified == now || (!needValue && verified == -now);
         }
 
         /**
          * Makes the claimed memo current: re-validates the old one, or runs the body. The frame
          * pushed first is what other threads find when they look for the memo's owner.
          */
-        private void refresh(ActiveStack stack) {
+        private void refresh(ActiveStack stack, boolean needValue) {
             long now = table.runtime.revision();
-            if (verifiedAt == now) {
+            if (upToDate(now, needValue)) {
                 return; // brought up to date by the thread that held it before this one
             }
+            boolean evicted = verifiedAt < 0;
             ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.VERIFY);
             try {
-                if ((state & PRESENT) == 0 || !verify(stack, frame, now)) {
-                    execute(stack, frame, now);
+                if ((state & PRESENT) == 0 || (evicted && needValue)
+                        || !verify(stack, frame, now, evicted)) {
+                    execute(stack, frame, now, !evicted);
                 }
             } finally {
                 stack.pop(frame);
@@ -198,9 +289,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * last verified: at once when no input of its durability, or none of its inputs, was
          * written since (the shortcuts); else by walking its dependencies in read order.
          */
-        private boolean verify(ActiveStack stack, ActiveStack.Frame frame, long now) {
+        private boolean verify(ActiveStack stack, ActiveStack.Frame frame, long now,
+                boolean evicted) {
             QueryRuntime runtime = table.runtime;
-            long verified = verifiedAt;
+            long verified = Math.abs(verifiedAt);
             if (deps != null && !runtime.unchangedSince(
                     verified, durability, lo, hi, (state & READS_DURABLE) != 0)) {
                 try {
@@ -230,7 +322,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 setInputs(frame);
                 durability = (byte) frame.durability;
             }
-            VERIFIED_AT.setRelease(this, now);
+            VERIFIED_AT.setRelease(this, evicted ? -now : now);
             if (runtime.hasListener()) {
                 runtime.emit(new Event.DidValidateMemoizedValue(queryKey()));
             }
@@ -238,11 +330,13 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         }
 
         /**
-         * Runs the body, recording what it reads, and stores the new memo (backdated if equal).
-         * If the body failed, nothing is stored and the old memo is dropped; if it was cancelled,
-         * nothing is stored and the old memo stays as it was.
+         * Runs the body, recording what it reads, and stores the new memo (backdated if equal to
+         * the old value, when there is one: {@code hasValue}). If the body failed, nothing is
+         * stored and the old memo is dropped; if it was cancelled, nothing is stored and the old
+         * memo stays as it was.
          */
-        private void execute(ActiveStack stack, ActiveStack.Frame frame, long now) {
+        private void execute(ActiveStack stack, ActiveStack.Frame frame, long now,
+                boolean hasValue) {
             QueryRuntime runtime = table.runtime;
             if (runtime.hasListener()) {
                 runtime.emit(new Event.WillExecute(queryKey()));
@@ -265,7 +359,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             }
             boolean backdated;
             try {
-                backdated = (state & PRESENT) != 0 && table.backdate
+                backdated = hasValue && (state & PRESENT) != 0 && table.backdate
                         && frame.durability >= durability && Objects.equals(value, fresh);
             } catch (RuntimeException | Error e) {
                 Cancelled cancelled = failed(frame, e);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -93,6 +94,11 @@ public final class QueryRuntime {
 
     private final InputWrites inputWrites = new InputWrites();
 
+    /** The tables of queries declared with {@code lru}, evicted at the start of each revision. */
+    private final List<MemoTable<?, ?>> lruTables = new CopyOnWriteArrayList<>();
+    /** Memos whose values the current write evicted, reported once it is over; writeLock. */
+    private List<Slot> discarded = List.of();
+
     /**
      * How many threads are inside a query of this database (their stack is not empty), plus
      * {@link #PENDING_WRITE} while a write waits or runs. While it is zero, a memo hit needs no
@@ -168,8 +174,14 @@ public final class QueryRuntime {
         }
     }
 
-    /** Ends a write begun by {@link #beginWrite}: lets waiting and new queries run. */
-    void endWrite() {
+    /**
+     * Ends a write begun by {@link #beginWrite}: lets waiting and new queries run. Returns the
+     * memos whose values the write evicted, to report with {@link #reportDiscarded} after the
+     * write's own event.
+     */
+    List<Slot> endWrite() {
+        List<Slot> evicted = discarded;
+        discarded = List.of();
         ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
         if (waiters != 0) {
             synchronized (waitLock) {
@@ -177,6 +189,57 @@ public final class QueryRuntime {
             }
         }
         writeLock.unlock();
+        return evicted;
+    }
+
+    /** Reports {@code DidDiscard} for memos whose values a write evicted. */
+    void reportDiscarded(List<Slot> evicted) {
+        if (hasListener()) {
+            for (Slot slot : evicted) {
+                emit(new Event.DidDiscard(slot.queryKey()));
+            }
+        }
+    }
+
+    /** Registers the table of a query declared with {@code lru}. */
+    void registerLru(MemoTable<?, ?> table) {
+        lruTables.add(table);
+    }
+
+    /**
+     * The start of revision {@code next}, during a write: drops the least recently used values
+     * of LRU queries beyond their capacity.
+     */
+    private void startRevision(long next) {
+        revision = next;
+        for (MemoTable<?, ?> table : lruTables) {
+            List<Slot> evicted = table.evictOverflow();
+            if (!evicted.isEmpty()) {
+                if (discarded.isEmpty()) {
+                    discarded = new ArrayList<>();
+                }
+                discarded.addAll(evicted);
+            }
+        }
+    }
+
+    /** Implements {@link dev.tracked.runtime.Database#setLruCapacity}. */
+    public void setLruCapacity(String query, int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("LRU capacity of " + query + " is " + capacity
+                    + "; use a positive capacity, or 0 to keep every value");
+        }
+        List<String> names = new ArrayList<>();
+        for (MemoTable<?, ?> table : lruTables) {
+            if (table.name.equals(query)) {
+                table.setLruCapacity(capacity);
+                return;
+            }
+            names.add(table.name);
+        }
+        throw new IllegalArgumentException("Query " + query + " has no LRU capacity to change:"
+                + " only queries declared with @Tracked(lru = N) have one (here: "
+                + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
     }
 
     /**
@@ -196,7 +259,7 @@ public final class QueryRuntime {
         for (int d = 0; d <= durability; d++) {
             lastChanged[d] = next;
         }
-        revision = next;
+        startRevision(next);
     }
 
     /** Implements {@link dev.tracked.runtime.Database#syntheticWrite}. */
@@ -205,16 +268,18 @@ public final class QueryRuntime {
             throw notInQuery("syntheticWrite(" + durability + ")");
         }
         beginWrite();
+        List<Slot> evicted;
         try {
             long next = revision + 1;
             lastSyntheticWrite = next;
             for (int d = 0; d <= durability.ordinal(); d++) {
                 lastChanged[d] = next;
             }
-            revision = next;
+            startRevision(next);
         } finally {
-            endWrite();
+            evicted = endWrite();
         }
+        reportDiscarded(evicted);
     }
 
     /** Whether the calling thread is inside a query body of this database. */
@@ -418,15 +483,18 @@ public final class QueryRuntime {
      * inside a query.
      */
     boolean claim(Slot slot, ActiveStack stack) {
-        if ((activeThreads & PENDING_WRITE) != 0) {
-            // Verifying reaches dependencies without a query call, and a call that entered just
-            // before the write may find a slot whose owner was cancelled: stop here too, or this
-            // thread would redo, in the same revision, what a cancelled thread was computing.
-            throw cancel(stack, slot);
-        }
         byte state = (byte) STATE.getVolatile(slot);
         if ((state & Slot.BUSY) == 0
                 && STATE.compareAndSet(slot, state, (byte) (state | Slot.BUSY))) {
+            if ((activeThreads & PENDING_WRITE) != 0) {
+                // Verifying reaches dependencies without a query call, and a call that entered
+                // just before the write may find a slot whose owner was cancelled: stop here
+                // too, or this thread would redo, in the same revision, what a cancelled thread
+                // was computing. Checked after the claim: a slot released by a cancelled owner
+                // was released after the flag was raised, so this thread sees the flag.
+                release(slot, null);
+                throw cancel(stack, slot);
+            }
             return true;
         }
         if ((state & Slot.BUSY) != 0) {

@@ -29,4 +29,14 @@ public interface Database {
      * waits for running queries to unwind, is not held up. Does nothing outside a query.
      */
     void unwindIfCancelled();
+
+    /**
+     * Changes how many values the query named {@code query}, declared with {@code @Tracked(lru =
+     * N)}, keeps; {@code 0} keeps them all. Takes effect at the start of the next revision, when
+     * the least recently used values beyond the capacity are dropped.
+     *
+     * @throws IllegalArgumentException if no query of this database by that name has an LRU
+     *     capacity, or {@code capacity} is negative
+     */
+    void setLruCapacity(String query, int capacity);
 }

@@ -173,6 +173,96 @@ class ConcurrencyStressTest {
                 reads.get(), cancellations.get(), writes.get(), executed.size());
     }
 
+    /**
+     * Hits of an LRU query, through {@code find} and {@code readLru} as generated code reads them,
+     * racing with writes that evict: no reader ever gets a dropped value, or a stale one.
+     */
+    @Test
+    void lruHitsRacingEvictionsReadOnlyCurrentValues() throws Exception {
+        long seconds = Math.max(1, Long.getLong("tracked.stress.seconds", 3) / 2);
+        QueryRuntime runtime = new QueryRuntime(null);
+        InputTable<NoKey, Integer> seed =
+                new InputTable<>(runtime, "seed", key -> List.of(), Durability.LOW, null);
+        MemoTable<Integer, Integer> times = new MemoTable<>(runtime, "times", List::of,
+                key -> key * seed.get(NoKey.INSTANCE), true, 8);
+        seed.set(NoKey.INSTANCE, 1);
+        Map<Long, Integer> seedAt = new ConcurrentHashMap<>();
+        seedAt.put(runtime.revision(), 1);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<Throwable> failures = new ArrayList<>();
+        AtomicLong reads = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        threads.add(new Thread(() -> {
+            SplittableRandom edits = new SplittableRandom(3);
+            int current = 1;
+            while (System.nanoTime() < deadline) {
+                if (edits.nextBoolean()) {
+                    current = 1 + edits.nextInt(1000);
+                    seedAt.put(runtime.revision() + 1, current);
+                    seed.set(NoKey.INSTANCE, current);
+                } else {
+                    // Evicts without changing anything: kept values stay valid.
+                    seedAt.put(runtime.revision() + 1, current);
+                    runtime.syntheticWrite(Durability.LOW);
+                }
+                LockSupport.parkNanos(edits.nextInt(50_000));
+            }
+        }, "writer"));
+        for (int r = 0; r < READERS; r++) {
+            long readerSeed = 50 + r;
+            threads.add(new Thread(() -> {
+                SplittableRandom choices = new SplittableRandom(readerSeed);
+                while (System.nanoTime() < deadline) {
+                    int key = choices.nextInt(64);
+                    long before = runtime.revision();
+                    Object memo = times.find(key);
+                    Integer value;
+                    try {
+                        value = memo != null ? times.readLru(memo) : times.fetch(key);
+                    } catch (Cancelled e) {
+                        continue;
+                    }
+                    long after = runtime.revision();
+                    reads.incrementAndGet();
+                    boolean matched = false;
+                    for (long revision = before; revision <= after && !matched; revision++) {
+                        matched = value != null && value == key * seedAt.get(revision);
+                    }
+                    if (!matched) {
+                        throw new AssertionError("times(" + key + ") read " + value
+                                + " between revisions " + before + " and " + after);
+                    }
+                }
+            }, "reader-" + r));
+        }
+        for (Thread thread : threads) {
+            thread.setDaemon(true);
+            thread.setUncaughtExceptionHandler((t, e) -> {
+                synchronized (failures) {
+                    failures.add(new AssertionError(t.getName() + " failed", e));
+                }
+            });
+            thread.start();
+        }
+        long watchdog = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 20);
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(watchdog - System.nanoTime())));
+            if (thread.isAlive()) {
+                fail("Threads still running after the deadline:\n" + dump());
+            }
+        }
+        if (!failures.isEmpty()) {
+            AssertionError error = new AssertionError(failures.size() + " thread(s) failed");
+            failures.forEach(error::addSuppressed);
+            throw error;
+        }
+        if (reads.get() == 0) {
+            fail("nothing was read");
+        }
+        assertEquals(true, times.valuesHeld() <= 64, "values held: " + times.valuesHeld());
+    }
+
     /** Sources of query {@code q}: inputs (negative, {@code -1 - id}) or lower queries. */
     private static int[] sources(SplittableRandom random, int q) {
         int[] sources = new int[1 + random.nextInt(4)];
