@@ -37,6 +37,10 @@ final class EventLog implements EventListener {
             return "backdate " + e.query();
         } else if (event instanceof Event.WillBlockOn e) {
             return "block " + e.query() + " on " + e.other().getName();
+        } else if (event instanceof Event.WillIterateCycle e) {
+            return "iterate " + e.head() + " " + e.iteration();
+        } else if (event instanceof Event.DidFinalizeCycle e) {
+            return "finalize " + e.head() + " " + e.iterations();
         } else if (event instanceof Event.DidDiscard e) {
             return "discard " + e.query();
         } else if (event instanceof Event.DidCancel e) {

@@ -148,6 +148,13 @@ final class DatabaseWriter {
             return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$T.$L,\n/* default body */ $L)$<", INPUT_TABLE,
                     query.name(), args, DURABILITY, query.durability().name(), lazy);
         }
+        if (!query.cycleInitial().isEmpty() || !query.cycleResult().isEmpty()) {
+            return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L,\n/* lru */ $L,"
+                            + "\n/* cycleInitial */ $L,\n/* cycleResult */ $L)$<",
+                    MEMO_TABLE, query.name(), args, bodyFunction(query), query.backdate(),
+                    query.lru(), recoveryFunction(query, query.cycleInitial()),
+                    recoveryFunction(query, query.cycleResult()));
+        }
         if (query.lru() > 0) {
             return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L,\n/* lru */ $L)$<",
                     MEMO_TABLE, query.name(), args, bodyFunction(query), query.backdate(),
@@ -168,16 +175,29 @@ final class DatabaseWriter {
         };
     }
 
+    /** {@code key -> this.initial(key)}, or {@code null} when {@code method} is empty. */
+    private CodeBlock recoveryFunction(QueryMethod query, String method) {
+        if (method.isEmpty()) {
+            return CodeBlock.of("null");
+        }
+        return CodeBlock.of("key -> this.$N($L)", method, keyArguments(query));
+    }
+
     /** {@code key -> Calc.super.tokens(key)}: runs the interface's default body for a key. */
     private CodeBlock bodyFunction(QueryMethod query) {
-        CodeBlock arguments = switch (query.parameters().size()) {
+        return CodeBlock.of("key -> $T.super.$N($L)", model.interfaceName(), query.name(),
+                keyArguments(query));
+    }
+
+    /** The call's arguments taken back out of {@code key}: {@code key.file(), key.line()}. */
+    private static CodeBlock keyArguments(QueryMethod query) {
+        return switch (query.parameters().size()) {
             case 0 -> CodeBlock.of("");
             case 1 -> CodeBlock.of("key");
             default -> query.parameters().stream()
                     .map(p -> CodeBlock.of("key.$N()", p.name()))
                     .collect(CodeBlock.joining(", "));
         };
-        return CodeBlock.of("key -> $T.super.$N($L)", model.interfaceName(), query.name(), arguments);
     }
 
     /** The key expression built from the method's own parameters. */

@@ -186,12 +186,16 @@ final class QueryInterfaceValidator {
         Durability durability = Durability.LOW;
         boolean backdate = true;
         int lru = 0;
+        String cycleInitial = "";
+        String cycleResult = "";
         if (input) {
             durability = method.getAnnotation(Input.class).durability();
         } else {
             Tracked options = method.getAnnotation(Tracked.class);
             backdate = options.backdate();
             lru = options.lru();
+            cycleInitial = options.cycleInitial();
+            cycleResult = options.cycleResult();
             if (lru < 0) {
                 diagnostics.error(where, mirror, value(mirror, "lru"), Message.LRU_NEGATIVE,
                         lru, describe(method));
@@ -216,13 +220,12 @@ final class QueryInterfaceValidator {
         return Optional.of(new QueryMethod(
                 input ? QueryMethod.Kind.INPUT : QueryMethod.Kind.TRACKED,
                 name, TypeName.get(asMember.getReturnType()), List.copyOf(parameters),
-                hasBody, durability, backdate, lru));
+                hasBody, durability, backdate, lru, cycleInitial, cycleResult));
     }
 
     /**
      * Checks the method named by {@code cycleInitial} or {@code cycleResult}: a default method of
-     * the database with the query's parameter types and return type. Recovery itself is not
-     * implemented yet, so a correct target is reported as unsupported.
+     * the database with the query's parameter types and return type.
      */
     private void validateCycleRecovery(TypeElement db, DeclaredType dbType,
             ExecutableElement method, Tracked options, AnnotationMirror mirror, Element where,
@@ -272,8 +275,6 @@ final class QueryInterfaceValidator {
                     query.getReturnType());
             return;
         }
-        diagnostics.error(where, mirror, value, Message.UNSUPPORTED,
-                "@Tracked(" + attribute + " = \"" + target + "\")", describe(method));
     }
 
     /**

@@ -16,9 +16,14 @@ import java.util.List;
  * @param backdate for tracked queries, whether equal re-computed values are backdated
  * @param lru for tracked queries, how many values to keep (least recently used dropped first);
  *     0 for all
+ * @param cycleInitial for tracked queries, the default method a fixpoint iteration of a cycle
+ *     entered here starts from; empty for none
+ * @param cycleResult for tracked queries, the default method giving the value this query takes
+ *     when part of a cycle; empty for none
  */
 record QueryMethod(Kind kind, String name, TypeName returnType, List<Parameter> parameters,
-        boolean hasBody, Durability durability, boolean backdate, int lru) {
+        boolean hasBody, Durability durability, boolean backdate, int lru, String cycleInitial,
+        String cycleResult) {
 
     enum Kind {
         INPUT,

@@ -268,11 +268,19 @@ class DiagnosticsTest {
     }
 
     @Test
-    void correctCycleRecoveryIsNotSupportedYet() {
-        assertError(compile(database("@Tracked(cycleResult = \"zero\")",
-                        "default int size() { return 1; }",
-                        "default int zero() { return 0; }")),
-                Message.UNSUPPORTED, "cycleResult", "cycleResult = \"zero\"");
+    void correctCycleRecoveryCompilesAndIsPassedToTheRuntime() throws IOException {
+        Compilation compilation = compile(database(
+                "@Tracked(cycleResult = \"zero\")",
+                "default int size() { return 1; }",
+                "default int zero() { return 0; }",
+                "@Tracked(cycleInitial = \"none\")",
+                "default int reach(String from, int steps) { return steps; }",
+                "default int none(String from, int steps) { return 0; }"));
+        assertThat(compilation).succeededWithoutWarnings();
+        String generated = compilation.generatedSourceFile("test.TrackedDb").orElseThrow()
+                .getCharContent(false).toString();
+        com.google.common.truth.Truth.assertThat(generated).contains("/* cycleResult */ key -> this.zero()");
+        com.google.common.truth.Truth.assertThat(generated).contains("/* cycleInitial */ key -> this.none(key.from(), key.steps())");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tracked.internal;
 
 import dev.tracked.Durability;
 import dev.tracked.runtime.Cancelled;
+import java.util.ArrayList;
 import java.util.Arrays;
 
 /**
@@ -31,6 +32,17 @@ final class ActiveStack {
     Slot waitingOn;
     /** What the owner of {@link #waitingOn} failed with, handed over on release; wait lock. */
     Throwable propagated;
+    /**
+     * Memos of cycles being iterated on this thread: computed from a provisional value, claimed
+     * by this thread until their cycle head finalizes them, but no longer on a frame.
+     */
+    private Slot[] retained = new Slot[4];
+    private int retainedCount;
+    /**
+     * Set by a read that depends on a provisional value: the index of the outermost cycle head
+     * frame it depends on, handed to the reading frame by {@link QueryRuntime#readSlow}.
+     */
+    int readCycleDepth = Integer.MAX_VALUE;
 
     ActiveStack(Thread thread) {
         this.thread = thread;
@@ -82,6 +94,54 @@ final class ActiveStack {
                 return true;
             }
         }
+        return retains(slot);
+    }
+
+    /** The index of the innermost frame of {@code slot}, or -1. */
+    int indexOf(Slot slot) {
+        for (int i = depth - 1; i >= 0; i--) {
+            if (frames[i].slot == slot) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The frame at {@code index}, counted from the outermost. */
+    Frame frameAt(int index) {
+        return frames[index];
+    }
+
+    /** Keeps {@code slot}, claimed by this thread, as a member of a cycle being iterated. */
+    void retain(Slot slot) {
+        if (retains(slot)) {
+            return;
+        }
+        if (retainedCount == retained.length) {
+            retained = Arrays.copyOf(retained, retainedCount * 2);
+        }
+        retained[retainedCount++] = slot;
+    }
+
+    /** Forgets a slot kept by {@link #retain}. */
+    void unretain(Slot slot) {
+        for (int i = 0; i < retainedCount; i++) {
+            if (retained[i] == slot) {
+                retained[i] = retained[--retainedCount];
+                retained[retainedCount] = null;
+                return;
+            }
+        }
+    }
+
+    /** Whether {@code slot} was kept by {@link #retain}. */
+    boolean retains(Slot slot) {
+        Slot[] all = retained;
+        for (int i = Math.min(retainedCount, all.length) - 1; i >= 0; i--) {
+            if (all[i] == slot) {
+                return true;
+            }
+        }
         return false;
     }
 
@@ -121,6 +181,23 @@ final class ActiveStack {
          * polling. Whatever the body does next, its result is not memoized.
          */
         Cancelled cancelled;
+        /**
+         * The index of the outermost cycle head frame whose provisional value this query's result
+         * depends on, directly or through other queries; {@code Integer.MAX_VALUE} if none.
+         */
+        int cycleDepth;
+
+        // A cycle head: a query re-entered on this thread whose table recovers from cycles.
+        // Kept across the iterations of one execution; cleared when the frame is reused.
+        /** The value the head's inner reads get: the initial or fallback value, then the last result. */
+        Object provisional;
+        boolean hasProvisional;
+        /** Whether an inner read got {@link #provisional} during the current iteration. */
+        boolean provisionalRead;
+        /** The iteration running, from 1. */
+        int iteration;
+        /** The memos computed from the provisional value, retained until the head finalizes. */
+        final ArrayList<Slot> participants = new ArrayList<>();
 
         /**
          * What the body read, in order. Not cleared between queries: it holds slots of this
@@ -141,6 +218,11 @@ final class ActiveStack {
         void reset(Slot slot, Kind kind, short stamp) {
             this.slot = slot;
             this.stamp = stamp;
+            provisional = null;
+            hasProvisional = false;
+            provisionalRead = false;
+            iteration = 1;
+            participants.clear();
             become(kind);
         }
 
@@ -148,6 +230,7 @@ final class ActiveStack {
         void become(Kind kind) {
             this.kind = kind;
             cancelled = null;
+            cycleDepth = Integer.MAX_VALUE;
             durability = Durability.HIGH.ordinal();
             changedAt = 1;
             lo = Integer.MAX_VALUE;

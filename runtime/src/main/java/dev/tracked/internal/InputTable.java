@@ -236,8 +236,9 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         }
 
         @Override
-        void update(ActiveStack stack) {
+        Object update(ActiveStack stack) {
             load(stack);
+            return NONE;
         }
 
         @Override

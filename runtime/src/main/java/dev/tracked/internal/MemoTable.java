@@ -1,6 +1,7 @@
 package dev.tracked.internal;
 
 import dev.tracked.runtime.Cancelled;
+import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.QueryKey;
 import java.lang.invoke.MethodHandles;
@@ -41,6 +42,18 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     private final boolean backdate;
     /** The use order of values, for a query declared with {@code lru}; otherwise {@code null}. */
     final Lru lru;
+    /** {@code cycleInitial}: where a fixpoint iteration of a cycle entered here starts. */
+    private final Function<? super K, ? extends V> cycleInitial;
+    /** {@code cycleResult}: the value this query takes at once when it is part of a cycle. */
+    private final Function<? super K, ? extends V> cycleResult;
+
+    /** Iterations of a cycle before it is declared divergent. */
+    static final int MAX_ITERATIONS = 200;
+    /** {@link Slot#update}: the value is the slot's own. */
+    static final Object NONE = Slot.NONE;
+    /** Outcomes of re-validating through a cycle on this thread (see {@code reenter}). */
+    private static final Object CHANGED = new Object();
+    private static final Object UNCHANGED = new Object();
 
     /** A table without LRU eviction. */
     public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
@@ -58,7 +71,22 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
      */
     public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
             Function<? super K, ? extends V> body, boolean backdate, int lru) {
+        this(runtime, name, args, body, backdate, lru, null, null);
+    }
+
+    /**
+     * @param cycleInitial for a query declared with {@code cycleInitial}: the value a cycle
+     *     entered at this query starts from; otherwise {@code null}
+     * @param cycleResult for a query declared with {@code cycleResult}: the value it takes when
+     *     part of a cycle; otherwise {@code null}
+     */
+    public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
+            Function<? super K, ? extends V> body, boolean backdate, int lru,
+            Function<? super K, ? extends V> cycleInitial,
+            Function<? super K, ? extends V> cycleResult) {
         super(new Object());
+        this.cycleInitial = cycleInitial;
+        this.cycleResult = cycleResult;
         this.runtime = runtime;
         this.name = name;
         this.args = args;
@@ -137,13 +165,17 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 + " query arguments are memo keys and must not be null");
     }
 
+    @SuppressWarnings("unchecked")
     private V fetchSlow(K key, MemoSlot<K, V> found) {
         MemoSlot<K, V> slot = found;
         if (slot == null) {
             slot = getOrCreate(key, k -> new MemoSlot<>(this, k));
         }
         while (true) {
-            runtime.readSlow(slot);
+            Object provisional = runtime.readSlow(slot);
+            if (provisional != NONE) {
+                return (V) provisional; // a cycle head's value, inside its own cycle
+            }
             if (lru == null) {
                 return slot.value;
             }
@@ -197,6 +229,11 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * when its value is read.
          */
         volatile long verifiedAt;
+        /**
+         * While retained in a cycle being iterated: the index of the head frame it depends on.
+         * Only meaningful to the thread iterating the cycle.
+         */
+        int retainedDepth;
 
         MemoSlot(MemoTable<K, V> table, K key) {
             super(key);
@@ -228,33 +265,49 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         }
 
         @Override
-        void update(ActiveStack stack) {
-            bringUpToDate(stack, true);
+        Object update(ActiveStack stack) {
+            return bringUpToDate(stack, true);
         }
 
         @Override
         boolean changedAfter(long revision, ActiveStack stack) {
             // A reader re-validating needs to know whether the value changed, not the value: an
             // evicted memo is verified, not re-run.
-            bringUpToDate(stack, false);
-            return changedAt > revision;
+            Object outcome = bringUpToDate(stack, false);
+            if (outcome == CHANGED) {
+                return true;
+            }
+            return outcome != UNCHANGED && changedAt > revision;
         }
 
-        private void bringUpToDate(ActiveStack stack, boolean needValue) {
+        /**
+         * Brings the memo up to date on {@code stack}'s thread, claiming it first. Returns {@link
+         * #NONE}, or, when the read re-enters a cycle on this thread, what the cycle makes of it:
+         * the head's provisional value, or {@link #CHANGED} / {@link #UNCHANGED} for a reader that
+         * is re-validating.
+         */
+        private Object bringUpToDate(ActiveStack stack, boolean needValue) {
             QueryRuntime runtime = table.runtime;
             while (!upToDate(runtime.revision(), needValue)) {
+                if ((state & BUSY) != 0 && stack.holds(this)) {
+                    return reenter(stack, needValue);
+                }
                 if (runtime.claim(this, stack)) {
+                    boolean retained;
                     try {
-                        refresh(stack, needValue);
+                        retained = refresh(stack, needValue);
                     } catch (RuntimeException | Error e) {
                         runtime.release(this, e);
                         throw e;
                     }
-                    runtime.release(this, null);
-                    return;
+                    if (!retained) {
+                        runtime.release(this, null);
+                    }
+                    return NONE;
                 }
                 // Another thread held the memo, and released it: it may be current now.
             }
+            return NONE;
         }
 
         /** Verified in revision {@code now}, with its value if {@code needValue}. */
@@ -264,21 +317,114 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         }
 
         /**
-         * Makes the claimed memo current: re-validates the old one, or runs the body. The frame
-         * pushed first is what other threads find when they look for the memo's owner.
+         * This thread reads the memo while it already holds it: a cycle. A head that recovers
+         * (declared with {@code cycleInitial} or {@code cycleResult}) being executed hands out its
+         * provisional value; a memo computed from it earlier in the iteration hands out its value
+         * (or runs again, if the iteration started over). Re-validating through a recovering head
+         * assumes it unchanged: if nothing else in the cycle changed, neither did its fixpoint.
+         * Anything else is a {@link CycleException}.
          */
-        private void refresh(ActiveStack stack, boolean needValue) {
+        private Object reenter(ActiveStack stack, boolean needValue) {
+            int index = stack.indexOf(this);
+            boolean recovers = table.cycleInitial != null || table.cycleResult != null;
+            if (index < 0) {
+                // Retained: computed from a provisional value in this iteration (or validated
+                // assuming a head unchanged), or reset for the next iteration.
+                int depends = retainedDepth;
+                boolean headRuns = stack.frameAt(depends).kind == ActiveStack.Kind.EXECUTE;
+                if (!needValue && (headRuns || (state & PRESENT) == 0)) {
+                    return CHANGED; // the reader is in the cycle: it must run, not re-validate
+                }
+                if ((state & PRESENT) == 0) {
+                    rerun(stack);
+                }
+                if (depends < stack.readCycleDepth) {
+                    stack.readCycleDepth = depends;
+                }
+                return needValue ? NONE : UNCHANGED;
+            }
+            ActiveStack.Frame frame = stack.frameAt(index);
+            if (recovers && frame.kind == ActiveStack.Kind.VERIFY && !needValue) {
+                // Assume the head unchanged; what is validated on that assumption stays
+                // retained until the head is validated too, or runs again if it is not.
+                if (index < stack.readCycleDepth) {
+                    stack.readCycleDepth = index;
+                }
+                return UNCHANGED;
+            }
+            if (recovers && frame.kind == ActiveStack.Kind.EXECUTE) {
+                if (!needValue) {
+                    return CHANGED;
+                }
+                if (!frame.hasProvisional) {
+                    Function<? super K, ? extends V> start =
+                            table.cycleInitial != null ? table.cycleInitial : table.cycleResult;
+                    frame.provisional = start.apply(key());
+                    frame.hasProvisional = true;
+                }
+                frame.provisionalRead = true;
+                if (index < stack.readCycleDepth) {
+                    stack.readCycleDepth = index;
+                }
+                return frame.provisional;
+            }
+            throw table.runtime.cycle(stack, this);
+        }
+
+        /**
+         * Runs a retained memo again, in a new iteration of its cycle: it is claimed by this
+         * thread already. If it no longer depends on a provisional value, it is final.
+         */
+        private void rerun(ActiveStack stack) {
+            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.EXECUTE);
+            boolean retained;
+            try {
+                retained = execute(stack, frame, table.runtime.revision(), false);
+            } finally {
+                stack.pop(frame);
+            }
+            if (!retained) {
+                stack.frameAt(retainedDepth).participants.remove(this);
+                stack.unretain(this);
+                table.runtime.release(this, null);
+            }
+        }
+
+        /**
+         * Makes the claimed memo current: re-validates the old one, or runs the body. The frame
+         * pushed first is what other threads find when they look for the memo's owner. Returns
+         * whether the memo stays claimed, as part of a cycle being iterated.
+         */
+        private boolean refresh(ActiveStack stack, boolean needValue) {
             long now = table.runtime.revision();
             if (upToDate(now, needValue)) {
-                return; // brought up to date by the thread that held it before this one
+                return false; // brought up to date by the thread that held it before this one
             }
             boolean evicted = verifiedAt < 0;
             ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.VERIFY);
             try {
-                if ((state & PRESENT) == 0 || (evicted && needValue)
-                        || !verify(stack, frame, now, evicted)) {
-                    execute(stack, frame, now, !evicted);
+                if ((state & PRESENT) != 0 && !(evicted && needValue)) {
+                    Boolean verified = verify(stack, frame, now, evicted);
+                    if (verified == null) {
+                        return true; // valid if a head of a cycle is: retained
+                    }
+                    if (verified) {
+                        return false;
+                    }
+                    // What was validated assuming this head unchanged must run again.
+                    for (Slot participant : frame.participants) {
+                        if (stack.retains(participant)) {
+                            participant.state &= ~(PRESENT | ASSUMED);
+                        }
+                    }
                 }
+                return execute(stack, frame, now, !evicted);
+            } catch (RuntimeException | Error e) {
+                if (!frame.participants.isEmpty()) {
+                    // A head failed or was cancelled before its cycle was final.
+                    abandonCycle(stack, frame, e);
+                }
+                throw e;
             } finally {
                 stack.pop(frame);
             }
@@ -289,7 +435,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * last verified: at once when no input of its durability, or none of its inputs, was
          * written since (the shortcuts); else by walking its dependencies in read order.
          */
-        private boolean verify(ActiveStack stack, ActiveStack.Frame frame, long now,
+        private Boolean verify(ActiveStack stack, ActiveStack.Frame frame, long now,
                 boolean evicted) {
             QueryRuntime runtime = table.runtime;
             long verified = Math.abs(verifiedAt);
@@ -298,29 +444,45 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 try {
                     if (deps instanceof Slot one) {
                         if (one.changedAfter(verified, stack)) {
-                            return false;
+                            return changed(stack);
                         }
                         frame.widen(one);
                     } else {
                         for (Slot dep : (Slot[]) deps) {
                             if (dep.changedAfter(verified, stack)) {
-                                return false;
+                                return changed(stack);
                             }
                             frame.widen(dep);
                         }
                     }
+                    int index = stack.depth - 1;
+                    int assumed = stack.readCycleDepth;
+                    stack.readCycleDepth = Integer.MAX_VALUE;
+                    if (assumed < index) {
+                        // Valid if a cycle head being validated further up is: stays claimed
+                        // until that head is validated (or runs again, and then so does this).
+                        setInputs(frame);
+                        durability = (byte) frame.durability;
+                        state |= ASSUMED;
+                        retainIn(stack, frame, assumed);
+                        return null;
+                    }
                 } catch (Cancelled e) {
+                    stack.readCycleDepth = Integer.MAX_VALUE;
                     throw e;
                 } catch (RuntimeException e) {
                     // A dependency that now fails counts as changed: the body runs again and
                     // meets the failure itself (it may catch it, as it may have before).
-                    return false;
+                    return changed(stack);
                 }
                 // A dependency may have re-run to an equal value while reading other inputs,
                 // or changed durability without changing value (a lazy input reloaded with
                 // its default durability): what the memo read is what its dependencies read now.
                 setInputs(frame);
                 durability = (byte) frame.durability;
+            }
+            if (!frame.participants.isEmpty()) {
+                finalizeCycle(stack, frame, now);
             }
             VERIFIED_AT.setRelease(this, evicted ? -now : now);
             if (runtime.hasListener()) {
@@ -329,37 +491,130 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             return true;
         }
 
+        /** Verification found a change: what it assumed about cycle heads no longer matters. */
+        private static Boolean changed(ActiveStack stack) {
+            stack.readCycleDepth = Integer.MAX_VALUE;
+            return Boolean.FALSE;
+        }
+
+        /**
+         * Keeps this memo claimed as a member of the cycle whose head is at {@code depth}, with
+         * the members that depended on it, and tells the reader it depends on that head too.
+         */
+        private void retainIn(ActiveStack stack, ActiveStack.Frame frame, int depth) {
+            retainedDepth = depth;
+            // Every head from the one it depends on to this memo's caller computed it: each
+            // resets it when it starts an iteration over. The outermost one finalizes it.
+            for (int i = depth; i < stack.depth - 1; i++) {
+                ActiveStack.Frame head = stack.frameAt(i);
+                if (i != depth && !head.hasProvisional) {
+                    continue;
+                }
+                if (!head.participants.contains(this)) {
+                    head.participants.add(this);
+                }
+                for (Slot inner : frame.participants) {
+                    if (!head.participants.contains(inner)) {
+                        head.participants.add(inner);
+                    }
+                }
+            }
+            for (Slot inner : frame.participants) {
+                MemoSlot<?, ?> memo = (MemoSlot<?, ?>) inner;
+                if (memo.retainedDepth > depth) {
+                    memo.retainedDepth = depth;
+                }
+            }
+            frame.participants.clear();
+            stack.retain(this);
+            if (depth < stack.readCycleDepth) {
+                stack.readCycleDepth = depth;
+            }
+        }
+
         /**
          * Runs the body, recording what it reads, and stores the new memo (backdated if equal to
          * the old value, when there is one: {@code hasValue}). If the body failed, nothing is
          * stored and the old memo is dropped; if it was cancelled, nothing is stored and the old
          * memo stays as it was.
+         *
+         * <p>A head whose provisional value was read runs again until its result equals the
+         * value the iteration started from ({@code cycleInitial}), or takes its fallback at once
+         * ({@code cycleResult}), then finalizes the memos computed from it. A memo computed from
+         * a provisional value is stored but not verified, and stays claimed by this thread
+         * (retained); then this returns true.
          */
-        private void execute(ActiveStack stack, ActiveStack.Frame frame, long now,
+        private boolean execute(ActiveStack stack, ActiveStack.Frame frame, long now,
                 boolean hasValue) {
             QueryRuntime runtime = table.runtime;
             if (runtime.hasListener()) {
                 runtime.emit(new Event.WillExecute(queryKey()));
             }
-            frame.become(ActiveStack.Kind.EXECUTE);
+            int index = stack.depth - 1;
             V fresh;
-            try {
-                fresh = table.body.apply(key());
-            } catch (RuntimeException | Error e) {
-                Cancelled cancelled = failed(frame, e);
-                if (cancelled != null) {
-                    throw cancelled;
+            while (true) {
+                frame.become(ActiveStack.Kind.EXECUTE);
+                try {
+                    fresh = table.body.apply(key());
+                } catch (RuntimeException | Error e) {
+                    Cancelled cancelled = failed(frame, e);
+                    if (cancelled != null) {
+                        throw cancelled;
+                    }
+                    throw e;
                 }
-                throw e;
+                if (frame.cancelled != null) {
+                    // The body caught a cancellation and returned anyway: its value may be made
+                    // of what a cancelled read left behind.
+                    throw frame.cancelled;
+                }
+                if (!frame.provisionalRead) {
+                    break;
+                }
+                if (table.cycleResult != null) {
+                    fresh = table.cycleResult.apply(key()); // the fallback, at once
+                    break;
+                }
+                boolean converged;
+                try {
+                    converged = Objects.equals(frame.provisional, fresh);
+                } catch (RuntimeException | Error e) {
+                    failed(frame, e);
+                    throw e;
+                }
+                if (converged) {
+                    break;
+                }
+                if (frame.iteration == MAX_ITERATIONS) {
+                    CycleException diverged = runtime.diverged(this, frame.participants);
+                    failed(frame, diverged);
+                    throw diverged;
+                }
+                // Start over from the new value: every memo computed from the old one runs again.
+                frame.iteration++;
+                frame.provisional = fresh;
+                frame.provisionalRead = false;
+                for (Slot participant : frame.participants) {
+                    if (stack.retains(participant)) {
+                        participant.state &= ~(PRESENT | ASSUMED);
+                    }
+                }
+                if (runtime.hasListener()) {
+                    runtime.emit(new Event.WillIterateCycle(queryKey(), frame.iteration));
+                }
             }
-            if (frame.cancelled != null) {
-                // The body caught a cancellation and returned anyway: its value may be made of
-                // what a cancelled read left behind.
-                throw frame.cancelled;
+            boolean provisional = frame.cycleDepth < index;
+            if (provisional && frame.cycleDepth != Integer.MAX_VALUE) {
+                ActiveStack.Frame head = stack.frameAt(frame.cycleDepth);
+                if (head.hasProvisional && table.cycleResult != null
+                        && head.slot instanceof MemoSlot<?, ?> headMemo
+                        && headMemo.table.cycleResult != null) {
+                    fresh = table.cycleResult.apply(key()); // every fallback query takes its own
+                }
             }
             boolean backdated;
             try {
-                backdated = hasValue && (state & PRESENT) != 0 && table.backdate
+                backdated = !provisional && hasValue && (state & PRESENT) != 0 && table.backdate
                         && frame.durability >= durability && Objects.equals(value, fresh);
             } catch (RuntimeException | Error e) {
                 Cancelled cancelled = failed(frame, e);
@@ -375,11 +630,94 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             deps = frame.takeDeps();
             setInputs(frame);
             durability = (byte) frame.durability;
-            state |= PRESENT;
+            state = (byte) ((state | PRESENT) & ~ASSUMED);
+            if (provisional) {
+                // Computed from a provisional value: kept claimed until the head finalizes it.
+                retainIn(stack, frame, frame.cycleDepth);
+                return true;
+            }
+            if (!frame.participants.isEmpty()) {
+                finalizeCycle(stack, frame, now);
+            }
             VERIFIED_AT.setRelease(this, now);
             if (backdated && runtime.hasListener()) {
                 runtime.emit(new Event.DidBackdate(queryKey()));
             }
+            if (frame.provisionalRead && runtime.hasListener()) {
+                runtime.emit(new Event.DidFinalizeCycle(queryKey(), frame.iteration));
+            }
+            return false;
+        }
+
+        /**
+         * The head's value is final: so are the memos computed from it. Each depends on every
+         * input of the cycle, and changed when the head did.
+         */
+        private void finalizeCycle(ActiveStack stack, ActiveStack.Frame frame, long now) {
+            int cycleLo = lo;
+            int cycleHi = hi;
+            int cycleDurability = durability;
+            boolean cycleDurable = (state & READS_DURABLE) != 0;
+            for (Slot participant : frame.participants) {
+                if ((participant.state & PRESENT) == 0 || !stack.retains(participant)) {
+                    continue;
+                }
+                cycleLo = Math.min(cycleLo, participant.lo);
+                cycleHi = Math.max(cycleHi, participant.hi);
+                cycleDurability = Math.min(cycleDurability, participant.durability);
+                cycleDurable |= (participant.state & READS_DURABLE) != 0;
+            }
+            lo = cycleLo;
+            hi = cycleHi;
+            durability = (byte) cycleDurability;
+            state = (byte) (cycleDurable ? state | READS_DURABLE : state & ~READS_DURABLE);
+            for (Slot participant : frame.participants) {
+                MemoSlot<?, ?> memo = (MemoSlot<?, ?>) participant;
+                if (!stack.retains(memo)) {
+                    continue; // already final, or dropped, through another head
+                }
+                stack.unretain(memo);
+                if ((memo.state & PRESENT) == 0) {
+                    // Reset for an iteration that did not read it again: it runs when next read.
+                    memo.deps = null;
+                    table.runtime.release(memo, null);
+                    continue;
+                }
+                memo.lo = cycleLo;
+                memo.hi = cycleHi;
+                memo.durability = (byte) cycleDurability;
+                memo.state = (byte) (cycleDurable
+                        ? memo.state | READS_DURABLE : memo.state & ~READS_DURABLE);
+                memo.changedAt = Math.max(memo.changedAt, changedAt);
+                VERIFIED_AT.setRelease(memo, now);
+                table.runtime.release(memo, null);
+                if ((memo.state & ASSUMED) != 0) {
+                    memo.state &= ~ASSUMED;
+                    if (table.runtime.hasListener()) {
+                        table.runtime.emit(new Event.DidValidateMemoizedValue(memo.queryKey()));
+                    }
+                }
+            }
+            frame.participants.clear();
+        }
+
+        /**
+         * The head of a cycle failed, or was cancelled, before its value was final: the memos
+         * computed from its provisional value are dropped and released, handing {@code failure}
+         * to threads waiting for them.
+         */
+        private void abandonCycle(ActiveStack stack, ActiveStack.Frame frame, Throwable failure) {
+            for (Slot participant : frame.participants) {
+                MemoSlot<?, ?> memo = (MemoSlot<?, ?>) participant;
+                if (!stack.retains(memo)) {
+                    continue;
+                }
+                memo.state &= ~(PRESENT | ASSUMED);
+                memo.deps = null;
+                stack.unretain(memo);
+                table.runtime.release(memo, failure);
+            }
+            frame.participants.clear();
         }
 
         /**

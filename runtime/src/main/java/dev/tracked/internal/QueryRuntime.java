@@ -347,7 +347,7 @@ public final class QueryRuntime {
      * The slow path of every read: brings {@code slot} up to date on this thread's stack and
      * records the read, or its failure, in the query running on this thread, if any.
      */
-    void readSlow(Slot slot) {
+    Object readSlow(Slot slot) {
         ActiveStack stack = stack();
         boolean outermost = stack.depth == 0;
         if (outermost) {
@@ -358,8 +358,18 @@ public final class QueryRuntime {
         try {
             ActiveStack.Frame caller = stack.top();
             boolean recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
+            Object read;
             try {
-                slot.update(stack);
+                read = slot.update(stack);
+                int cycleDepth = stack.readCycleDepth;
+                if (cycleDepth != Integer.MAX_VALUE) {
+                    // The value read depends on a cycle head's provisional value: so does the
+                    // caller's.
+                    stack.readCycleDepth = Integer.MAX_VALUE;
+                    if (caller != null && cycleDepth < caller.cycleDepth) {
+                        caller.cycleDepth = cycleDepth;
+                    }
+                }
             } catch (Cancelled e) {
                 if (caller != null) {
                     caller.cancelled = e;
@@ -374,6 +384,7 @@ public final class QueryRuntime {
             if (recording) {
                 caller.record(slot);
             }
+            return read;
         } finally {
             if (outermost) {
                 exit(stack);
@@ -640,6 +651,22 @@ public final class QueryRuntime {
             target = other.waitingOn;
             other = ownerOf(target);
         }
+    }
+
+    /**
+     * The error for a cycle entered at {@code head} whose value still changed after {@link
+     * MemoTable#MAX_ITERATIONS} iterations.
+     */
+    CycleException diverged(Slot head, List<Slot> participants) {
+        List<QueryKey> path = new ArrayList<>();
+        path.add(head.queryKey());
+        for (Slot participant : participants) {
+            path.add(participant.queryKey());
+        }
+        return new CycleException(path, "did not converge after " + MemoTable.MAX_ITERATIONS
+                + " iterations: each iteration changed the value of " + head.queryKey()
+                + ". Make the recovery monotone (values that only grow, or only shrink, toward"
+                + " a bound), or break the cycle.");
     }
 
     /**

@@ -17,6 +17,12 @@ public abstract class Slot {
     /** {@link #state} bit: a reset input still holds its old value, for comparison on reload. */
     static final byte STALE = 4;
     /**
+     * {@link #state} bit of a memo (inputs use the same bit as {@link #STALE}): re-validated on
+     * the assumption that a cycle head being validated is unchanged; reported as validated once
+     * the head is.
+     */
+    static final byte ASSUMED = 4;
+    /**
      * {@link #state} bit: the value was computed from at least one MEDIUM or HIGH input. Those are
      * not in {@link #lo}..{@link #hi}: durable inputs (configuration, libraries) are read by
      * everything and would widen every range; durability covers them instead.
@@ -49,11 +55,15 @@ public abstract class Slot {
         this.key = key;
     }
 
+    /** What {@link #update} returns when the value read is the slot's own. */
+    static final Object NONE = new Object();
+
     /**
      * Brings this slot up to date with the current revision: loads a lazy input, re-validates or
-     * re-executes a memo, as needed.
+     * re-executes a memo, as needed. Returns {@link #NONE}, or the value to read instead of the
+     * slot's own: a cycle head's provisional value, read inside its cycle.
      */
-    abstract void update(ActiveStack stack);
+    abstract Object update(ActiveStack stack);
 
     /**
      * Brings this slot up to date with the current revision and says whether its value changed

@@ -19,6 +19,14 @@ public final class CycleException extends TrackedException {
         this.cycle = List.copyOf(cycle);
     }
 
+    /**
+     * A cycle that was recovered from, but failed: {@code problem} says how, after the path.
+     */
+    public CycleException(List<QueryKey> cycle, String problem) {
+        super("Cycle " + path(cycle) + " " + problem);
+        this.cycle = List.copyOf(cycle);
+    }
+
     /** The queries of the cycle in call order, starting with the one that was entered first. */
     public List<QueryKey> cycle() {
         return cycle;
