@@ -380,6 +380,13 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             boolean retained;
             try {
                 retained = execute(stack, frame, table.runtime.revision(), false);
+            } catch (RuntimeException | Error e) {
+                // It stays retained (dropped) for its own head to release; what it retained as
+                // a head itself is released here.
+                if (!frame.participants.isEmpty()) {
+                    abandonCycle(stack, frame, e);
+                }
+                throw e;
             } finally {
                 stack.pop(frame);
             }
@@ -446,19 +453,19 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                         if (one.changedAfter(verified, stack)) {
                             return changed(stack);
                         }
+                        assumes(stack, frame);
                         frame.widen(one);
                     } else {
                         for (Slot dep : (Slot[]) deps) {
                             if (dep.changedAfter(verified, stack)) {
                                 return changed(stack);
                             }
+                            assumes(stack, frame);
                             frame.widen(dep);
                         }
                     }
-                    int index = stack.depth - 1;
-                    int assumed = stack.readCycleDepth;
-                    stack.readCycleDepth = Integer.MAX_VALUE;
-                    if (assumed < index) {
+                    int assumed = frame.cycleDepth;
+                    if (assumed < stack.depth - 1) {
                         // Valid if a cycle head being validated further up is: stays claimed
                         // until that head is validated (or runs again, and then so does this).
                         setInputs(frame);
@@ -489,6 +496,21 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 runtime.emit(new Event.DidValidateMemoizedValue(queryKey()));
             }
             return true;
+        }
+
+        /**
+         * Takes into {@code frame} what the dependency just re-validated assumed about cycle
+         * heads (see {@link ActiveStack#readCycleDepth}): right after each one, before anything
+         * else re-validates or runs on this thread.
+         */
+        private static void assumes(ActiveStack stack, ActiveStack.Frame frame) {
+            int depth = stack.readCycleDepth;
+            if (depth != Integer.MAX_VALUE) {
+                stack.readCycleDepth = Integer.MAX_VALUE;
+                if (depth < frame.cycleDepth) {
+                    frame.cycleDepth = depth;
+                }
+            }
         }
 
         /** Verification found a change: what it assumed about cycle heads no longer matters. */
