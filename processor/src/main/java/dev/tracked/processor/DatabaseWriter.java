@@ -80,6 +80,15 @@ final class DatabaseWriter {
                 .returns(self.nestedClass("Builder"))
                 .addStatement("return new Builder()")
                 .build());
+        for (QueryInterface.Accumulator accumulator : model.accumulators()) {
+            type.addMethod(MethodSpec.methodBuilder(accumulator.name())
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .addParameter(accumulator.type(), accumulator.parameter())
+                    .addStatement("pushAccumulated($S, $N)", accumulator.name(),
+                            accumulator.parameter())
+                    .build());
+        }
         for (QueryMethod query : model.queries()) {
             type.addMethod(queryMethod(query));
             if (query.kind() == QueryMethod.Kind.INPUT) {

@@ -43,7 +43,7 @@ final class QueryInterfaceValidator {
     /** Names of members every generated database has; a query may not take them. */
     private static final Set<String> RESERVED =
             Set.of("create", "builder", "revision", "syntheticWrite", "unwindIfCancelled",
-                    "setLruCapacity");
+                    "setLruCapacity", "accumulated", "pushAccumulated");
 
     /**
      * The interface every generated database implements. A query interface may extend it, so
@@ -87,6 +87,7 @@ final class QueryInterfaceValidator {
 
         Map<String, List<ExecutableElement>> byName = new LinkedHashMap<>();
         List<QueryMethod> queries = new ArrayList<>();
+        List<QueryInterface.Accumulator> accumulators = new ArrayList<>();
         for (ExecutableElement method : members) {
             boolean input = has(method, INPUT);
             boolean tracked = has(method, TRACKED);
@@ -99,7 +100,15 @@ final class QueryInterfaceValidator {
                 continue;
             }
             if (accumulator) {
-                validateAccumulator(db, method);
+                byName.computeIfAbsent(method.getSimpleName().toString(), n -> new ArrayList<>())
+                        .add(method);
+                if (validateAccumulator(db, method)) {
+                    ExecutableType type = (ExecutableType) types.asMemberOf(dbType, method);
+                    accumulators.add(new QueryInterface.Accumulator(
+                            method.getSimpleName().toString(),
+                            method.getParameters().get(0).getSimpleName().toString(),
+                            TypeName.get(type.getParameterTypes().get(0))));
+                }
                 continue;
             }
             if (input && tracked) {
@@ -127,8 +136,10 @@ final class QueryInterfaceValidator {
             return Optional.empty();
         }
         queries.sort(Comparator.comparing(QueryMethod::name));
+        accumulators.sort(Comparator.comparing(QueryInterface.Accumulator::name));
         return Optional.of(new QueryInterface(db, interfaceName, generatedName,
-                db.getModifiers().contains(Modifier.PUBLIC), List.copyOf(queries)));
+                db.getModifiers().contains(Modifier.PUBLIC), List.copyOf(queries),
+                List.copyOf(accumulators)));
     }
 
     private Optional<QueryMethod> validateQuery(TypeElement db, DeclaredType dbType,
@@ -278,12 +289,11 @@ final class QueryInterfaceValidator {
     }
 
     /**
-     * Checks an accumulator's shape: abstract, {@code void}, one parameter. Accumulators are not
-     * implemented yet, so a correct one is reported as unsupported.
+     * Checks an accumulator's shape: abstract, {@code void}, one parameter, a free name. Returns
+     * whether it is correct.
      */
-    private void validateAccumulator(TypeElement db, ExecutableElement method) {
+    private boolean validateAccumulator(TypeElement db, ExecutableElement method) {
         Element where = at(db, method);
-        AnnotationMirror mirror = mirror(method, ACCUMULATOR);
         if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
             diagnostics.error(where, Message.ACCUMULATOR_BODY, describe(method),
                     method.getSimpleName());
@@ -293,10 +303,13 @@ final class QueryInterfaceValidator {
         } else if (method.getParameters().size() != 1) {
             diagnostics.error(where, Message.ACCUMULATOR_PARAMETERS, describe(method),
                     method.getParameters().size());
+        } else if (RESERVED.contains(method.getSimpleName().toString())) {
+            diagnostics.error(where, Message.RESERVED_NAME, method.getSimpleName(),
+                    String.join(", ", RESERVED));
         } else {
-            diagnostics.error(where, mirror, null, Message.UNSUPPORTED, "@Accumulator",
-                    describe(method));
+            return true;
         }
+        return false;
     }
 
     private boolean sameTypes(List<? extends TypeMirror> a, List<? extends TypeMirror> b) {

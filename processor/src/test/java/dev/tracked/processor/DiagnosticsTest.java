@@ -222,9 +222,29 @@ class DiagnosticsTest {
     }
 
     @Test
-    void accumulatorIsNotSupportedYet() {
-        assertError(compile(database("@Accumulator void report(String diagnostic);")),
-                Message.UNSUPPORTED, "@Accumulator", "void report");
+    void accumulatorIsImplementedByTheDatabase() throws IOException {
+        Compilation compilation = compile(database("@Accumulator void report(String diagnostic);",
+                "@Tracked default int check() { report(\"fine\"); return 1; }"));
+        assertThat(compilation).succeededWithoutWarnings();
+        String generated = compilation.generatedSourceFile("test.TrackedDb").orElseThrow()
+                .getCharContent(false).toString();
+        com.google.common.truth.Truth.assertThat(generated)
+                .contains("public void report(String diagnostic) {");
+        com.google.common.truth.Truth.assertThat(generated)
+                .contains("pushAccumulated(\"report\", diagnostic);");
+    }
+
+    @Test
+    void accumulatorWithAReservedName() {
+        assertError(compile(database("@Accumulator void accumulated(String diagnostic);")),
+                Message.RESERVED_NAME, "Rename the query", "void accumulated");
+    }
+
+    @Test
+    void accumulatorOverloadingAQuery() {
+        assertError(compile(database("@Accumulator void report(String diagnostic);",
+                        "@Input int report();")),
+                Message.OVERLOAD, "report", "int report");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tracked.internal;
 
 import dev.tracked.Durability;
 import dev.tracked.runtime.Database;
+import java.util.List;
 
 /** The superclass of generated databases: what every database does the same way. */
 public abstract class AbstractDatabase implements Database {
@@ -24,6 +25,16 @@ public abstract class AbstractDatabase implements Database {
     @Override
     public final void setLruCapacity(String query, int capacity) {
         runtime.setLruCapacity(query, capacity);
+    }
+
+    @Override
+    public final <T> List<T> accumulated(Class<T> type, Runnable queries) {
+        return runtime.accumulated(type, queries);
+    }
+
+    /** Implements an {@code @Accumulator} method named {@code accumulator}. */
+    protected final void pushAccumulated(String accumulator, Object value) {
+        runtime.pushAccumulated(accumulator, value);
     }
 
     @Override

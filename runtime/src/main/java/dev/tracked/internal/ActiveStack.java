@@ -186,6 +186,8 @@ final class ActiveStack {
          * depends on, directly or through other queries; {@code Integer.MAX_VALUE} if none.
          */
         int cycleDepth;
+        /** Values the body pushed through {@code @Accumulator} methods, in order; or null. */
+        ArrayList<Object> accumulated;
 
         // A cycle head: a query re-entered on this thread whose table recovers from cycles.
         // Kept across the iterations of one execution; cleared when the frame is reused.
@@ -231,6 +233,9 @@ final class ActiveStack {
             this.kind = kind;
             cancelled = null;
             cycleDepth = Integer.MAX_VALUE;
+            if (accumulated != null) {
+                accumulated.clear();
+            }
             durability = Durability.HIGH.ordinal();
             changedAt = 1;
             lo = Integer.MAX_VALUE;
@@ -387,6 +392,11 @@ final class ActiveStack {
                     return false;
                 }
             }
+        }
+
+        /** The slots read so far, in order, each once (for {@code accumulated}). */
+        Slot[] reads() {
+            return Arrays.copyOf(deps, size);
         }
 
         /** The dependencies in read order, each once: {@code null}, one slot, or an array. */

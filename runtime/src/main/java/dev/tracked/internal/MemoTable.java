@@ -653,6 +653,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             setInputs(frame);
             durability = (byte) frame.durability;
             state = (byte) ((state | PRESENT) & ~ASSUMED);
+            runtime.storeAccumulated(this, frame); // new values, even when backdated
             if (provisional) {
                 // Computed from a provisional value: kept claimed until the head finalizes it.
                 retainIn(stack, frame, frame.cycleDepth);
@@ -736,6 +737,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 }
                 memo.state &= ~(PRESENT | ASSUMED);
                 memo.deps = null;
+                table.runtime.dropAccumulated(memo);
                 stack.unretain(memo);
                 table.runtime.release(memo, failure);
             }
@@ -759,6 +761,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             }
             state &= ~PRESENT;
             deps = null;
+            table.runtime.dropAccumulated(this);
             return null;
         }
 

@@ -8,9 +8,14 @@ import dev.tracked.runtime.EventListener;
 import dev.tracked.runtime.QueryKey;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -93,6 +98,14 @@ public final class QueryRuntime {
     private long lastSyntheticWrite;
 
     private final InputWrites inputWrites = new InputWrites();
+
+    /**
+     * Values pushed through {@code @Accumulator} methods, by the memo whose body pushed them (only
+     * memos with the {@link Slot#ACCUMULATED} bit have an entry). Replaced when the memo runs
+     * again, kept when it is re-validated.
+     */
+    private final ConcurrentHashMap<Slot, List<Object>> accumulatedValues =
+            new ConcurrentHashMap<>();
 
     /** The tables of queries declared with {@code lru}, evicted at the start of each revision. */
     private final List<MemoTable<?, ?>> lruTables = new CopyOnWriteArrayList<>();
@@ -679,6 +692,135 @@ public final class QueryRuntime {
             path.add(participant.queryKey());
         }
         return new CycleException(path);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Accumulators
+
+    /**
+     * Implements an {@code @Accumulator} method: records {@code value} as a side output of the
+     * query whose body is running on this thread.
+     */
+    public void pushAccumulated(String accumulator, Object value) {
+        ActiveStack stack = current();
+        ActiveStack.Frame top = stack != null ? stack.top() : null;
+        if (top == null || top.kind != ActiveStack.Kind.EXECUTE
+                || !(top.slot instanceof MemoTable.MemoSlot<?, ?>)) {
+            throw new IllegalStateException("Accumulator " + accumulator + "(" + value + ") was"
+                    + " called outside a @Tracked query body. Values pushed through an"
+                    + " @Accumulator method belong to the query whose body pushes them: call it"
+                    + " from a @Tracked method's body, and read the values with"
+                    + " db.accumulated(type, () -> db.query(...)).");
+        }
+        if (top.accumulated == null) {
+            top.accumulated = new ArrayList<>();
+        }
+        top.accumulated.add(value);
+    }
+
+    /** Stores what the body that ran in {@code frame} pushed, replacing the memo's old values. */
+    void storeAccumulated(Slot slot, ActiveStack.Frame frame) {
+        if (frame.accumulated != null && !frame.accumulated.isEmpty()) {
+            accumulatedValues.put(slot, List.copyOf(frame.accumulated));
+            slot.state |= Slot.ACCUMULATED;
+        } else {
+            dropAccumulated(slot);
+        }
+    }
+
+    /** Forgets what the memo of {@code slot} pushed: it failed or was dropped. */
+    void dropAccumulated(Slot slot) {
+        if ((slot.state & Slot.ACCUMULATED) != 0) {
+            accumulatedValues.remove(slot);
+            slot.state &= ~Slot.ACCUMULATED;
+        }
+    }
+
+    /** Implements {@link dev.tracked.runtime.Database#accumulated}. */
+    public <T> List<T> accumulated(Class<T> type, Runnable queries) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(queries, "queries");
+        if (inQuery()) {
+            throw new IllegalStateException("Cannot call accumulated(" + type.getSimpleName()
+                    + ", ...) while query " + stack().top().slot.queryKey() + " is running on"
+                    + " this thread: call it from outside any query.");
+        }
+        ActiveStack stack = stack();
+        enter();
+        // The queries run inside a frame of their own, which records what they call.
+        Slot root = new Root(type);
+        ActiveStack.Frame frame = stack.push(root, ActiveStack.Kind.EXECUTE);
+        try {
+            queries.run();
+            if (frame.cancelled != null) {
+                throw frame.cancelled;
+            }
+            return collect(type, frame.reads());
+        } finally {
+            stack.pop(frame);
+            exit(stack);
+        }
+    }
+
+    /**
+     * The values of {@code type} pushed by {@code reads} and what they read: each memo's own
+     * values, then those of its dependencies in read order, depth first, each memo once.
+     */
+    private <T> List<T> collect(Class<T> type, Slot[] reads) {
+        List<T> values = new ArrayList<>();
+        Set<Slot> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Slot> pending = new ArrayDeque<>();
+        for (int i = reads.length - 1; i >= 0; i--) {
+            pending.push(reads[i]);
+        }
+        while (!pending.isEmpty()) {
+            Slot slot = pending.pop();
+            if (!(slot instanceof MemoTable.MemoSlot<?, ?> memo) || !seen.add(slot)) {
+                continue;
+            }
+            if ((slot.state & Slot.ACCUMULATED) != 0) {
+                for (Object value : accumulatedValues.getOrDefault(slot, List.of())) {
+                    if (type.isInstance(value)) {
+                        values.add(type.cast(value));
+                    }
+                }
+            }
+            Object deps = memo.deps;
+            if (deps instanceof Slot one) {
+                pending.push(one);
+            } else if (deps != null) {
+                Slot[] all = (Slot[]) deps;
+                for (int i = all.length - 1; i >= 0; i--) {
+                    pending.push(all[i]);
+                }
+            }
+        }
+        return values;
+    }
+
+    /** The frame {@link #accumulated} runs its queries in: not a query, never memoized. */
+    private static final class Root extends Slot {
+        private final Class<?> type;
+
+        Root(Class<?> type) {
+            super(type);
+            this.type = type;
+        }
+
+        @Override
+        Object update(ActiveStack stack) {
+            return NONE;
+        }
+
+        @Override
+        boolean changedAfter(long revision, ActiveStack stack) {
+            return true;
+        }
+
+        @Override
+        public QueryKey queryKey() {
+            return QueryKey.of("accumulated", List.of(type.getSimpleName()));
+        }
     }
 
     // ---------------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ public abstract class Slot {
      * everything and would widen every range; durability covers them instead.
      */
     static final byte READS_DURABLE = 8;
+    /** {@link #state} bit of a memo: its body pushed values through {@code @Accumulator} methods. */
+    static final byte ACCUMULATED = 16;
 
     /** The key within the ingredient. */
     final Object key;

@@ -1,6 +1,7 @@
 package dev.tracked.runtime;
 
 import dev.tracked.Durability;
+import java.util.List;
 
 /**
  * Implemented by every generated database ({@code TrackedCalc} for an interface {@code Calc}).
@@ -39,4 +40,16 @@ public interface Database {
      *     capacity, or {@code capacity} is negative
      */
     void setLruCapacity(String query, int capacity);
+
+    /**
+     * Runs {@code queries} (which call query methods of this database) and returns every value
+     * of {@code type} pushed through an {@code @Accumulator} method by the queries they called,
+     * or by anything those depend on: each query's own values, then those of the queries it
+     * read, in read order, depth first, each query once. The order is the same whichever
+     * queries re-ran. Values belong to the memo of the query that pushed them: reused when it is
+     * re-validated, replaced when it runs again.
+     *
+     * @throws IllegalStateException when called from inside a query body
+     */
+    <T> List<T> accumulated(Class<T> type, Runnable queries);
 }
