@@ -197,7 +197,7 @@ final class ActiveStack {
         /** Whether an inner read got {@link #provisional} during the current iteration. */
         boolean provisionalRead;
         /** The iteration running, from 1. */
-        int iteration;
+        int iteration = 1;
         /** The memos computed from the provisional value, retained until the head finalizes. */
         final ArrayList<Slot> participants = new ArrayList<>();
 
@@ -220,11 +220,15 @@ final class ActiveStack {
         void reset(Slot slot, Kind kind, short stamp) {
             this.slot = slot;
             this.stamp = stamp;
-            provisional = null;
-            hasProvisional = false;
-            provisionalRead = false;
-            iteration = 1;
-            participants.clear();
+            if (hasProvisional) {
+                provisional = null;
+                hasProvisional = false;
+                provisionalRead = false;
+                iteration = 1;
+            }
+            if (!participants.isEmpty()) {
+                participants.clear();
+            }
             become(kind);
         }
 
