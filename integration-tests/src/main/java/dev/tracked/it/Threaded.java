@@ -69,6 +69,27 @@ public interface Threaded extends dev.tracked.runtime.Database {
         return key % 2 == 0 ? value(key) : a(key) + 1;
     }
 
+    /**
+     * With {@link #limited}: a cycle that converges by iteration, {@code x = limited = min(x + 1,
+     * value)} from 0. Calls the hook after reading {@code limited}, whose value is then
+     * provisional.
+     */
+    @Tracked(cycleInitial = "start")
+    default int x(int key) {
+        int limited = limited(key);
+        hook().at("x", key);
+        return limited;
+    }
+
+    @Tracked
+    default int limited(int key) {
+        return Math.min(x(key) + 1, value(key));
+    }
+
+    default int start(int key) {
+        return 0;
+    }
+
     /** Computes for long without calling other queries, polling for cancellation. */
     @Tracked
     default int spin(int key) {

@@ -122,6 +122,30 @@ class ThreadsTest {
     }
 
     @Test
+    void anotherThreadNeverSeesAProvisionalValueOfACycle() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        AtomicBoolean hold = new AtomicBoolean(true);
+        actions.put("x:1", () -> {
+            if (hold.getAndSet(false)) {
+                inside.open(); // limited(1) is 1 now, computed from x's initial 0
+                release.await();
+            }
+        });
+        db.setValue(1, 5);
+
+        Worker<Integer> iterating = start("t1", () -> db.x(1));
+        inside.await();
+        Worker<Integer> reader = start("t2", () -> db.limited(1));
+        awaitLog("t2: block limited(1) on t1");
+        release.open();
+
+        assertThat(iterating.get()).isEqualTo(5);
+        assertThat(reader.get()).isEqualTo(5); // the final value, never the provisional 1
+        assertThat(takeLog()).contains("t1: finalize x(1) 6");
+    }
+
+    @Test
     void aQueryThatWaitedForADependencyStillRecordsIt() throws Exception {
         Gate inside = new Gate();
         Gate release = new Gate();
