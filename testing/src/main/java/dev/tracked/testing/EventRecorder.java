@@ -1,0 +1,89 @@
+package dev.tracked.testing;
+
+import dev.tracked.runtime.Event;
+import dev.tracked.runtime.EventListener;
+import dev.tracked.runtime.QueryKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An {@link EventListener} that keeps what a database reports, for tests. Pass it to the
+ * database's builder, then clear it, change an input, call a query, and assert on what it saw:
+ *
+ * <pre>{@code
+ * EventRecorder recorder = new EventRecorder();
+ * TrackedCalc db = TrackedCalc.builder().listener(recorder).build();
+ * db.setSource("a.txt", "1 + 2");
+ * db.total("a.txt");
+ *
+ * db.setSource("a.txt", "1 + 3");
+ * assertThat(recorder.log(() -> db.total("a.txt")))
+ *         .executed("tokens", "a.txt").times(1)
+ *         .didNotExecute("parse", "b.txt");
+ * }</pre>
+ *
+ * <p>Safe to use from several threads: events of every thread are kept, in the order reported.
+ */
+public final class EventRecorder implements EventListener {
+    private final List<Event> events = new ArrayList<>();
+
+    /** An empty recorder. */
+    public EventRecorder() {}
+
+    @Override
+    public synchronized void onEvent(Event event) {
+        events.add(event);
+    }
+
+    /** Forgets every event recorded so far. */
+    public synchronized void clear() {
+        events.clear();
+    }
+
+    /** The events recorded since the last clear, which stay recorded. */
+    public synchronized Recording snapshot() {
+        return new Recording(events);
+    }
+
+    /** The events recorded since the last clear; then clears. */
+    public synchronized Recording take() {
+        Recording taken = new Recording(events);
+        events.clear();
+        return taken;
+    }
+
+    /**
+     * Runs {@code action} and returns the events reported while it ran (on any thread), keeping
+     * them recorded too.
+     */
+    public Recording log(Runnable action) {
+        int start;
+        synchronized (this) {
+            start = events.size();
+        }
+        action.run();
+        synchronized (this) {
+            return new Recording(events.subList(Math.min(start, events.size()), events.size()));
+        }
+    }
+
+    /** The queries whose body ran since the last clear, in order, with repeats. */
+    public List<QueryKey> executed() {
+        return snapshot().executed();
+    }
+
+    /** The memos re-validated without running since the last clear. */
+    public List<QueryKey> validated() {
+        return snapshot().validated();
+    }
+
+    /** The queries that re-ran to an equal value since the last clear. */
+    public List<QueryKey> backdated() {
+        return snapshot().backdated();
+    }
+
+    @Override
+    public String toString() {
+        return snapshot().toString();
+    }
+}
