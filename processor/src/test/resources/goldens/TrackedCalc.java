@@ -6,6 +6,7 @@ import dev.tracked.internal.InputTable;
 import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.NoKey;
 import dev.tracked.internal.QueryRuntime;
+import dev.tracked.runtime.Database;
 import dev.tracked.runtime.EventListener;
 import java.util.List;
 import java.util.Objects;
@@ -81,6 +82,23 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * An independent copy of this database, with its inputs, memos and listener: see
+     * {@link Database#fork()}.
+     */
+    @Override
+    public TrackedCalc fork() {
+        return forkWith(TrackedCalc::new);
+    }
+
+    /**
+     * {@link #fork()}, with the copy reporting its events to {@code listener}.
+     */
+    @Override
+    public TrackedCalc fork(EventListener listener) {
+        return forkWith(TrackedCalc::new, listener);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.tracked.internal.AbstractDatabase;
 import dev.tracked.internal.InputTable;
 import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.QueryRuntime;
+import dev.tracked.runtime.Database;
 import dev.tracked.runtime.EventListener;
 import java.util.List;
 import java.util.Objects;
@@ -80,6 +81,23 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * An independent copy of this database, with its inputs, memos and listener: see
+     * {@link Database#fork()}.
+     */
+    @Override
+    public TrackedCompiler fork() {
+        return forkWith(TrackedCompiler::new);
+    }
+
+    /**
+     * {@link #fork()}, with the copy reporting its events to {@code listener}.
+     */
+    @Override
+    public TrackedCompiler fork(EventListener listener) {
+        return forkWith(TrackedCompiler::new, listener);
     }
 
     @Override

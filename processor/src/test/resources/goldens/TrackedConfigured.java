@@ -6,6 +6,7 @@ import dev.tracked.internal.InputTable;
 import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.NoKey;
 import dev.tracked.internal.QueryRuntime;
+import dev.tracked.runtime.Database;
 import dev.tracked.runtime.EventListener;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,23 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * An independent copy of this database, with its inputs, memos and listener: see
+     * {@link Database#fork()}.
+     */
+    @Override
+    public TrackedConfigured fork() {
+        return forkWith(TrackedConfigured::new);
+    }
+
+    /**
+     * {@link #fork()}, with the copy reporting its events to {@code listener}.
+     */
+    @Override
+    public TrackedConfigured fork(EventListener listener) {
+        return forkWith(TrackedConfigured::new, listener);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.tracked.internal.AbstractDatabase;
 import dev.tracked.internal.InputTable;
 import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.QueryRuntime;
+import dev.tracked.runtime.Database;
 import dev.tracked.runtime.EventListener;
 import java.util.List;
 import java.util.Objects;
@@ -62,6 +63,23 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * An independent copy of this database, with its inputs, memos and listener: see
+     * {@link Database#fork()}.
+     */
+    @Override
+    public TrackedGeometry fork() {
+        return forkWith(TrackedGeometry::new);
+    }
+
+    /**
+     * {@link #fork()}, with the copy reporting its events to {@code listener}.
+     */
+    @Override
+    public TrackedGeometry fork(EventListener listener) {
+        return forkWith(TrackedGeometry::new, listener);
     }
 
     @Override

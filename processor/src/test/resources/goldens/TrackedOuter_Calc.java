@@ -6,6 +6,7 @@ import dev.tracked.internal.InputTable;
 import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.NoKey;
 import dev.tracked.internal.QueryRuntime;
+import dev.tracked.runtime.Database;
 import dev.tracked.runtime.EventListener;
 import java.util.List;
 import java.util.Objects;
@@ -63,6 +64,23 @@ final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * An independent copy of this database, with its inputs, memos and listener: see
+     * {@link Database#fork()}.
+     */
+    @Override
+    public TrackedOuter_Calc fork() {
+        return forkWith(TrackedOuter_Calc::new);
+    }
+
+    /**
+     * {@link #fork()}, with the copy reporting its events to {@code listener}.
+     */
+    @Override
+    public TrackedOuter_Calc fork(EventListener listener) {
+        return forkWith(TrackedOuter_Calc::new, listener);
     }
 
     @Override

@@ -29,6 +29,7 @@ final class DatabaseWriter {
     private static final ClassName INPUT_TABLE = ClassName.get(INTERNAL, "InputTable");
     private static final ClassName NO_KEY = ClassName.get(INTERNAL, "NoKey");
     private static final ClassName EVENT_LISTENER = ClassName.get(RUNTIME, "EventListener");
+    private static final ClassName DATABASE = ClassName.get(RUNTIME, "Database");
     private static final ClassName DURABILITY = ClassName.get("dev.tracked", "Durability");
     private static final ClassName LIST = ClassName.get(List.class);
     private static final ClassName OBJECTS = ClassName.get(java.util.Objects.class);
@@ -79,6 +80,23 @@ final class DatabaseWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .returns(self.nestedClass("Builder"))
                 .addStatement("return new Builder()")
+                .build());
+        type.addMethod(MethodSpec.methodBuilder("fork")
+                .addJavadoc("An independent copy of this database, with its inputs, memos and"
+                        + " listener: see\n{@link $T#fork()}.\n", DATABASE)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(model.generatedName())
+                .addStatement("return forkWith($T::new)", model.generatedName())
+                .build());
+        type.addMethod(MethodSpec.methodBuilder("fork")
+                .addJavadoc("{@link #fork()}, with the copy reporting its events to {@code"
+                        + " listener}.\n")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(model.generatedName())
+                .addParameter(EVENT_LISTENER, "listener")
+                .addStatement("return forkWith($T::new, listener)", model.generatedName())
                 .build());
         for (QueryInterface.Accumulator accumulator : model.accumulators()) {
             type.addMethod(MethodSpec.methodBuilder(accumulator.name())

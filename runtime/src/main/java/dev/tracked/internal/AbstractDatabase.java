@@ -2,7 +2,9 @@ package dev.tracked.internal;
 
 import dev.tracked.Durability;
 import dev.tracked.runtime.Database;
+import dev.tracked.runtime.EventListener;
 import java.util.List;
+import java.util.function.Function;
 
 /** The superclass of generated databases: what every database does the same way. */
 public abstract class AbstractDatabase implements Database {
@@ -25,6 +27,21 @@ public abstract class AbstractDatabase implements Database {
     @Override
     public final void setLruCapacity(String query, int capacity) {
         runtime.setLruCapacity(query, capacity);
+    }
+
+    /**
+     * Implements {@code fork}: {@code create} is the generated class's constructor, which builds
+     * the same ingredients on the new runtime; then they are filled with copies of this
+     * database's slots.
+     */
+    protected final <D extends AbstractDatabase> D forkWith(Function<QueryRuntime, D> create,
+            EventListener listener) {
+        return runtime.fork(create, listener);
+    }
+
+    /** {@link #forkWith(Function, EventListener)} with this database's listener. */
+    protected final <D extends AbstractDatabase> D forkWith(Function<QueryRuntime, D> create) {
+        return runtime.fork(create, runtime.listener());
     }
 
     @Override

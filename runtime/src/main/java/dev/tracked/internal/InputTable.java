@@ -45,6 +45,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     public InputTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
             Durability defaultDurability, Function<? super K, ? extends V> lazy) {
         super(new Object());
+        runtime.registerTable(this);
         this.runtime = runtime;
         this.name = name;
         this.args = args;
@@ -199,6 +200,16 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         return slot;
     }
 
+    @Override
+    InputSlot<K, V> copyOf(InputSlot<K, V> slot) {
+        InputSlot<K, V> copy = new InputSlot<>(this, slot.key(), slot.lo);
+        copy.value = slot.value;
+        copy.changedAt = slot.changedAt;
+        copy.durability = slot.durability;
+        copy.state = (byte) (slot.state & ~Slot.BUSY);
+        return copy;
+    }
+
     private InputSlot<K, V> newSlot(K key) {
         return new InputSlot<>(this, key, runtime.registerInput());
     }
@@ -226,7 +237,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         }
 
         @SuppressWarnings("unchecked")
-        private K key() {
+        K key() {
             return (K) key;
         }
 

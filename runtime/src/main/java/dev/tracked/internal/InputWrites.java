@@ -17,6 +17,14 @@ final class InputWrites {
     private volatile long[] tree = new long[2 * 64];
     private int next;
 
+    /** An independent copy, with the same ids and writes. */
+    synchronized InputWrites copy() {
+        InputWrites copy = new InputWrites();
+        copy.tree = tree.clone();
+        copy.next = next;
+        return copy;
+    }
+
     /** A new input id, never written yet. */
     synchronized int register() {
         int id = next++;

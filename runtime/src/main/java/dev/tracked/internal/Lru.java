@@ -46,6 +46,18 @@ final class Lru {
         }
     }
 
+    /** Takes {@code source}'s capacity and use order, for the copies of its memos. */
+    void copyFrom(Lru source, java.util.Map<Slot, Slot> copies) {
+        capacity = source.capacity;
+        synchronized (source.used) {
+            synchronized (used) {
+                for (Slot slot : source.used.keySet()) {
+                    used.put(copies.get(slot), Boolean.TRUE);
+                }
+            }
+        }
+    }
+
     /** The monitor under which values of this query are read and dropped. */
     Object lock() {
         return used;

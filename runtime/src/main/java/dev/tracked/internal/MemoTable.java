@@ -7,6 +7,7 @@ import dev.tracked.runtime.QueryKey;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -85,6 +86,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             Function<? super K, ? extends V> cycleInitial,
             Function<? super K, ? extends V> cycleResult) {
         super(new Object());
+        runtime.registerTable(this);
         this.cycleInitial = cycleInitial;
         this.cycleResult = cycleResult;
         this.runtime = runtime;
@@ -197,6 +199,46 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
      */
     List<Slot> evictOverflow() {
         return lru.evictOverflow(slot -> ((MemoSlot<?, ?>) slot).evict());
+    }
+
+    @Override
+    MemoSlot<K, V> copyOf(MemoSlot<K, V> slot) {
+        MemoSlot<K, V> copy = new MemoSlot<>(this, slot.key());
+        copy.value = slot.value;
+        copy.deps = slot.deps;
+        copy.verifiedAt = slot.verifiedAt;
+        copy.changedAt = slot.changedAt;
+        copy.lo = slot.lo;
+        copy.hi = slot.hi;
+        copy.durability = slot.durability;
+        copy.state = (byte) (slot.state & ~Slot.BUSY);
+        return copy;
+    }
+
+    @Override
+    void remap(Map<Slot, Slot> copies) {
+        for (Slot cell : cells()) {
+            if (cell instanceof MemoSlot<?, ?> memo) {
+                Object deps = memo.deps;
+                if (deps instanceof Slot one) {
+                    memo.deps = copies.get(one);
+                } else if (deps != null) {
+                    Slot[] from = (Slot[]) deps;
+                    Slot[] to = new Slot[from.length];
+                    for (int i = 0; i < from.length; i++) {
+                        to[i] = copies.get(from[i]);
+                    }
+                    memo.deps = to;
+                }
+            }
+        }
+    }
+
+    /** Copies the use order of {@code source}'s values, for a table with LRU. */
+    void copyLru(MemoTable<?, ?> source, Map<Slot, Slot> copies) {
+        if (lru != null && source.lru != null) {
+            lru.copyFrom(source.lru, copies);
+        }
     }
 
     /** The LRU capacity; 0 for unbounded. Only for a table declared with {@code lru}. */

@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * The state one database shares between its ingredients: the current revision, the revision in
@@ -97,7 +99,10 @@ public final class QueryRuntime {
     /** The latest revision started by {@link #syntheticWrite}: it changes no input, yet all. */
     private long lastSyntheticWrite;
 
-    private final InputWrites inputWrites = new InputWrites();
+    private final InputWrites inputWrites;
+
+    /** Every ingredient, in the order the generated constructor created them. */
+    private final List<SlotTable<?>> tables = new ArrayList<>();
 
     /**
      * Values pushed through {@code @Accumulator} methods, by the memo whose body pushed them (only
@@ -129,7 +134,74 @@ public final class QueryRuntime {
 
     public QueryRuntime(EventListener listener) {
         this.listener = listener;
+        this.inputWrites = new InputWrites();
         Arrays.fill(lastChanged, 1);
+    }
+
+    /** A runtime in the state of {@code source}, with no tables yet: see {@link #fork}. */
+    private QueryRuntime(QueryRuntime source, EventListener listener) {
+        this.listener = listener;
+        this.inputWrites = source.inputWrites.copy();
+        this.revision = source.revision;
+        System.arraycopy(source.lastChanged, 0, lastChanged, 0, DURABILITIES);
+        this.lastSyntheticWrite = source.lastSyntheticWrite;
+    }
+
+    /** Registers an ingredient, in the order the generated constructor creates them. */
+    void registerTable(SlotTable<?> table) {
+        tables.add(table);
+    }
+
+    /**
+     * Implements {@code fork()}: a new database, made by {@code create} on a new runtime, holding
+     * copies of every input and memo of this one, so that it answers as this one would without
+     * recomputing, and shares nothing with it. Like a write, it waits for queries running on
+     * other threads (which are cancelled) and may not be called from inside a query.
+     */
+    public <D> D fork(Function<QueryRuntime, D> create, EventListener listener) {
+        if (inQuery()) {
+            throw notInQuery("fork()");
+        }
+        beginWrite();
+        try {
+            QueryRuntime copy = new QueryRuntime(this, listener);
+            D database = create.apply(copy);
+            if (copy.tables.size() != tables.size()) {
+                throw new IllegalStateException("fork() built a database of another shape: "
+                        + copy.tables.size() + " ingredients instead of " + tables.size());
+            }
+            Map<Slot, Slot> copies = new IdentityHashMap<>();
+            for (int i = 0; i < tables.size(); i++) {
+                copyTable(copy.tables.get(i), tables.get(i), copies);
+            }
+            for (int i = 0; i < tables.size(); i++) {
+                SlotTable<?> table = copy.tables.get(i);
+                table.remap(copies);
+                if (table instanceof MemoTable<?, ?> memos) {
+                    memos.copyLru((MemoTable<?, ?>) tables.get(i), copies);
+                }
+            }
+            accumulatedValues.forEach((slot, values) -> {
+                Slot twin = copies.get(slot);
+                if (twin != null) {
+                    copy.accumulatedValues.put(twin, values);
+                }
+            });
+            return database;
+        } finally {
+            endWrite();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <S extends Slot> void copyTable(SlotTable<S> into, SlotTable<?> from,
+            Map<Slot, Slot> copies) {
+        into.copyFrom((SlotTable<S>) from, copies);
+    }
+
+    /** The listener given to the builder, or {@code null}. */
+    public EventListener listener() {
+        return listener;
     }
 
     /** The current revision. */

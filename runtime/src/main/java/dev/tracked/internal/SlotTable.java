@@ -2,6 +2,7 @@ package dev.tracked.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -79,6 +80,40 @@ abstract class SlotTable<S extends Slot> {
             i = (i + 1) & mask;
         }
         CELLS.setRelease(table, i, slot);
+    }
+
+    /**
+     * Fills this empty table with copies of {@code source}'s slots, at the same places, recording
+     * each copy in {@code copies}. Dependencies still point at the source's slots until {@link
+     * #remap}. Called while neither table is in use.
+     */
+    final void copyFrom(SlotTable<S> source, Map<Slot, Slot> copies) {
+        synchronized (lock) {
+            Slot[] from = source.cells;
+            Slot[] to = new Slot[from.length];
+            for (int i = 0; i < from.length; i++) {
+                if (from[i] != null) {
+                    @SuppressWarnings("unchecked")
+                    S original = (S) from[i];
+                    S copy = copyOf(original);
+                    copies.put(original, copy);
+                    to[i] = copy;
+                }
+            }
+            size = source.size;
+            cells = to;
+        }
+    }
+
+    /** A copy of {@code slot} for this table (not claimed, not in a cycle). */
+    abstract S copyOf(S slot);
+
+    /** Points the copies' dependencies at the copies of what they read. */
+    void remap(Map<Slot, Slot> copies) {}
+
+    /** The slots, for copying and inspection; cells may be null. */
+    final Slot[] cells() {
+        return cells;
     }
 
     /** Fibonacci hashing: the top bits of the hash times the golden ratio. */

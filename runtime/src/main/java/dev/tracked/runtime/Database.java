@@ -52,4 +52,18 @@ public interface Database {
      * @throws IllegalStateException when called from inside a query body
      */
     <T> List<T> accumulated(Class<T> type, Runnable queries);
+
+    /**
+     * An independent copy of this database: same inputs, same memos (so it answers at once what
+     * this one has computed), same listener, and nothing shared: writes to one are never seen by
+     * the other. Cheaper than computing again: the copy is proportional to the number of memos,
+     * and runs no query. Generated databases return their own type. Like a write, it waits for
+     * queries running on other threads, which are cancelled.
+     *
+     * @throws IllegalStateException when called from inside a query body
+     */
+    Database fork();
+
+    /** {@link #fork()}, with the copy reporting its events to {@code listener} instead. */
+    Database fork(EventListener listener);
 }

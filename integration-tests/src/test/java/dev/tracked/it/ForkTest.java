@@ -1,0 +1,109 @@
+package dev.tracked.it;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tracked.Durability;
+import org.junit.jupiter.api.Test;
+
+/** {@code fork()}: an independent copy of a warm database. */
+class ForkTest {
+    private final EventLog originalLog = new EventLog();
+    private final EventLog forkLog = new EventLog();
+
+    private TrackedLogs warm() {
+        TrackedLogs db = TrackedLogs.builder().listener(originalLog).build();
+        db.setCount("a", 2);
+        db.setCount("b", 1);
+        db.setCount("c", 2);
+        db.both();
+        db.shared();
+        originalLog.clear();
+        return db;
+    }
+
+    @Test
+    void aForkAnswersWhatTheOriginalComputedWithoutRunningAnything() {
+        TrackedLogs db = warm();
+        TrackedLogs fork = db.fork(forkLog);
+
+        assertThat(fork.both()).isEqualTo(3);
+        assertThat(fork.shared()).isEqualTo(4);
+        assertThat(fork.revision()).isEqualTo(db.revision());
+        // Accumulated values came along with the memos.
+        assertThat(fork.accumulated(String.class, fork::both))
+                .containsExactly("both", "a0", "a1", "b0").inOrder();
+        assertThat(forkLog.take()).isEmpty();
+        assertThat(originalLog.take()).isEmpty();
+    }
+
+    @Test
+    void editsToAForkAreNotSeenByTheOriginalNorTheOtherWayRound() {
+        TrackedLogs db = warm();
+        TrackedLogs fork = db.fork(forkLog);
+
+        fork.setCount("a", 5);
+        assertThat(fork.both()).isEqualTo(6);
+        assertThat(forkLog.take()).containsExactly("set count(a) LOW r5", "execute push(a)",
+                "execute both()", "validate push(b)").inOrder();
+        assertThat(db.both()).isEqualTo(3);
+        assertThat(originalLog.take()).isEmpty();
+
+        db.setCount("b", 4);
+        assertThat(db.both()).isEqualTo(6);
+        assertThat(fork.both()).isEqualTo(6); // 5 + 1: the fork still has b = 1
+        assertThat(fork.push("b")).isEqualTo(1);
+        assertThat(forkLog.take()).isEmpty();
+    }
+
+    @Test
+    void theCopyReValidatesOnItsOwnAfterAWrite() {
+        TrackedLogs db = warm();
+        TrackedLogs fork = db.fork(forkLog);
+        fork.syntheticWrite(Durability.LOW);
+        forkLog.clear();
+
+        assertThat(fork.shared()).isEqualTo(4);
+        assertThat(forkLog.take()).containsExactly("validate push(c)", "validate left()",
+                "validate right()", "validate shared()").inOrder();
+    }
+
+    @Test
+    void forkWithoutAListenerArgumentKeepsTheOriginalsListener() {
+        TrackedLogs db = warm();
+        TrackedLogs fork = db.fork();
+        fork.setCount("a", 7);
+        assertThat(originalLog.take()).containsExactly("set count(a) LOW r5");
+        assertThat(db.push("a")).isEqualTo(2);
+    }
+
+    @Test
+    void lruOrderAndEvictedValuesAreCopied() {
+        TrackedPotatoes db = TrackedPotatoes.create();
+        for (int key = 0; key < 40; key++) {
+            db.setSeed(key, key);
+            db.potato(key);
+        }
+        db.syntheticWrite(Durability.LOW);
+        EventLog log = new EventLog();
+        TrackedPotatoes fork = db.fork(log);
+
+        assertThat(fork.potato(39).value()).isEqualTo(390); // kept: re-validated
+        assertThat(fork.potato(0).value()).isEqualTo(0);    // evicted in the original: runs
+        assertThat(log.take()).containsExactly("validate potato(39)", "execute potato(0)")
+                .inOrder();
+    }
+
+    @Test
+    void forkingInsideAQueryIsAnError() {
+        TrackedThreaded db = TrackedThreaded.create();
+        db.setValue(1, 1);
+        db.setHook((where, key) -> {
+            if (where.equals("slow")) {
+                db.fork();
+            }
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> db.slow(1));
+        assertThat(e).hasMessageThat().contains("Cannot call fork() while query slow(1)");
+    }
+}
