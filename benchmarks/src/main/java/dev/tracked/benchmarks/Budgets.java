@@ -71,6 +71,9 @@ public final class Budgets {
             System.out.printf(Locale.ROOT, "%-32s %-36s %12.5f %10s %s%n", row.budget(),
                     row.measured(), row.value(), row.goal(), row.met() ? "met" : "NOT MET");
         }
+        System.out.printf(Locale.ROOT, "%-32s %-36s %12.5f %10s%n", "fork (no budget)",
+                "fork / warm from scratch",
+                scores.ratio("ForkBenchmark.fork", "ForkBenchmark.warmFromScratch"), "");
     }
 
     /** Medians of a run's results by short benchmark name ({@code Class.method}). */

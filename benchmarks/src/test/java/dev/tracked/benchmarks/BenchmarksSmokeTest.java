@@ -54,6 +54,13 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void aForkAnswersLikeAWarmDatabase() {
+        ForkBenchmark fork = new ForkBenchmark();
+        fork.setUp();
+        assertThat(fork.fork()).isEqualTo(fork.warmFromScratch());
+    }
+
+    @Test
     void memoryFootprintIsMeasured() {
         System.setProperty("jol.magicFieldOffset", "true");
         MemoryFootprint.Result result = MemoryFootprint.measure(1, 2_000);

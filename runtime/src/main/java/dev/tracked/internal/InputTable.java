@@ -242,6 +242,11 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         }
 
         @Override
+        SlotTable<?> owner() {
+            return table;
+        }
+
+        @Override
         public QueryKey queryKey() {
             return QueryKey.of(table.name, table.args.apply(key()));
         }

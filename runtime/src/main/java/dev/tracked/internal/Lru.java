@@ -47,12 +47,12 @@ final class Lru {
     }
 
     /** Takes {@code source}'s capacity and use order, for the copies of its memos. */
-    void copyFrom(Lru source, java.util.Map<Slot, Slot> copies) {
+    void copyFrom(Lru source, QueryRuntime.Copies copies) {
         capacity = source.capacity;
         synchronized (source.used) {
             synchronized (used) {
                 for (Slot slot : source.used.keySet()) {
-                    used.put(copies.get(slot), Boolean.TRUE);
+                    used.put(copies.of(slot), Boolean.TRUE);
                 }
             }
         }

@@ -7,7 +7,6 @@ import dev.tracked.runtime.QueryKey;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -216,17 +215,17 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     }
 
     @Override
-    void remap(Map<Slot, Slot> copies) {
+    void remap(QueryRuntime.Copies copies) {
         for (Slot cell : cells()) {
             if (cell instanceof MemoSlot<?, ?> memo) {
                 Object deps = memo.deps;
                 if (deps instanceof Slot one) {
-                    memo.deps = copies.get(one);
+                    memo.deps = copies.of(one);
                 } else if (deps != null) {
                     Slot[] from = (Slot[]) deps;
                     Slot[] to = new Slot[from.length];
                     for (int i = 0; i < from.length; i++) {
-                        to[i] = copies.get(from[i]);
+                        to[i] = copies.of(from[i]);
                     }
                     memo.deps = to;
                 }
@@ -235,7 +234,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     }
 
     /** Copies the use order of {@code source}'s values, for a table with LRU. */
-    void copyLru(MemoTable<?, ?> source, Map<Slot, Slot> copies) {
+    void copyLru(MemoTable<?, ?> source, QueryRuntime.Copies copies) {
         if (lru != null && source.lru != null) {
             lru.copyFrom(source.lru, copies);
         }
@@ -294,6 +293,11 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 VERIFIED_AT.setVolatile(this, -verified);
             }
             value = null;
+        }
+
+        @Override
+        SlotTable<?> owner() {
+            return table;
         }
 
         @Override

@@ -170,9 +170,12 @@ public final class QueryRuntime {
                 throw new IllegalStateException("fork() built a database of another shape: "
                         + copy.tables.size() + " ingredients instead of " + tables.size());
             }
-            Map<Slot, Slot> copies = new IdentityHashMap<>();
+            Copies copies = new Copies();
             for (int i = 0; i < tables.size(); i++) {
-                copyTable(copy.tables.get(i), tables.get(i), copies);
+                copies.tables.put(tables.get(i), copy.tables.get(i));
+            }
+            for (int i = 0; i < tables.size(); i++) {
+                copyTable(copy.tables.get(i), tables.get(i));
             }
             for (int i = 0; i < tables.size(); i++) {
                 SlotTable<?> table = copy.tables.get(i);
@@ -181,12 +184,8 @@ public final class QueryRuntime {
                     memos.copyLru((MemoTable<?, ?>) tables.get(i), copies);
                 }
             }
-            accumulatedValues.forEach((slot, values) -> {
-                Slot twin = copies.get(slot);
-                if (twin != null) {
-                    copy.accumulatedValues.put(twin, values);
-                }
-            });
+            accumulatedValues.forEach((slot, values) ->
+                    copy.accumulatedValues.put(copies.of(slot), values));
             return database;
         } finally {
             endWrite();
@@ -194,9 +193,20 @@ public final class QueryRuntime {
     }
 
     @SuppressWarnings("unchecked")
-    private static <S extends Slot> void copyTable(SlotTable<S> into, SlotTable<?> from,
-            Map<Slot, Slot> copies) {
-        into.copyFrom((SlotTable<S>) from, copies);
+    private static <S extends Slot> void copyTable(SlotTable<S> into, SlotTable<?> from) {
+        into.copyFrom((SlotTable<S>) from);
+    }
+
+    /**
+     * Finds the copy of a slot during {@link #fork}: in the copy of its table, under the same key
+     * (a probe, like any read), so that no slot needs an identity hash or a map entry.
+     */
+    static final class Copies {
+        final Map<SlotTable<?>, SlotTable<?>> tables = new IdentityHashMap<>();
+
+        Slot of(Slot original) {
+            return tables.get(original.owner()).slotOf(original.key);
+        }
     }
 
     /** The listener given to the builder, or {@code null}. */
@@ -892,6 +902,11 @@ public final class QueryRuntime {
         @Override
         public QueryKey queryKey() {
             return QueryKey.of("accumulated", List.of(type.getSimpleName()));
+        }
+
+        @Override
+        SlotTable<?> owner() {
+            throw new UnsupportedOperationException("not in a table");
         }
     }
 

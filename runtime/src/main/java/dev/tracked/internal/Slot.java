@@ -75,4 +75,7 @@ public abstract class Slot {
 
     /** The query and arguments this slot stands for. */
     public abstract QueryKey queryKey();
+
+    /** The ingredient this slot belongs to. */
+    abstract SlotTable<?> owner();
 }

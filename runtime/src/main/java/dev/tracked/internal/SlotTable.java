@@ -2,7 +2,6 @@ package dev.tracked.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -83,11 +82,11 @@ abstract class SlotTable<S extends Slot> {
     }
 
     /**
-     * Fills this empty table with copies of {@code source}'s slots, at the same places, recording
-     * each copy in {@code copies}. Dependencies still point at the source's slots until {@link
-     * #remap}. Called while neither table is in use.
+     * Fills this empty table with copies of {@code source}'s slots, at the same places.
+     * Dependencies still point at the source's slots until {@link #remap}. Called while neither
+     * table is in use.
      */
-    final void copyFrom(SlotTable<S> source, Map<Slot, Slot> copies) {
+    final void copyFrom(SlotTable<S> source) {
         synchronized (lock) {
             Slot[] from = source.cells;
             Slot[] to = new Slot[from.length];
@@ -95,9 +94,7 @@ abstract class SlotTable<S extends Slot> {
                 if (from[i] != null) {
                     @SuppressWarnings("unchecked")
                     S original = (S) from[i];
-                    S copy = copyOf(original);
-                    copies.put(original, copy);
-                    to[i] = copy;
+                    to[i] = copyOf(original);
                 }
             }
             size = source.size;
@@ -109,7 +106,7 @@ abstract class SlotTable<S extends Slot> {
     abstract S copyOf(S slot);
 
     /** Points the copies' dependencies at the copies of what they read. */
-    void remap(Map<Slot, Slot> copies) {}
+    void remap(QueryRuntime.Copies copies) {}
 
     /** The slots, for copying and inspection; cells may be null. */
     final Slot[] cells() {

@@ -5,9 +5,22 @@ import static dev.tracked.testing.TrackedAssertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The README's Testing example, as written there. */
+/** The README's Testing examples, as written there. */
 @ExtendWith(TrackedExtension.class)
 class ReadmeExampleTest {
+    static TrackedCalc warm() {
+        TrackedCalc db = TrackedCalc.create();
+        db.setSource("a.txt", "one two three");
+        db.count("a.txt");
+        return db;
+    }
+
+    @Test
+    void editingTheWarmCopy(@Warm TrackedCalc db, EventRecorder recorder) {
+        db.setSource("a.txt", "one");
+        assertThat(recorder.log(() -> db.count("a.txt"))).executed("count").once();
+    }
+
     @Test
     void anEqualTokenListStopsAtTokens(EventRecorder recorder) {
         TrackedCalc db = TrackedCalc.builder().listener(recorder).build();
