@@ -27,7 +27,9 @@ abstract class SlotTable<S extends Slot> {
     /**
      * The slot of {@code key}, or {@code null}. Kept small so that the JIT inlines it into query
      * methods. A plain read of the cell is enough: a slot's key is final, and everything else in
-     * it is read after an acquiring load of its state.
+     * it is read after an acquiring load of its state. The key looked up is the one whose {@code
+     * equals} runs, as in {@code HashMap}: a stored key whose {@code equals} throws fails only
+     * lookups of itself.
      */
     @SuppressWarnings("unchecked")
     final S slotOf(Object key) {
@@ -35,7 +37,7 @@ abstract class SlotTable<S extends Slot> {
         int mask = table.length - 1;
         int i = index(key.hashCode(), mask);
         Slot slot = table[i];
-        while (slot != null && !slot.key.equals(key)) {
+        while (slot != null && slot.key != key && !key.equals(slot.key)) {
             i = (i + 1) & mask;
             slot = table[i];
         }

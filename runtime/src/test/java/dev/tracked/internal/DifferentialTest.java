@@ -23,17 +23,7 @@ class DifferentialTest {
 
     @Test
     void randomGraphsUnderRandomEditsAgreeWithFromScratch() {
-        String fixed = System.getProperty("tracked.seed");
-        long first = fixed != null ? Long.parseLong(fixed) : 1;
-        int runs = fixed != null ? 1 : Integer.getInteger("tracked.seeds", 30);
-        for (long seed = first; seed < first + runs; seed++) {
-            try {
-                run(seed, 200, INPUTS, QUERIES, 4);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("failed with seed " + seed
-                        + " (replay with -Dtracked.seed=" + seed + ")", e);
-            }
-        }
+        forEachSeed(1, seed -> run(seed, 200, INPUTS, QUERIES, 4));
     }
 
     /**
@@ -42,17 +32,7 @@ class DifferentialTest {
      */
     @Test
     void wideGraphsWithRepeatedReadsAgreeWithFromScratch() {
-        String fixed = System.getProperty("tracked.seed");
-        long first = fixed != null ? Long.parseLong(fixed) : 1;
-        int runs = fixed != null ? 1 : Math.max(1, Integer.getInteger("tracked.seeds", 30) / 3);
-        for (long seed = first; seed < first + runs; seed++) {
-            try {
-                run(seed, 150, 300, 150, 30);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("failed with seed " + seed
-                        + " (replay with -Dtracked.seed=" + seed + ")", e);
-            }
-        }
+        forEachSeed(3, seed -> run(seed, 150, 300, 150, 30));
     }
 
     private static void run(long seed, int edits, int inputCount, int queryCount, int width) {
@@ -116,17 +96,7 @@ class DifferentialTest {
      */
     @Test
     void cyclicGraphsConvergeToTheLeastFixpoint() {
-        String fixed = System.getProperty("tracked.seed");
-        long first = fixed != null ? Long.parseLong(fixed) : 1;
-        int runs = fixed != null ? 1 : Integer.getInteger("tracked.seeds", 30);
-        for (long seed = first; seed < first + runs; seed++) {
-            try {
-                runCyclic(seed, 120);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("failed with seed " + seed
-                        + " (replay with -Dtracked.seed=" + seed + ")", e);
-            }
-        }
+        forEachSeed(1, seed -> runCyclic(seed, 120));
     }
 
     private static final int BOUND = 40;
@@ -227,6 +197,121 @@ class DifferentialTest {
         return current;
     }
 
+    /**
+     * Runs {@code run} for each seed: 30 of them (a third for the slower scenarios, {@code
+     * divisor} 3), or {@code -Dtracked.seeds=N}, or the one {@code -Dtracked.seed=N}. A failure
+     * names its seed.
+     */
+    private static void forEachSeed(int divisor, java.util.function.LongConsumer run) {
+        String fixed = System.getProperty("tracked.seed");
+        long first = fixed != null ? Long.parseLong(fixed) : 1;
+        int runs = fixed != null ? 1 : Math.max(1, Integer.getInteger("tracked.seeds", 30) / divisor);
+        for (long seed = first; seed < first + runs; seed++) {
+            try {
+                run.accept(seed);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("failed with seed " + seed
+                        + " (replay with -Dtracked.seed=" + seed + ")", e);
+            }
+        }
+    }
+
+    /**
+     * Every query is read after every edit, so every memo is current; then an edit of input
+     * {@code i} may execute only queries that read {@code i}, transitively, before or after the
+     * edit, and a synthetic write or an equal value set at an unchanged durability executes
+     * nothing at all.
+     */
+    @Test
+    void onlyQueriesThatCanBeAffectedExecute() {
+        forEachSeed(1, seed -> runAffected(seed, 150));
+    }
+
+    private static void runAffected(long seed, int edits) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape[] shapes = new Shape[QUERIES];
+        for (int q = 0; q < QUERIES; q++) {
+            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q));
+        }
+        int[] values = new int[INPUTS];
+        List<String> executed = new ArrayList<>();
+        QueryRuntime runtime = new QueryRuntime(event -> {
+            if (event instanceof dev.tracked.runtime.Event.WillExecute) {
+                executed.add(event.query().query());
+            }
+        });
+        InputTable<Integer, Integer> input =
+                new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
+        List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
+        for (int q = 0; q < QUERIES; q++) {
+            Shape shape = shapes[q];
+            queries.add(new MemoTable<>(runtime, "q" + q, key -> List.of(), key -> {
+                int[] sources = input.get(shape.condition()) % 2 == 0
+                        ? shape.whenEven() : shape.whenOdd();
+                int sum = 0;
+                for (int source : sources) {
+                    sum += source < 0 ? input.get(-source - 1) : queries.get(source).fetch(NoKey.INSTANCE);
+                }
+                return Math.floorMod(sum, 7);
+            }, random.nextBoolean()));
+        }
+        for (int i = 0; i < INPUTS; i++) {
+            values[i] = random.nextInt(4);
+            input.set(i, values[i]);
+        }
+        for (int q = 0; q < QUERIES; q++) {
+            queries.get(q).fetch(NoKey.INSTANCE);
+        }
+        for (int edit = 0; edit < edits; edit++) {
+            List<java.util.Set<Integer>> before = closures(shapes, values);
+            int kind = random.nextInt(4);
+            int changed = -1;
+            if (kind == 0) {
+                runtime.syntheticWrite(Durability.LOW);
+            } else {
+                changed = random.nextInt(INPUTS);
+                if (kind == 1) {
+                    values[changed] = random.nextInt(4);
+                }
+                input.set(changed, values[changed]); // kind 2, 3: the same value again
+            }
+            executed.clear();
+            int[] truth = evaluateAll(shapes, values);
+            for (int q = 0; q < QUERIES; q++) {
+                assertEquals(truth[q], queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
+            }
+            List<java.util.Set<Integer>> after = closures(shapes, values);
+            for (String name : executed) {
+                int q = Integer.parseInt(name.substring(1));
+                if (changed < 0
+                        || !(before.get(q).contains(changed) || after.get(q).contains(changed))) {
+                    throw new AssertionError(name + " executed after edit " + edit + " ("
+                            + (changed < 0 ? "a synthetic write" : "input " + changed)
+                            + "), which it cannot read");
+                }
+            }
+        }
+    }
+
+    /** The inputs each query reads, transitively, with the inputs {@code values}. */
+    private static List<java.util.Set<Integer>> closures(Shape[] shapes, int[] values) {
+        List<java.util.Set<Integer>> closures = new ArrayList<>();
+        for (int q = 0; q < shapes.length; q++) {
+            Shape shape = shapes[q];
+            java.util.Set<Integer> inputs = new java.util.HashSet<>();
+            inputs.add(shape.condition());
+            for (int source : values[shape.condition()] % 2 == 0 ? shape.whenEven() : shape.whenOdd()) {
+                if (source < 0) {
+                    inputs.add(-source - 1);
+                } else {
+                    inputs.addAll(closures.get(source));
+                }
+            }
+            closures.add(inputs);
+        }
+        return closures;
+    }
+
     /** Every query's value from scratch; queries read only lower-numbered ones, so in order. */
     private static int[] evaluateAll(Shape[] shapes, int[] values) {
         int[] truth = new int[shapes.length];
@@ -244,17 +329,7 @@ class DifferentialTest {
 
     @Test
     void failuresUnsetInputsAndLazyReloadsAgreeWithFromScratch() {
-        String fixed = System.getProperty("tracked.seed");
-        long first = fixed != null ? Long.parseLong(fixed) : 1;
-        int runs = fixed != null ? 1 : Integer.getInteger("tracked.seeds", 30);
-        for (long seed = first; seed < first + runs; seed++) {
-            try {
-                runWithFailures(seed, 200);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("failed with seed " + seed
-                        + " (replay with -Dtracked.seed=" + seed + ")", e);
-            }
-        }
+        forEachSeed(1, seed -> runWithFailures(seed, 200));
     }
 
     /** A query failed: the model's counterpart of the body's IllegalStateException. */
