@@ -201,6 +201,8 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
     public static final class Builder {
         private EventListener listener;
 
+        private boolean explain;
+
         private Builder() {
         }
 
@@ -213,10 +215,19 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
         }
 
         /**
+         * Whether to record why each memo runs again, for {@code explain(...)}: a map entry per
+         * re-execution. Meant for debugging and tests.
+         */
+        public Builder explain(boolean explain) {
+            this.explain = explain;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedCalc build() {
-            return new TrackedCalc(new QueryRuntime(listener));
+            return new TrackedCalc(new QueryRuntime(listener, explain));
         }
     }
 }

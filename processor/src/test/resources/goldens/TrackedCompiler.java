@@ -176,6 +176,8 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
     public static final class Builder {
         private EventListener listener;
 
+        private boolean explain;
+
         private Builder() {
         }
 
@@ -188,10 +190,19 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
         }
 
         /**
+         * Whether to record why each memo runs again, for {@code explain(...)}: a map entry per
+         * re-execution. Meant for debugging and tests.
+         */
+        public Builder explain(boolean explain) {
+            this.explain = explain;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedCompiler build() {
-            return new TrackedCompiler(new QueryRuntime(listener));
+            return new TrackedCompiler(new QueryRuntime(listener, explain));
         }
     }
 }

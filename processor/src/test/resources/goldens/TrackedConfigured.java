@@ -179,6 +179,8 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
     public static final class Builder {
         private EventListener listener;
 
+        private boolean explain;
+
         private Builder() {
         }
 
@@ -191,10 +193,19 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
         }
 
         /**
+         * Whether to record why each memo runs again, for {@code explain(...)}: a map entry per
+         * re-execution. Meant for debugging and tests.
+         */
+        public Builder explain(boolean explain) {
+            this.explain = explain;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedConfigured build() {
-            return new TrackedConfigured(new QueryRuntime(listener));
+            return new TrackedConfigured(new QueryRuntime(listener, explain));
         }
     }
 }

@@ -172,6 +172,8 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
     public static final class Builder {
         private EventListener listener;
 
+        private boolean explain;
+
         private Builder() {
         }
 
@@ -184,10 +186,19 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
         }
 
         /**
+         * Whether to record why each memo runs again, for {@code explain(...)}: a map entry per
+         * re-execution. Meant for debugging and tests.
+         */
+        public Builder explain(boolean explain) {
+            this.explain = explain;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedGeometry build() {
-            return new TrackedGeometry(new QueryRuntime(listener));
+            return new TrackedGeometry(new QueryRuntime(listener, explain));
         }
     }
 }

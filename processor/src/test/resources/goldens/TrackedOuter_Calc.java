@@ -124,6 +124,8 @@ final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
     public static final class Builder {
         private EventListener listener;
 
+        private boolean explain;
+
         private Builder() {
         }
 
@@ -136,10 +138,19 @@ final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
         }
 
         /**
+         * Whether to record why each memo runs again, for {@code explain(...)}: a map entry per
+         * re-execution. Meant for debugging and tests.
+         */
+        public Builder explain(boolean explain) {
+            this.explain = explain;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedOuter_Calc build() {
-            return new TrackedOuter_Calc(new QueryRuntime(listener));
+            return new TrackedOuter_Calc(new QueryRuntime(listener, explain));
         }
     }
 }

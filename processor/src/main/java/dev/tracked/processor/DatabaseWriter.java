@@ -393,11 +393,23 @@ final class DatabaseWriter {
                                 "listener")
                         .addStatement("return this")
                         .build())
+                .addField(TypeName.BOOLEAN, "explain", Modifier.PRIVATE)
+                .addMethod(MethodSpec.methodBuilder("explain")
+                        .addJavadoc("Whether to record why each memo runs again, for {@code"
+                                + " explain(...)}: a map entry per\nre-execution. Meant for"
+                                + " debugging and tests.\n")
+                        .addModifiers(Modifier.PUBLIC)
+                        .returns(self.nestedClass("Builder"))
+                        .addParameter(TypeName.BOOLEAN, "explain")
+                        .addStatement("this.explain = explain")
+                        .addStatement("return this")
+                        .build())
                 .addMethod(MethodSpec.methodBuilder("build")
                         .addJavadoc("A new empty database with these options.\n")
                         .addModifiers(Modifier.PUBLIC)
                         .returns(self)
-                        .addStatement("return new $T(new $T(listener))", self, QUERY_RUNTIME)
+                        .addStatement("return new $T(new $T(listener, explain))", self,
+                                QUERY_RUNTIME)
                         .build())
                 .build();
     }

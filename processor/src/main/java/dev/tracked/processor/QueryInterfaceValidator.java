@@ -43,7 +43,7 @@ final class QueryInterfaceValidator {
     /** Names of members every generated database has; a query may not take them. */
     private static final Set<String> RESERVED =
             Set.of("create", "builder", "revision", "syntheticWrite", "unwindIfCancelled",
-                    "setLruCapacity", "accumulated", "pushAccumulated", "fork", "forkWith");
+                    "setLruCapacity", "accumulated", "pushAccumulated", "fork", "forkWith", "explain", "dot");
 
     /**
      * The interface every generated database implements. A query interface may extend it, so

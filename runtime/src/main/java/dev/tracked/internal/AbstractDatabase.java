@@ -3,6 +3,8 @@ package dev.tracked.internal;
 import dev.tracked.Durability;
 import dev.tracked.runtime.Database;
 import dev.tracked.runtime.EventListener;
+import dev.tracked.runtime.Explanation;
+import dev.tracked.runtime.QueryKey;
 import java.util.List;
 import java.util.function.Function;
 
@@ -42,6 +44,21 @@ public abstract class AbstractDatabase implements Database {
     /** {@link #forkWith(Function, EventListener)} with this database's listener. */
     protected final <D extends AbstractDatabase> D forkWith(Function<QueryRuntime, D> create) {
         return runtime.fork(create, runtime.listener());
+    }
+
+    @Override
+    public final Explanation explain(String query, Object... args) {
+        return runtime.explain(query, args);
+    }
+
+    @Override
+    public final String dot() {
+        return runtime.dot(null);
+    }
+
+    @Override
+    public final String dot(String query, Object... args) {
+        return runtime.dot(QueryKey.of(query, args));
     }
 
     @Override

@@ -201,6 +201,11 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     }
 
     @Override
+    String name() {
+        return name;
+    }
+
+    @Override
     InputSlot<K, V> copyOf(InputSlot<K, V> slot) {
         InputSlot<K, V> copy = new InputSlot<>(this, slot.key(), slot.lo);
         copy.value = slot.value;

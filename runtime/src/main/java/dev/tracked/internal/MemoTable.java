@@ -201,6 +201,11 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     }
 
     @Override
+    String name() {
+        return name;
+    }
+
+    @Override
     MemoSlot<K, V> copyOf(MemoSlot<K, V> slot) {
         MemoSlot<K, V> copy = new MemoSlot<>(this, slot.key());
         copy.value = slot.value;
@@ -497,6 +502,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 try {
                     if (deps instanceof Slot one) {
                         if (one.changedAfter(verified, stack)) {
+                            runtime.explainRun(this, one);
                             return changed(stack);
                         }
                         assumes(stack, frame);
@@ -504,6 +510,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                     } else {
                         for (Slot dep : (Slot[]) deps) {
                             if (dep.changedAfter(verified, stack)) {
+                                runtime.explainRun(this, dep);
                                 return changed(stack);
                             }
                             assumes(stack, frame);
@@ -537,6 +544,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             if (!frame.participants.isEmpty()) {
                 finalizeCycle(stack, frame, now);
             }
+            state &= ~(EXECUTED | BACKDATED);
             VERIFIED_AT.setRelease(this, evicted ? -now : now);
             if (runtime.hasListener()) {
                 runtime.emit(new Event.DidValidateMemoizedValue(queryKey()));
@@ -618,6 +626,11 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             if (runtime.hasListener()) {
                 runtime.emit(new Event.WillExecute(queryKey()));
             }
+            if ((state & PRESENT) == 0) {
+                runtime.explainRun(this, QueryRuntime.FIRST_RUN);
+            } else if (!hasValue) {
+                runtime.explainRun(this, QueryRuntime.EVICTED);
+            }
             int index = stack.depth - 1;
             V fresh;
             while (true) {
@@ -698,7 +711,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             deps = frame.takeDeps();
             setInputs(frame);
             durability = (byte) frame.durability;
-            state = (byte) ((state | PRESENT) & ~ASSUMED);
+            state = (byte) ((state | PRESENT | EXECUTED) & ~(ASSUMED | BACKDATED));
+            if (backdated) {
+                state |= BACKDATED;
+            }
             runtime.storeAccumulated(this, frame); // new values, even when backdated
             if (provisional) {
                 // Computed from a provisional value: kept claimed until the head finalizes it.

@@ -5,6 +5,7 @@ import dev.tracked.runtime.Cancelled;
 import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.EventListener;
+import dev.tracked.runtime.Explanation;
 import dev.tracked.runtime.QueryKey;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -112,6 +113,14 @@ public final class QueryRuntime {
     private final ConcurrentHashMap<Slot, List<Object>> accumulatedValues =
             new ConcurrentHashMap<>();
 
+    /**
+     * With {@code explain}: why each memo last ran, the dependency found changed, or {@link
+     * #FIRST_RUN} / {@link #EVICTED}; otherwise {@code null}.
+     */
+    private final ConcurrentHashMap<Slot, Object> reasons;
+    static final Object FIRST_RUN = "it was computed for the first time";
+    static final Object EVICTED = "its value had been dropped by LRU";
+
     /** The tables of queries declared with {@code lru}, evicted at the start of each revision. */
     private final List<MemoTable<?, ?>> lruTables = new CopyOnWriteArrayList<>();
     /** Memos whose values the current write evicted, reported once it is over; writeLock. */
@@ -133,14 +142,24 @@ public final class QueryRuntime {
     private volatile int waiters;
 
     public QueryRuntime(EventListener listener) {
+        this(listener, false);
+    }
+
+    /**
+     * @param explain whether to record why each memo runs again, for {@link #explain}: a map
+     *     entry per re-execution
+     */
+    public QueryRuntime(EventListener listener, boolean explain) {
         this.listener = listener;
         this.inputWrites = new InputWrites();
+        this.reasons = explain ? new ConcurrentHashMap<>() : null;
         Arrays.fill(lastChanged, 1);
     }
 
     /** A runtime in the state of {@code source}, with no tables yet: see {@link #fork}. */
     private QueryRuntime(QueryRuntime source, EventListener listener) {
         this.listener = listener;
+        this.reasons = source.reasons != null ? new ConcurrentHashMap<>() : null;
         this.inputWrites = source.inputWrites.copy();
         this.revision = source.revision;
         System.arraycopy(source.lastChanged, 0, lastChanged, 0, DURABILITIES);
@@ -774,6 +793,176 @@ public final class QueryRuntime {
             path.add(participant.queryKey());
         }
         return new CycleException(path);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Explain and DOT
+
+    /** Records, with {@code explain}, why {@code memo} is about to run. */
+    void explainRun(Slot memo, Object reason) {
+        if (reasons != null) {
+            reasons.put(memo, reason);
+        }
+    }
+
+    /** Implements {@link dev.tracked.runtime.Database#explain}. */
+    public Explanation explain(String query, Object... args) {
+        QueryKey key = QueryKey.of(query, args);
+        Slot slot = find(key);
+        if (slot instanceof InputTable.InputSlot<?, ?>) {
+            return new Explanation(key, Explanation.Outcome.INPUT, slot.changedAt, List.of(), "");
+        }
+        MemoTable.MemoSlot<?, ?> memo = (MemoTable.MemoSlot<?, ?>) slot;
+        if (memo == null || (memo.state & Slot.PRESENT) == 0) {
+            return new Explanation(key, Explanation.Outcome.NOT_COMPUTED, 0, List.of(),
+                    memo == null ? "it was never read" : "its last run failed");
+        }
+        long verified = Math.abs(memo.verifiedAt);
+        if ((memo.state & Slot.EXECUTED) == 0) {
+            return new Explanation(key, Explanation.Outcome.VALIDATED, verified, List.of(),
+                    "nothing it read had changed");
+        }
+        Explanation.Outcome outcome = (memo.state & Slot.BACKDATED) != 0
+                ? Explanation.Outcome.BACKDATED : Explanation.Outcome.EXECUTED;
+        if (reasons == null) {
+            return new Explanation(key, outcome, verified, List.of(key), "build the database"
+                    + " with builder().explain(true) to record which dependency changed");
+        }
+        // Follow what changed, down to an input or a first computation.
+        List<QueryKey> path = new ArrayList<>();
+        path.add(key);
+        Object reason = reasons.get(memo);
+        Set<Slot> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.add(memo);
+        String cause;
+        while (true) {
+            if (!(reason instanceof Slot dep)) {
+                cause = reason == null ? "its memo was computed before explain was recorded"
+                        : path.get(path.size() - 1) + " ran because " + reason;
+                break;
+            }
+            path.add(dep.queryKey());
+            if (dep instanceof InputTable.InputSlot<?, ?>) {
+                cause = dep.queryKey() + " changed in revision " + dep.changedAt;
+                break;
+            }
+            if (!seen.add(dep)) {
+                cause = "a cycle through " + dep.queryKey() + " changed";
+                break;
+            }
+            reason = reasons.get(dep);
+        }
+        Collections.reverse(path);
+        return new Explanation(key, outcome, verified, path, cause);
+    }
+
+    /** The slot of {@code key} in its query's table, or {@code null}; fails for no such query. */
+    private Slot find(QueryKey key) {
+        for (SlotTable<?> table : tables) {
+            if (table.name().equals(key.query())) {
+                for (Slot slot : table.cells()) {
+                    if (slot != null && slot.queryKey().equals(key)) {
+                        return slot;
+                    }
+                }
+                return null;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (SlotTable<?> table : tables) {
+            names.add(table.name());
+        }
+        throw new IllegalArgumentException("No query named " + key.query() + " in this database;"
+                + " its queries are " + names);
+    }
+
+    /**
+     * Implements {@link dev.tracked.runtime.Database#dot}: the dependency graph in Graphviz DOT,
+     * from {@code root} (all of it if {@code null}), coloured by what happened in the current
+     * revision.
+     */
+    public String dot(QueryKey root) {
+        List<Slot> nodes = new ArrayList<>();
+        if (root == null) {
+            for (SlotTable<?> table : tables) {
+                for (Slot slot : table.cells()) {
+                    if (slot != null) {
+                        nodes.add(slot);
+                    }
+                }
+            }
+        } else {
+            Slot start = find(root);
+            if (start == null) {
+                throw new IllegalArgumentException(root + " was never read");
+            }
+            Set<Slot> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            ArrayDeque<Slot> pending = new ArrayDeque<>(List.of(start));
+            while (!pending.isEmpty()) {
+                Slot slot = pending.pop();
+                if (seen.add(slot)) {
+                    nodes.add(slot);
+                    for (Slot dep : dependencies(slot)) {
+                        pending.push(dep);
+                    }
+                }
+            }
+        }
+        Map<Slot, Integer> ids = new IdentityHashMap<>();
+        StringBuilder dot = new StringBuilder("digraph tracked {\n"
+                + "  rankdir=LR;\n"
+                + "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\","
+                + " fillcolor=\"#ffffff\"];\n");
+        long now = revision;
+        for (Slot slot : nodes) {
+            int id = ids.size();
+            ids.put(slot, id);
+            dot.append("  n").append(id).append(" [label=\"")
+                    .append(slot.queryKey().toString().replace("\\", "\\\\")
+                            .replace("\"", "\\\""))
+                    .append('"').append(style(slot, now)).append("];\n");
+        }
+        for (Slot slot : nodes) {
+            for (Slot dep : dependencies(slot)) {
+                Integer to = ids.get(dep);
+                if (to != null) {
+                    dot.append("  n").append(ids.get(slot)).append(" -> n").append(to)
+                            .append(";\n");
+                }
+            }
+        }
+        return dot.append("}\n").toString();
+    }
+
+    private static List<Slot> dependencies(Slot slot) {
+        if (slot instanceof MemoTable.MemoSlot<?, ?> memo) {
+            Object deps = memo.deps;
+            if (deps instanceof Slot one) {
+                return List.of(one);
+            } else if (deps != null) {
+                return Arrays.asList((Slot[]) deps);
+            }
+        }
+        return List.of();
+    }
+
+    /** Fill colours: executed red, backdated orange, validated green, inputs set now blue. */
+    private static String style(Slot slot, long now) {
+        if (slot instanceof InputTable.InputSlot<?, ?>) {
+            return slot.changedAt == now ? ", fillcolor=\"#9ecae1\", shape=ellipse"
+                    : ", shape=ellipse";
+        }
+        MemoTable.MemoSlot<?, ?> memo = (MemoTable.MemoSlot<?, ?>) slot;
+        if (Math.abs(memo.verifiedAt) != now || (memo.state & Slot.PRESENT) == 0) {
+            return ", fontcolor=\"#888888\"";
+        }
+        if ((memo.state & Slot.BACKDATED) != 0) {
+            return ", fillcolor=\"#fdae6b\"";
+        }
+        if ((memo.state & Slot.EXECUTED) != 0) {
+            return ", fillcolor=\"#fc9272\"";
+        }
+        return ", fillcolor=\"#a1d99b\"";
     }
 
     // ---------------------------------------------------------------------------------------

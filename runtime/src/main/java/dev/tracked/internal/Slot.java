@@ -30,6 +30,10 @@ public abstract class Slot {
     static final byte READS_DURABLE = 8;
     /** {@link #state} bit of a memo: its body pushed values through {@code @Accumulator} methods. */
     static final byte ACCUMULATED = 16;
+    /** {@link #state} bit of a memo: its body ran in the revision it was last verified in. */
+    static final byte EXECUTED = 32;
+    /** {@link #state} bit of a memo: ...and produced a value equal to the old one. */
+    static final byte BACKDATED = 64;
 
     /** The key within the ingredient. */
     final Object key;

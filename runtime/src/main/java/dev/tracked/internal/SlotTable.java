@@ -104,6 +104,9 @@ abstract class SlotTable<S extends Slot> {
         }
     }
 
+    /** The query's name. */
+    abstract String name();
+
     /** A copy of {@code slot} for this table (not claimed, not in a cycle). */
     abstract S copyOf(S slot);
 

@@ -66,4 +66,24 @@ public interface Database {
 
     /** {@link #fork()}, with the copy reporting its events to {@code listener} instead. */
     Database fork(EventListener listener);
+
+    /**
+     * Why the memo of {@code query(args…)} is what it is in the revision it was last verified in:
+     * re-validated, or run because of which changed input, through which queries. The chain of
+     * changes is recorded only by databases built with {@code builder().explain(true)}; others
+     * still say what happened.
+     *
+     * @throws IllegalArgumentException if the database has no query of that name
+     */
+    Explanation explain(String query, Object... args);
+
+    /**
+     * The dependency graph of every input and memo, in Graphviz DOT: an edge from each query to
+     * what it read, in the current revision's colours (executed red, backdated orange,
+     * re-validated green, inputs set now blue, untouched white).
+     */
+    String dot();
+
+    /** {@link #dot()}, from {@code query(args…)} to everything it read, transitively. */
+    String dot(String query, Object... args);
 }
