@@ -203,6 +203,8 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
 
         private boolean explain;
 
+        private boolean verifyReuse;
+
         private Builder() {
         }
 
@@ -224,10 +226,20 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
         }
 
         /**
+         * Whether to run again the body of every memo about to be reused (read again, or re-validated)
+         * and throw {@code UntrackedReadException} if it returns something else: it reads state that
+         * does not go through an input. For tests: every read runs a body.
+         */
+        public Builder verifyReuse(boolean verifyReuse) {
+            this.verifyReuse = verifyReuse;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedCalc build() {
-            return new TrackedCalc(new QueryRuntime(listener, explain));
+            return new TrackedCalc(new QueryRuntime(listener, explain, verifyReuse));
         }
     }
 }

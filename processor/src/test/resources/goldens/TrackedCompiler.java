@@ -178,6 +178,8 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
 
         private boolean explain;
 
+        private boolean verifyReuse;
+
         private Builder() {
         }
 
@@ -199,10 +201,20 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
         }
 
         /**
+         * Whether to run again the body of every memo about to be reused (read again, or re-validated)
+         * and throw {@code UntrackedReadException} if it returns something else: it reads state that
+         * does not go through an input. For tests: every read runs a body.
+         */
+        public Builder verifyReuse(boolean verifyReuse) {
+            this.verifyReuse = verifyReuse;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedCompiler build() {
-            return new TrackedCompiler(new QueryRuntime(listener, explain));
+            return new TrackedCompiler(new QueryRuntime(listener, explain, verifyReuse));
         }
     }
 }

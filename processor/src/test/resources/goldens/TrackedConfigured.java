@@ -181,6 +181,8 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
 
         private boolean explain;
 
+        private boolean verifyReuse;
+
         private Builder() {
         }
 
@@ -202,10 +204,20 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
         }
 
         /**
+         * Whether to run again the body of every memo about to be reused (read again, or re-validated)
+         * and throw {@code UntrackedReadException} if it returns something else: it reads state that
+         * does not go through an input. For tests: every read runs a body.
+         */
+        public Builder verifyReuse(boolean verifyReuse) {
+            this.verifyReuse = verifyReuse;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedConfigured build() {
-            return new TrackedConfigured(new QueryRuntime(listener, explain));
+            return new TrackedConfigured(new QueryRuntime(listener, explain, verifyReuse));
         }
     }
 }

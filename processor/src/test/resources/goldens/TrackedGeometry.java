@@ -174,6 +174,8 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
 
         private boolean explain;
 
+        private boolean verifyReuse;
+
         private Builder() {
         }
 
@@ -195,10 +197,20 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
         }
 
         /**
+         * Whether to run again the body of every memo about to be reused (read again, or re-validated)
+         * and throw {@code UntrackedReadException} if it returns something else: it reads state that
+         * does not go through an input. For tests: every read runs a body.
+         */
+        public Builder verifyReuse(boolean verifyReuse) {
+            this.verifyReuse = verifyReuse;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedGeometry build() {
-            return new TrackedGeometry(new QueryRuntime(listener, explain));
+            return new TrackedGeometry(new QueryRuntime(listener, explain, verifyReuse));
         }
     }
 }

@@ -126,6 +126,8 @@ final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
 
         private boolean explain;
 
+        private boolean verifyReuse;
+
         private Builder() {
         }
 
@@ -147,10 +149,20 @@ final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
         }
 
         /**
+         * Whether to run again the body of every memo about to be reused (read again, or re-validated)
+         * and throw {@code UntrackedReadException} if it returns something else: it reads state that
+         * does not go through an input. For tests: every read runs a body.
+         */
+        public Builder verifyReuse(boolean verifyReuse) {
+            this.verifyReuse = verifyReuse;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedOuter_Calc build() {
-            return new TrackedOuter_Calc(new QueryRuntime(listener, explain));
+            return new TrackedOuter_Calc(new QueryRuntime(listener, explain, verifyReuse));
         }
     }
 }

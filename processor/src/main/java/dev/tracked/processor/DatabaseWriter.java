@@ -404,12 +404,25 @@ final class DatabaseWriter {
                         .addStatement("this.explain = explain")
                         .addStatement("return this")
                         .build())
+                .addField(TypeName.BOOLEAN, "verifyReuse", Modifier.PRIVATE)
+                .addMethod(MethodSpec.methodBuilder("verifyReuse")
+                        .addJavadoc("Whether to run again the body of every memo about to be"
+                                + " reused (read again, or re-validated)\nand throw {@code"
+                                + " UntrackedReadException} if it returns something else: it"
+                                + " reads state that\ndoes not go through an input. For tests:"
+                                + " every read runs a body.\n")
+                        .addModifiers(Modifier.PUBLIC)
+                        .returns(self.nestedClass("Builder"))
+                        .addParameter(TypeName.BOOLEAN, "verifyReuse")
+                        .addStatement("this.verifyReuse = verifyReuse")
+                        .addStatement("return this")
+                        .build())
                 .addMethod(MethodSpec.methodBuilder("build")
                         .addJavadoc("A new empty database with these options.\n")
                         .addModifiers(Modifier.PUBLIC)
                         .returns(self)
-                        .addStatement("return new $T(new $T(listener, explain))", self,
-                                QUERY_RUNTIME)
+                        .addStatement("return new $T(new $T(listener, explain, verifyReuse))",
+                                self, QUERY_RUNTIME)
                         .build())
                 .build();
     }

@@ -4,6 +4,7 @@ import dev.tracked.runtime.Cancelled;
 import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.QueryKey;
+import dev.tracked.runtime.UntrackedReadException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -291,6 +292,27 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             return (K) key;
         }
 
+        /**
+         * With {@code verifyReuse}: runs the body again, in a frame whose reads are not recorded
+         * anywhere, and fails if it returns something else than the memoized value.
+         */
+        void checkReuse(ActiveStack stack) {
+            if ((state & PRESENT) == 0 || verifiedAt < 0) {
+                return;
+            }
+            V memoized = value;
+            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.LOAD);
+            V recomputed;
+            try {
+                recomputed = table.body.apply(key());
+            } finally {
+                stack.pop(frame);
+            }
+            if (!Objects.equals(memoized, recomputed)) {
+                throw new UntrackedReadException(queryKey(), memoized, recomputed);
+            }
+        }
+
         /** LRU dropped the value. Called under the LRU lock, while no query runs. */
         void evict() {
             long verified = verifiedAt;
@@ -545,6 +567,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 finalizeCycle(stack, frame, now);
             }
             state &= ~(EXECUTED | BACKDATED);
+            if (runtime.verifyReuse() && !evicted) {
+                checkReuse(stack);
+            }
             VERIFIED_AT.setRelease(this, evicted ? -now : now);
             if (runtime.hasListener()) {
                 runtime.emit(new Event.DidValidateMemoizedValue(queryKey()));

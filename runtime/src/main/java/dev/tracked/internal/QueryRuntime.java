@@ -7,6 +7,7 @@ import dev.tracked.runtime.Event;
 import dev.tracked.runtime.EventListener;
 import dev.tracked.runtime.Explanation;
 import dev.tracked.runtime.QueryKey;
+import dev.tracked.runtime.UntrackedReadException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -50,6 +51,13 @@ public final class QueryRuntime {
     private static final int DURABILITIES = Durability.values().length;
     /** {@link #activeThreads} bit: a write waits for running queries to unwind. */
     private static final int PENDING_WRITE = 1 << 30;
+    /**
+     * {@link #activeThreads} bit, set for good with {@code verifyReuse}: every read takes the
+     * slow side of the hit path, where reuse is checked. Costs nothing when not set.
+     */
+    private static final int CHECK_READS = 1 << 29;
+    /** {@link #activeThreads}: the count of threads inside a query. */
+    private static final int COUNT = CHECK_READS - 1;
     /** Beyond this many stacks, a thread's stack is dropped when it leaves its outermost query. */
     private static final int KEPT_STACKS = 64;
     private static final VarHandle ACTIVE_THREADS;
@@ -70,6 +78,8 @@ public final class QueryRuntime {
     }
 
     private final EventListener listener;
+    /** {@code builder().verifyReuse(true)}: every reuse of a memo is checked by running it. */
+    private final boolean verifyReuse;
     /**
      * The stacks of threads using this database, and the last one used. Kept here rather than in
      * a ThreadLocal, whose per-thread maps fill with stale entries when programs create many
@@ -150,15 +160,27 @@ public final class QueryRuntime {
      *     entry per re-execution
      */
     public QueryRuntime(EventListener listener, boolean explain) {
+        this(listener, explain, false);
+    }
+
+    /**
+     * @param verifyReuse whether to run again the body of every memo about to be reused, and
+     *     throw {@link UntrackedReadException} if it returns something else (for tests)
+     */
+    public QueryRuntime(EventListener listener, boolean explain, boolean verifyReuse) {
         this.listener = listener;
         this.inputWrites = new InputWrites();
         this.reasons = explain ? new ConcurrentHashMap<>() : null;
+        this.verifyReuse = verifyReuse;
+        this.activeThreads = verifyReuse ? CHECK_READS : 0;
         Arrays.fill(lastChanged, 1);
     }
 
     /** A runtime in the state of {@code source}, with no tables yet: see {@link #fork}. */
     private QueryRuntime(QueryRuntime source, EventListener listener) {
         this.listener = listener;
+        this.verifyReuse = source.verifyReuse;
+        this.activeThreads = verifyReuse ? CHECK_READS : 0;
         this.reasons = source.reasons != null ? new ConcurrentHashMap<>() : null;
         this.inputWrites = source.inputWrites.copy();
         this.revision = source.revision;
@@ -270,10 +292,10 @@ public final class QueryRuntime {
     void beginWrite() {
         writeLock.lock();
         int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
-        if (before != 0) {
+        if ((before & COUNT) != 0) {
             boolean interrupted = false;
             synchronized (waitLock) {
-                while ((activeThreads & ~PENDING_WRITE) != 0) {
+                while ((activeThreads & COUNT) != 0) {
                     try {
                         waitLock.wait();
                     } catch (InterruptedException e) {
@@ -413,7 +435,10 @@ public final class QueryRuntime {
     // ---------------------------------------------------------------------------------------
     // Reads
 
-    /** Whether some thread is inside a query, or a write is pending. */
+    /**
+     * Whether some thread is inside a query, or a write is pending, or reads are checked
+     * ({@code verifyReuse}): then a hit takes {@link #recordRead}.
+     */
     boolean anyActive() {
         return activeThreads != 0;
     }
@@ -455,6 +480,25 @@ public final class QueryRuntime {
                 top.record(slot);
             }
         }
+        if (verifyReuse && slot instanceof MemoTable.MemoSlot<?, ?> memo) {
+            ActiveStack own = stack();
+            boolean outermost = own.depth == 0;
+            if (outermost) {
+                enter();
+            }
+            try {
+                memo.checkReuse(own);
+            } finally {
+                if (outermost) {
+                    exit(own);
+                }
+            }
+        }
+    }
+
+    /** Whether every reuse of a memo is checked by running its body again. */
+    boolean verifyReuse() {
+        return verifyReuse;
     }
 
     /**
@@ -586,7 +630,7 @@ public final class QueryRuntime {
      */
     void exit(ActiveStack stack) {
         int after = (int) ACTIVE_THREADS.getAndAdd(this, -1) - 1;
-        if (after == PENDING_WRITE) {
+        if ((after & COUNT) == 0 && (after & PENDING_WRITE) != 0) {
             synchronized (waitLock) {
                 waitLock.notifyAll();
             }

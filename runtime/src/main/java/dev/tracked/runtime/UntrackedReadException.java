@@ -1,0 +1,41 @@
+package dev.tracked.runtime;
+
+/**
+ * With {@code builder().verifyReuse(true)}: a memo about to be reused (read again, or
+ * re-validated in a new revision) was recomputed, and its body now returns something else. The
+ * body reads state that does not go through an input (a field, a static, a file read directly, a
+ * clock), so the database cannot know when its value changes.
+ */
+public final class UntrackedReadException extends TrackedException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient QueryKey query;
+    private final transient Object memoized;
+    private final transient Object recomputed;
+
+    public UntrackedReadException(QueryKey query, Object memoized, Object recomputed) {
+        super("Query " + query + " was about to reuse " + memoized + ", but its body now returns "
+                + recomputed + " although nothing it read through the database changed: it reads"
+                + " state that does not go through an @Input (a field, a static, a file read"
+                + " directly, a clock). Read that state through an input (a lazy input for a"
+                + " file), or compute the query from its inputs alone.");
+        this.query = query;
+        this.memoized = memoized;
+        this.recomputed = recomputed;
+    }
+
+    /** The query and key whose memo was about to be reused. */
+    public QueryKey query() {
+        return query;
+    }
+
+    /** The memoized value. */
+    public Object memoized() {
+        return memoized;
+    }
+
+    /** What the body returns now. */
+    public Object recomputed() {
+        return recomputed;
+    }
+}
