@@ -175,6 +175,14 @@ final class DatabaseWriter {
             return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$T.$L,\n/* default body */ $L)$<", INPUT_TABLE,
                     query.name(), args, DURABILITY, query.durability().name(), lazy);
         }
+        if (query.closeDiscarded()) {
+            return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L,\n/* lru */ $L,"
+                            + "\n/* cycleInitial */ $L,\n/* cycleResult */ $L,"
+                            + "\n/* closeDiscarded */ true)$<",
+                    MEMO_TABLE, query.name(), args, bodyFunction(query), query.backdate(),
+                    query.lru(), recoveryFunction(query, query.cycleInitial()),
+                    recoveryFunction(query, query.cycleResult()));
+        }
         if (!query.cycleInitial().isEmpty() || !query.cycleResult().isEmpty()) {
             return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L,\n/* lru */ $L,"
                             + "\n/* cycleInitial */ $L,\n/* cycleResult */ $L)$<",

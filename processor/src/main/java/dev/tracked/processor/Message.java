@@ -97,9 +97,6 @@ public enum Message {
                     + " generate it, check that it runs in this build."),
     BAD_OPTION("bad-option",
             "Option -A%s=%s is not valid. Usage: %s"),
-    UNSUPPORTED("unsupported",
-            "%s on %s is not supported yet by this version of Tracked. Remove it; the README's"
-                    + " Limitations section says what is coming."),
     INTERNAL_ERROR("internal-error",
             "Tracked failed on %s: %s. This is a bug in Tracked; please report it with the"
                     + " interface that triggers it.");

@@ -43,7 +43,7 @@ final class QueryInterfaceValidator {
     /** Names of members every generated database has; a query may not take them. */
     private static final Set<String> RESERVED =
             Set.of("create", "builder", "revision", "syntheticWrite", "unwindIfCancelled",
-                    "setLruCapacity", "accumulated", "pushAccumulated", "fork", "forkWith", "explain", "dot");
+                    "setLruCapacity", "accumulated", "pushAccumulated", "fork", "forkWith", "explain", "dot", "close");
 
     /**
      * The interface every generated database implements. A query interface may extend it, so
@@ -199,6 +199,7 @@ final class QueryInterfaceValidator {
         int lru = 0;
         String cycleInitial = "";
         String cycleResult = "";
+        boolean closeDiscarded = false;
         if (input) {
             durability = method.getAnnotation(Input.class).durability();
         } else {
@@ -212,10 +213,7 @@ final class QueryInterfaceValidator {
                         lru, describe(method));
             }
             validateCycleRecovery(db, dbType, method, options, mirror, where, members);
-            if (options.closeDiscarded()) {
-                diagnostics.error(where, mirror, value(mirror, "closeDiscarded"),
-                        Message.UNSUPPORTED, "@Tracked(closeDiscarded = true)", describe(method));
-            }
+            closeDiscarded = options.closeDiscarded();
         }
         if (diagnostics.errorCount() > errorsBefore) {
             return Optional.empty();
@@ -231,7 +229,8 @@ final class QueryInterfaceValidator {
         return Optional.of(new QueryMethod(
                 input ? QueryMethod.Kind.INPUT : QueryMethod.Kind.TRACKED,
                 name, TypeName.get(asMember.getReturnType()), List.copyOf(parameters),
-                hasBody, durability, backdate, lru, cycleInitial, cycleResult));
+                hasBody, durability, backdate, lru, cycleInitial, cycleResult,
+                closeDiscarded));
     }
 
     /**

@@ -20,10 +20,12 @@ import java.util.List;
  *     entered here starts from; empty for none
  * @param cycleResult for tracked queries, the default method giving the value this query takes
  *     when part of a cycle; empty for none
+ * @param closeDiscarded for tracked queries, whether dropped {@code AutoCloseable} values are
+ *     closed
  */
 record QueryMethod(Kind kind, String name, TypeName returnType, List<Parameter> parameters,
         boolean hasBody, Durability durability, boolean backdate, int lru, String cycleInitial,
-        String cycleResult) {
+        String cycleResult, boolean closeDiscarded) {
 
     enum Kind {
         INPUT,

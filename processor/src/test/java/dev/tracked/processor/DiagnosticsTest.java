@@ -215,10 +215,13 @@ class DiagnosticsTest {
     }
 
     @Test
-    void closeDiscardedIsNotSupportedYet() {
-        assertError(compile(database("@Tracked(closeDiscarded = true)",
-                        "default AutoCloseable handle() { return () -> {}; }")),
-                Message.UNSUPPORTED, "closeDiscarded", "closeDiscarded = true");
+    void closeDiscardedIsPassedToTheRuntime() throws IOException {
+        Compilation compilation = compile(database("@Tracked(closeDiscarded = true)",
+                "default AutoCloseable handle() { return () -> {}; }"));
+        assertThat(compilation).succeededWithoutWarnings();
+        com.google.common.truth.Truth.assertThat(compilation.generatedSourceFile("test.TrackedDb")
+                .orElseThrow().getCharContent(false).toString())
+                .contains("/* closeDiscarded */ true");
     }
 
     @Test

@@ -47,6 +47,11 @@ public abstract class AbstractDatabase implements Database {
     }
 
     @Override
+    public final void close() {
+        runtime.close();
+    }
+
+    @Override
     public final Explanation explain(String query, Object... args) {
         return runtime.explain(query, args);
     }

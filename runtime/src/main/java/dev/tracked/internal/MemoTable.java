@@ -47,6 +47,8 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     private final Function<? super K, ? extends V> cycleInitial;
     /** {@code cycleResult}: the value this query takes at once when it is part of a cycle. */
     private final Function<? super K, ? extends V> cycleResult;
+    /** {@code closeDiscarded}: values the table drops are closed if {@link AutoCloseable}. */
+    private final boolean closeDiscarded;
 
     /** Iterations of a cycle before it is declared divergent. */
     static final int MAX_ITERATIONS = 200;
@@ -85,8 +87,21 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             Function<? super K, ? extends V> body, boolean backdate, int lru,
             Function<? super K, ? extends V> cycleInitial,
             Function<? super K, ? extends V> cycleResult) {
+        this(runtime, name, args, body, backdate, lru, cycleInitial, cycleResult, false);
+    }
+
+    /**
+     * @param closeDiscarded whether values the table drops (replaced by a different value, an
+     *     equal new instance dropped by backdating, evicted by LRU, or the database closed) are
+     *     closed when they are {@link AutoCloseable}
+     */
+    public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
+            Function<? super K, ? extends V> body, boolean backdate, int lru,
+            Function<? super K, ? extends V> cycleInitial,
+            Function<? super K, ? extends V> cycleResult, boolean closeDiscarded) {
         super(new Object());
         runtime.registerTable(this);
+        this.closeDiscarded = closeDiscarded;
         this.cycleInitial = cycleInitial;
         this.cycleResult = cycleResult;
         this.runtime = runtime;
@@ -198,7 +213,29 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
      * MemoSlot#verifiedAt}). Called at the start of a revision, while no query runs.
      */
     List<Slot> evictOverflow() {
-        return lru.evictOverflow(slot -> ((MemoSlot<?, ?>) slot).evict());
+        return lru.evictOverflow(slot -> {
+            Object dropped = ((MemoSlot<?, ?>) slot).evict();
+            if (closeDiscarded) {
+                runtime.closeAfterWrite(dropped);
+            }
+        });
+    }
+
+    /**
+     * The database is closed: drops every value, adding to {@code closing} those to close.
+     * Called while no query runs.
+     */
+    void dropAll(List<Object> closing) {
+        for (Slot cell : cells()) {
+            if (cell instanceof MemoSlot<?, ?> memo && (memo.state & Slot.PRESENT) != 0) {
+                Object value = memo.value;
+                if (closeDiscarded && value != null) {
+                    closing.add(value);
+                }
+                memo.value = null;
+                memo.state &= ~Slot.PRESENT;
+            }
+        }
     }
 
     @Override
@@ -313,13 +350,18 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             }
         }
 
-        /** LRU dropped the value. Called under the LRU lock, while no query runs. */
-        void evict() {
+        /**
+         * LRU dropped the value, which it returns. Called under the LRU lock, while no query
+         * runs.
+         */
+        Object evict() {
             long verified = verifiedAt;
             if (verified > 0) {
                 VERIFIED_AT.setVolatile(this, -verified);
             }
+            Object dropped = value;
             value = null;
+            return dropped;
         }
 
         @Override
@@ -730,8 +772,17 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 throw e;
             }
             if (!backdated) {
+                V old = value;
                 value = fresh;
                 changedAt = frame.changedAt;
+                if (table.closeDiscarded && hasValue && old != fresh) {
+                    // Replaced by a different value. (A hit that raced with the write before
+                    // this revision may still hold it: closing is for values the database
+                    // itself no longer hands out.)
+                    runtime.closeQuietly(old);
+                }
+            } else if (table.closeDiscarded && fresh != value) {
+                runtime.closeQuietly(fresh); // the equal new instance is dropped
             }
             deps = frame.takeDeps();
             setInputs(frame);

@@ -56,8 +56,10 @@ public final class QueryRuntime {
      * slow side of the hit path, where reuse is checked. Costs nothing when not set.
      */
     private static final int CHECK_READS = 1 << 29;
+    /** {@link #activeThreads} bit, set for good by {@link #close}: every call fails. */
+    private static final int CLOSED = 1 << 28;
     /** {@link #activeThreads}: the count of threads inside a query. */
-    private static final int COUNT = CHECK_READS - 1;
+    private static final int COUNT = CLOSED - 1;
     /** Beyond this many stacks, a thread's stack is dropped when it leaves its outermost query. */
     private static final int KEPT_STACKS = 64;
     private static final VarHandle ACTIVE_THREADS;
@@ -291,6 +293,10 @@ public final class QueryRuntime {
      */
     void beginWrite() {
         writeLock.lock();
+        if ((activeThreads & CLOSED) != 0) {
+            writeLock.unlock();
+            throw closed();
+        }
         int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
         if ((before & COUNT) != 0) {
             boolean interrupted = false;
@@ -328,13 +334,121 @@ public final class QueryRuntime {
         return evicted;
     }
 
-    /** Reports {@code DidDiscard} for memos whose values a write evicted. */
+    /**
+     * Reports {@code DidDiscard} for memos whose values a write evicted, and closes those of
+     * queries declared with {@code closeDiscarded} (after the write, outside its lock: a close
+     * may call the database).
+     */
     void reportDiscarded(List<Slot> evicted) {
         if (hasListener()) {
             for (Slot slot : evicted) {
                 emit(new Event.DidDiscard(slot.queryKey()));
             }
         }
+        List<Object> closing;
+        synchronized (toClose) {
+            if (toClose.isEmpty()) {
+                return;
+            }
+            closing = new ArrayList<>(toClose);
+            toClose.clear();
+        }
+        for (Object value : closing) {
+            closeQuietly(value);
+        }
+    }
+
+    /** Values evicted during the current write, to close once it is over; guarded by itself. */
+    private final List<Object> toClose = new ArrayList<>();
+
+    /** A value dropped during a write, to close after it. */
+    void closeAfterWrite(Object value) {
+        if (value instanceof AutoCloseable) {
+            synchronized (toClose) {
+                toClose.add(value);
+            }
+        }
+    }
+
+    /**
+     * Closes {@code value} if it is {@link AutoCloseable}; a close that throws is logged and
+     * swallowed: the database goes on.
+     */
+    void closeQuietly(Object value) {
+        if (value instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception | LinkageError | AssertionError e) {
+                System.getLogger("dev.tracked").log(System.Logger.Level.WARNING,
+                        "Closing a discarded value failed: " + value + "; the database goes on",
+                        e);
+            }
+        }
+    }
+
+    /** Implements {@link dev.tracked.runtime.Database#close}. */
+    public void close() {
+        if ((activeThreads & CLOSED) != 0) {
+            return;
+        }
+        if (inQuery()) {
+            throw notInQuery("close()");
+        }
+        List<Object> values = new ArrayList<>();
+        writeLock.lock();
+        try {
+            if ((activeThreads & CLOSED) != 0) {
+                return;
+            }
+            int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
+            if ((before & COUNT) != 0) {
+                awaitQueriesUnwound();
+            }
+            ACTIVE_THREADS.getAndBitwiseOr(this, CLOSED);
+            for (SlotTable<?> table : tables) {
+                if (table instanceof MemoTable<?, ?> memos) {
+                    memos.dropAll(values);
+                }
+            }
+            ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
+            synchronized (waitLock) {
+                waitLock.notifyAll();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        reportDiscarded(List.of());
+        for (Object value : values) {
+            closeQuietly(value);
+        }
+    }
+
+    private void awaitQueriesUnwound() {
+        boolean interrupted = false;
+        synchronized (waitLock) {
+            while ((activeThreads & COUNT) != 0) {
+                try {
+                    waitLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether {@link #close} was called. */
+    boolean isClosed() {
+        return (activeThreads & CLOSED) != 0;
+    }
+
+    private IllegalStateException closed() {
+        return new IllegalStateException("This database was closed: its values were dropped"
+                + " (AutoCloseable ones of queries declared with closeDiscarded = true were"
+                + " closed), and it answers no more calls. Create a new one, or fork() before"
+                + " closing.");
     }
 
     /** Registers the table of a query declared with {@code lru}. */
@@ -361,6 +475,9 @@ public final class QueryRuntime {
 
     /** Implements {@link dev.tracked.runtime.Database#setLruCapacity}. */
     public void setLruCapacity(String query, int capacity) {
+        if (isClosed()) {
+            throw closed();
+        }
         if (capacity < 0) {
             throw new IllegalArgumentException("LRU capacity of " + query + " is " + capacity
                     + "; use a positive capacity, or 0 to keep every value");
@@ -470,6 +587,9 @@ public final class QueryRuntime {
      * throws {@link Cancelled} there if a write is pending.
      */
     void recordRead(Slot slot) {
+        if ((activeThreads & CLOSED) != 0) {
+            throw closed();
+        }
         ActiveStack stack = current();
         ActiveStack.Frame top;
         if (stack != null && (top = stack.top()) != null) {
@@ -592,6 +712,9 @@ public final class QueryRuntime {
     void enter() {
         for (;;) {
             int active = activeThreads;
+            if ((active & CLOSED) != 0) {
+                throw closed();
+            }
             if ((active & PENDING_WRITE) == 0) {
                 if (ACTIVE_THREADS.compareAndSet(this, active, active + 1)) {
                     return;
@@ -851,6 +974,9 @@ public final class QueryRuntime {
 
     /** Implements {@link dev.tracked.runtime.Database#explain}. */
     public Explanation explain(String query, Object... args) {
+        if (isClosed()) {
+            throw closed();
+        }
         QueryKey key = QueryKey.of(query, args);
         Slot slot = find(key);
         if (slot instanceof InputTable.InputSlot<?, ?>) {
@@ -926,6 +1052,9 @@ public final class QueryRuntime {
      * revision.
      */
     public String dot(QueryKey root) {
+        if (isClosed()) {
+            throw closed();
+        }
         List<Slot> nodes = new ArrayList<>();
         if (root == null) {
             for (SlotTable<?> table : tables) {

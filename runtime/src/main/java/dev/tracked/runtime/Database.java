@@ -9,7 +9,7 @@ import java.util.List;
  * <p>A database holds inputs and memos. Each input set starts a new {@linkplain #revision()
  * revision}; memos are re-validated lazily, when next read.
  */
-public interface Database {
+public interface Database extends AutoCloseable {
     /**
      * The current revision: {@code 1} for a new database, incremented by every input set or
      * reset and every {@link #syntheticWrite}.
@@ -86,4 +86,15 @@ public interface Database {
 
     /** {@link #dot()}, from {@code query(args…)} to everything it read, transitively. */
     String dot(String query, Object... args);
+
+    /**
+     * Drops every value (closing the {@link AutoCloseable} values of queries declared with
+     * {@code closeDiscarded = true}; a close that throws is logged and swallowed); then every
+     * call of the database throws {@link IllegalStateException}. Waits for queries running on
+     * other threads, which are cancelled. Calling it again does nothing.
+     *
+     * @throws IllegalStateException when called from inside a query body
+     */
+    @Override
+    void close();
 }
