@@ -299,20 +299,7 @@ public final class QueryRuntime {
         }
         int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
         if ((before & COUNT) != 0) {
-            boolean interrupted = false;
-            synchronized (waitLock) {
-                while ((activeThreads & COUNT) != 0) {
-                    try {
-                        waitLock.wait();
-                    } catch (InterruptedException e) {
-                        // The write must happen once asked for; the running queries unwind soon.
-                        interrupted = true;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            awaitQueriesUnwound();
         }
     }
 
@@ -423,6 +410,11 @@ public final class QueryRuntime {
         }
     }
 
+    /**
+     * Waits, with {@link #PENDING_WRITE} raised, until no thread is inside a query. Not
+     * interruptible: the write must happen once asked for, and running queries unwind at their
+     * next call; an interrupt is kept for the caller.
+     */
     private void awaitQueriesUnwound() {
         boolean interrupted = false;
         synchronized (waitLock) {
