@@ -78,20 +78,15 @@ class ThreadsTest {
 
     @Test
     void aThreadAskingForAKeyBeingComputedWaitsAndGetsTheSameValue() throws Exception {
-        Gate inside = new Gate();
-        Gate release = new Gate();
-        actions.put("slow:1", () -> {
-            inside.open();
-            release.await();
-        });
+        Hold hold = hold("slow:1");
         db.setValue(1, 4);
         takeLog();
 
         Worker<Integer> computing = start("t1", () -> db.slow(1));
-        inside.await();
+        hold.awaitInside();
         Worker<Integer> waiting = start("t2", () -> db.slow(1));
         awaitLog("t2: block slow(1) on t1");
-        release.open();
+        hold.release();
 
         assertThat(computing.get()).isEqualTo(40);
         assertThat(waiting.get()).isEqualTo(40);
@@ -147,19 +142,14 @@ class ThreadsTest {
 
     @Test
     void aQueryThatWaitedForADependencyStillRecordsIt() throws Exception {
-        Gate inside = new Gate();
-        Gate release = new Gate();
-        actions.put("slow:1", () -> {
-            inside.open();
-            release.await();
-        });
+        Hold hold = hold("slow:1");
         db.setValue(1, 4);
 
         Worker<Integer> computing = start("t1", () -> db.slow(1));
-        inside.await();
+        hold.awaitInside();
         Worker<Integer> reader = start("t2", () -> db.twice(1));
         awaitLog("t2: block slow(1) on t1");
-        release.open();
+        hold.release();
         assertThat(computing.get()).isEqualTo(40);
         assertThat(reader.get()).isEqualTo(80);
 
@@ -206,18 +196,13 @@ class ThreadsTest {
 
     @Test
     void aWriteCancelsRunningQueriesAndWaitsForThemToUnwind() throws Exception {
-        Gate inside = new Gate();
-        Gate release = new Gate();
-        actions.put("slow:1", () -> {
-            inside.open();
-            release.await();
-        });
+        Hold hold = hold("slow:1");
         db.setValue(1, 1);
         long before = db.revision();
         takeLog();
 
         Worker<Integer> running = start("t1", () -> db.slow(1));
-        inside.await();
+        hold.awaitInside();
         Worker<Void> writer = start("writer", () -> {
             db.setValue(1, 2);
             return null;
@@ -226,7 +211,7 @@ class ThreadsTest {
         assertThat(writer.isDone()).isFalse();
         assertThat(db.revision()).isEqualTo(before);
 
-        release.open();
+        hold.release();
         Cancelled cancelled = running.failure(Cancelled.class);
         assertThat(cancelled.reason()).isEqualTo(Cancelled.Reason.PENDING_WRITE);
         assertThat(cancelled.query()).isEqualTo(QueryKey.of("slow", 1));
@@ -241,18 +226,13 @@ class ThreadsTest {
 
     @Test
     void aCallStartedWhileAWriteWaitsRunsInTheNewRevision() throws Exception {
-        Gate inside = new Gate();
-        Gate release = new Gate();
-        actions.put("slow:1", () -> {
-            inside.open();
-            release.await();
-        });
+        Hold hold = hold("slow:1");
         db.setValue(1, 1);
         db.setValue(2, 1);
         long before = db.revision();
 
         Worker<Integer> running = start("t1", () -> db.slow(1));
-        inside.await();
+        hold.awaitInside();
         Worker<Void> writer = start("writer", () -> {
             db.setValue(2, 7);
             return null;
@@ -262,7 +242,7 @@ class ThreadsTest {
         late.awaitBlocked();
         assertThat(late.isDone()).isFalse();
 
-        release.open();
+        hold.release();
         running.failure(Cancelled.class);
         writer.get();
         assertThat(late.get()).isEqualTo(70);
@@ -271,23 +251,18 @@ class ThreadsTest {
 
     @Test
     void aValueComputedBeforeAWriteIsNotTakenAsVerifiedAfterIt() throws Exception {
-        Gate inside = new Gate();
-        Gate release = new Gate();
-        actions.put("late:1", () -> {
-            inside.open();
-            release.await();
-        });
+        Hold hold = hold("late:1");
         db.setValue(1, 1);
 
         // The body has read its input and makes no further query call: it is not cancelled.
         Worker<Integer> running = start("t1", () -> db.late(1));
-        inside.await();
+        hold.awaitInside();
         Worker<Void> writer = start("writer", () -> {
             db.setValue(1, 2);
             return null;
         });
         writer.awaitBlocked();
-        release.open();
+        hold.release();
         assertThat(running.get()).isEqualTo(10);
         writer.get();
 
@@ -369,24 +344,19 @@ class ThreadsTest {
 
     @Test
     void aCancelledQueryStopsAtItsNextCallEvenOfAQueryNotComputedYet() throws Exception {
-        Gate inside = new Gate();
-        Gate release = new Gate();
-        actions.put("a:2", () -> {
-            inside.open();
-            release.await();
-        });
+        Hold hold = hold("a:2");
         db.setValue(2, 1);
         long before = db.revision();
         takeLog();
 
         Worker<Integer> running = start("t1", () -> db.a(2));
-        inside.await();
+        hold.awaitInside();
         Worker<Void> writer = start("writer", () -> {
             db.setValue(2, 2);
             return null;
         });
         writer.awaitBlocked();
-        release.open();
+        hold.release();
 
         assertThat(running.failure(Cancelled.class).query()).isEqualTo(QueryKey.of("a", 2));
         writer.get();
@@ -397,18 +367,13 @@ class ThreadsTest {
 
     @Test
     void writersOnDifferentThreadsTakeTurns() throws Exception {
-        Gate inside = new Gate();
-        Gate release = new Gate();
-        actions.put("slow:1", () -> {
-            inside.open();
-            release.await();
-        });
+        Hold hold = hold("slow:1");
         db.setValue(1, 1);
         long before = db.revision();
         takeLog();
 
         Worker<Integer> running = start("t1", () -> db.slow(1));
-        inside.await();
+        hold.awaitInside();
         Worker<Void> first = start("w1", () -> {
             db.setValue(2, 1);
             return null;
@@ -421,7 +386,7 @@ class ThreadsTest {
         second.awaitBlocked();
         assertThat(db.revision()).isEqualTo(before);
 
-        release.open();
+        hold.release();
         running.failure(Cancelled.class);
         first.get();
         second.get();
@@ -440,19 +405,14 @@ class ThreadsTest {
         db.setValue(1, 1);
         db.setValue(2, 2);
         assertThat(db.late(2)).isEqualTo(20);
-        Gate inside = new Gate();
-        Gate release = new Gate();
-        actions.put("slow:1", () -> {
-            inside.open();
-            release.await();
-        });
+        Hold hold = hold("slow:1");
         Worker<Integer> running = start("t1", () -> db.slow(1));
-        inside.await();
+        hold.awaitInside();
         takeLog();
         assertThat(db.late(2)).isEqualTo(20);
         assertThat(db.value(2)).isEqualTo(2);
         assertThat(takeLog()).isEmpty();
-        release.open();
+        hold.release();
         assertThat(running.get()).isEqualTo(10);
     }
 
@@ -575,6 +535,32 @@ class ThreadsTest {
                 }
                 Thread.sleep(1);
             }
+        }
+    }
+
+    /**
+     * Holds the body at {@code where} ("query:key") open: {@link Hold#awaitInside} returns once a
+     * thread is there, {@link Hold#release} lets it go on.
+     */
+    private Hold hold(String where) {
+        Hold hold = new Hold();
+        actions.put(where, () -> {
+            hold.inside.open();
+            hold.release.await();
+        });
+        return hold;
+    }
+
+    private static final class Hold {
+        final Gate inside = new Gate();
+        final Gate release = new Gate();
+
+        void awaitInside() {
+            inside.await();
+        }
+
+        void release() {
+            release.open();
         }
     }
 
