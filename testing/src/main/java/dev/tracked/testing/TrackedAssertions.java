@@ -1,6 +1,5 @@
 package dev.tracked.testing;
 
-import dev.tracked.runtime.Event;
 import dev.tracked.runtime.QueryKey;
 import java.util.Arrays;
 import java.util.List;
@@ -154,10 +153,5 @@ public final class TrackedAssertions {
 
     private static String timesText(int n) {
         return n == 1 ? "1 time" : n + " times";
-    }
-
-    /** Short lines for events, as failures print them. */
-    static String describe(Event event) {
-        return Recording.describe(event);
     }
 }
