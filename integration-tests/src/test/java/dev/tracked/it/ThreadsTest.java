@@ -203,10 +203,7 @@ class ThreadsTest {
 
         Worker<Integer> running = start("t1", () -> db.slow(1));
         hold.awaitInside();
-        Worker<Void> writer = start("writer", () -> {
-            db.setValue(1, 2);
-            return null;
-        });
+        Worker<Void> writer = setLater("writer", 1, 2);
         writer.awaitBlocked();
         assertThat(writer.isDone()).isFalse();
         assertThat(db.revision()).isEqualTo(before);
@@ -233,10 +230,7 @@ class ThreadsTest {
 
         Worker<Integer> running = start("t1", () -> db.slow(1));
         hold.awaitInside();
-        Worker<Void> writer = start("writer", () -> {
-            db.setValue(2, 7);
-            return null;
-        });
+        Worker<Void> writer = setLater("writer", 2, 7);
         writer.awaitBlocked();
         Worker<Integer> late = start("t3", () -> db.late(2));
         late.awaitBlocked();
@@ -257,10 +251,7 @@ class ThreadsTest {
         // The body has read its input and makes no further query call: it is not cancelled.
         Worker<Integer> running = start("t1", () -> db.late(1));
         hold.awaitInside();
-        Worker<Void> writer = start("writer", () -> {
-            db.setValue(1, 2);
-            return null;
-        });
+        Worker<Void> writer = setLater("writer", 1, 2);
         writer.awaitBlocked();
         hold.release();
         assertThat(running.get()).isEqualTo(10);
@@ -286,10 +277,7 @@ class ThreadsTest {
 
         Worker<Integer> spinning = start("t1", () -> db.spin(1));
         inside.await();
-        Worker<Void> writer = start("writer", () -> {
-            db.setValue(2, 2);
-            return null;
-        });
+        Worker<Void> writer = setLater("writer", 2, 2);
 
         Cancelled cancelled = spinning.failure(Cancelled.class);
         assertThat(cancelled.reason()).isEqualTo(Cancelled.Reason.PENDING_WRITE);
@@ -322,10 +310,7 @@ class ThreadsTest {
         });
         Worker<Integer> running = start("t1", () -> db.swallow(1));
         inside.await();
-        Worker<Void> writer = start("writer", () -> {
-            db.setValue(1, 1);
-            return null;
-        });
+        Worker<Void> writer = setLater("writer", 1, 1);
         writer.awaitBlocked();
         release.open();
         // slow(1) was cancelled; swallow(1) caught that and answered -1. The call still ends in
@@ -351,10 +336,7 @@ class ThreadsTest {
 
         Worker<Integer> running = start("t1", () -> db.a(2));
         hold.awaitInside();
-        Worker<Void> writer = start("writer", () -> {
-            db.setValue(2, 2);
-            return null;
-        });
+        Worker<Void> writer = setLater("writer", 2, 2);
         writer.awaitBlocked();
         hold.release();
 
@@ -374,14 +356,8 @@ class ThreadsTest {
 
         Worker<Integer> running = start("t1", () -> db.slow(1));
         hold.awaitInside();
-        Worker<Void> first = start("w1", () -> {
-            db.setValue(2, 1);
-            return null;
-        });
-        Worker<Void> second = start("w2", () -> {
-            db.setValue(3, 1);
-            return null;
-        });
+        Worker<Void> first = setLater("w1", 2, 1);
+        Worker<Void> second = setLater("w2", 3, 1);
         first.awaitBlocked();
         second.awaitBlocked();
         assertThat(db.revision()).isEqualTo(before);
@@ -478,6 +454,14 @@ class ThreadsTest {
     }
 
     // -------------------------------------------------------------------------------------------
+
+    /** A thread that sets {@code value(key)} to {@code value}. */
+    private Worker<Void> setLater(String name, int key, int value) {
+        return start(name, () -> {
+            db.setValue(key, value);
+            return null;
+        });
+    }
 
     /** A task on a named thread of its own. */
     private <T> Worker<T> start(String name, Callable<T> task) {
