@@ -55,6 +55,13 @@ final class ActiveStack {
         return stamps == -1 ? 1 : (short) (stamps + 1);
     }
 
+    /**
+     * The innermost frame if it executes a body (its reads are recorded), otherwise {@code null}:
+     * kept up to date by {@link #push}, {@link #pop} and {@link #become}, so that recording a
+     * read finds its frame with one load.
+     */
+    Frame recording;
+
     /** The innermost frame, or {@code null}. */
     Frame top() {
         return depth == 0 ? null : frames[depth - 1];
@@ -73,12 +80,21 @@ final class ActiveStack {
         }
         frame.reset(slot, kind, stamps);
         depth++;
+        recording = kind == Kind.EXECUTE ? frame : null;
         return frame;
     }
 
     void pop(Frame frame) {
         frame.slot = null;
         depth--;
+        Frame top = top();
+        recording = top != null && top.kind == Kind.EXECUTE ? top : null;
+    }
+
+    /** Starts {@code frame}, the innermost, over as a frame of {@code kind}. */
+    void become(Frame frame, Kind kind) {
+        frame.become(kind);
+        recording = kind == Kind.EXECUTE ? frame : null;
     }
 
     /**
@@ -233,7 +249,7 @@ final class ActiveStack {
         }
 
         /** Starts over as a frame of {@code kind} for the same slot: a verified memo executes. */
-        void become(Kind kind) {
+        private void become(Kind kind) {
             this.kind = kind;
             cancelled = null;
             cycleDepth = Integer.MAX_VALUE;

@@ -74,9 +74,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     @SuppressWarnings("unchecked")
     public V read(Object found) {
         InputSlot<K, V> slot = (InputSlot<K, V>) found;
-        if (runtime.anyActive()) {
-            runtime.recordRead(slot);
-        }
+        runtime.recordRead(slot);
         return slot.value;
     }
 
@@ -85,9 +83,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         if (key != null) {
             InputSlot<K, V> slot = slotOf(key);
             if (slot != null && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
-                if (runtime.anyActive()) {
-                    runtime.recordRead(slot);
-                }
+                runtime.recordRead(slot);
                 return slot.value;
             }
         }

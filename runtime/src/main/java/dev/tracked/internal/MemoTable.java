@@ -137,9 +137,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     @SuppressWarnings("unchecked")
     public V read(Object memo) {
         MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
-        if (runtime.anyActive()) {
-            runtime.recordRead(slot);
-        }
+        runtime.recordRead(slot);
         return slot.value;
     }
 
@@ -151,9 +149,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     @SuppressWarnings("unchecked")
     public V readLru(Object memo) {
         MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
-        if (runtime.anyActive()) {
-            runtime.recordRead(slot);
-        }
+        runtime.recordRead(slot);
         synchronized (lru.lock()) {
             if (slot.verifiedAt > 0) {
                 lru.used(slot);
@@ -171,9 +167,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         if (key != null) {
             MemoSlot<K, V> slot = slotOf(key);
             if (slot != null && slot.verifiedAt == runtime.revision() && lru == null) {
-                if (runtime.anyActive()) {
-                    runtime.recordRead(slot);
-                }
+                runtime.recordRead(slot);
                 return slot.value;
             }
             return fetchSlow(key, slot);
@@ -701,7 +695,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             int index = stack.depth - 1;
             V fresh;
             while (true) {
-                frame.become(ActiveStack.Kind.EXECUTE);
+                stack.become(frame, ActiveStack.Kind.EXECUTE);
                 try {
                     fresh = table.body.apply(key());
                 } catch (RuntimeException | Error e) {

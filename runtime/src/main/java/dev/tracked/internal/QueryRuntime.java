@@ -58,7 +58,10 @@ public final class QueryRuntime {
     private static final int CHECK_READS = 1 << 29;
     /** {@link #activeThreads} bit, set for good by {@link #close}: every call fails. */
     private static final int CLOSED = 1 << 28;
-    /** {@link #activeThreads}: the count of threads inside a query. */
+    /**
+     * {@link #activeThreads}: the count of threads inside a query. The flags are the bits above
+     * it, so {@code activeThreads < CLOSED} says that none is raised.
+     */
     private static final int COUNT = CLOSED - 1;
     /** Beyond this many stacks, a thread's stack is dropped when it leaves its outermost query. */
     private static final int KEPT_STACKS = 64;
@@ -579,6 +582,23 @@ public final class QueryRuntime {
      * throws {@link Cancelled} there if a write is pending.
      */
     void recordRead(Slot slot) {
+        int active = activeThreads;
+        if (active == 0) {
+            return; // no thread is in a query: a read from outside
+        }
+        // The common case, in few loads: no flag raised, and this thread, the last one seen,
+        // is running a body.
+        ActiveStack stack = (ActiveStack) RECENT.getOpaque(this);
+        ActiveStack.Frame frame;
+        if (active < CLOSED && stack != null && stack.thread == Thread.currentThread()
+                && (frame = stack.recording) != null) {
+            frame.record(slot);
+            return;
+        }
+        recordReadSlow(slot);
+    }
+
+    private void recordReadSlow(Slot slot) {
         if ((activeThreads & CLOSED) != 0) {
             throw closed();
         }
