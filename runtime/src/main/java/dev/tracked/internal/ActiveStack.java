@@ -37,6 +37,11 @@ final class ActiveStack {
      * by this thread until their cycle head finalizes them, but no longer on a frame.
      */
     private Slot[] retained = new Slot[4];
+    /**
+     * For each of {@link #retained}: the index of the cycle head frame it depends on. Kept here
+     * rather than in the slot, where it would cost every memo four bytes.
+     */
+    private int[] retainedDepths = new int[4];
     private int retainedCount;
     /**
      * Set by a read that depends on a provisional value: the index of the outermost cycle head
@@ -128,26 +133,59 @@ final class ActiveStack {
         return frames[index];
     }
 
-    /** Keeps {@code slot}, claimed by this thread, as a member of a cycle being iterated. */
-    void retain(Slot slot) {
-        if (retains(slot)) {
-            return;
+    /**
+     * Keeps {@code slot}, claimed by this thread, as a member of the cycle whose head frame is at
+     * {@code depth}; a slot kept already moves to that head.
+     */
+    void retain(Slot slot, int depth) {
+        int i = retainedIndex(slot);
+        if (i < 0) {
+            if (retainedCount == retained.length) {
+                retained = Arrays.copyOf(retained, retainedCount * 2);
+                retainedDepths = Arrays.copyOf(retainedDepths, retainedCount * 2);
+            }
+            i = retainedCount;
+            retained[i] = slot;
+            retainedCount++;
         }
-        if (retainedCount == retained.length) {
-            retained = Arrays.copyOf(retained, retainedCount * 2);
+        retainedDepths[i] = depth;
+    }
+
+    /** Moves {@code slot}, if kept, to the head at {@code depth} if that one is outer. */
+    void retainOuter(Slot slot, int depth) {
+        int i = retainedIndex(slot);
+        if (i >= 0 && retainedDepths[i] > depth) {
+            retainedDepths[i] = depth;
         }
-        retained[retainedCount++] = slot;
+    }
+
+    /** The index of the head frame that the kept {@code slot} depends on. */
+    int retainedDepth(Slot slot) {
+        int i = retainedIndex(slot);
+        if (i < 0) {
+            throw new IllegalStateException(slot.queryKey() + " is not retained in a cycle");
+        }
+        return retainedDepths[i];
     }
 
     /** Forgets a slot kept by {@link #retain}. */
     void unretain(Slot slot) {
+        int i = retainedIndex(slot);
+        if (i >= 0) {
+            int last = --retainedCount;
+            retained[i] = retained[last];
+            retainedDepths[i] = retainedDepths[last];
+            retained[last] = null;
+        }
+    }
+
+    private int retainedIndex(Slot slot) {
         for (int i = 0; i < retainedCount; i++) {
             if (retained[i] == slot) {
-                retained[i] = retained[--retainedCount];
-                retained[retainedCount] = null;
-                return;
+                return i;
             }
         }
+        return -1;
     }
 
     /** Whether {@code slot} was kept by {@link #retain}. */
@@ -419,16 +457,35 @@ final class ActiveStack {
             return Arrays.copyOf(deps, size);
         }
 
-        /** The dependencies in read order, each once: {@code null}, one slot, or an array. */
-        Object takeDeps() {
+        /**
+         * The dependencies in read order, each once: {@code null}, one slot, or an array. A body
+         * that runs again usually reads what it read before: then {@code previous}, the memo's
+         * last dependencies, is returned rather than a copy (stored arrays are never written).
+         */
+        Object takeDeps(Object previous) {
             switch (size) {
                 case 0:
                     return null;
                 case 1:
                     return deps[0];
                 default:
+                    if (previous instanceof Slot[] old && sameAs(old)) {
+                        return old;
+                    }
                     return Arrays.copyOf(deps, size);
             }
+        }
+
+        private boolean sameAs(Slot[] old) {
+            if (old.length != size) {
+                return false;
+            }
+            for (int i = 0; i < size; i++) {
+                if (old[i] != deps[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

@@ -307,11 +307,6 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * when its value is read.
          */
         volatile long verifiedAt;
-        /**
-         * While retained in a cycle being iterated: the index of the head frame it depends on.
-         * Only meaningful to the thread iterating the cycle.
-         */
-        int retainedDepth;
 
         MemoSlot(MemoTable<K, V> table, K key) {
             super(key);
@@ -439,7 +434,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             if (index < 0) {
                 // Retained: computed from a provisional value in this iteration (or validated
                 // assuming a head unchanged), or reset for the next iteration.
-                int depends = retainedDepth;
+                int depends = stack.retainedDepth(this);
                 boolean headRuns = stack.frameAt(depends).kind == ActiveStack.Kind.EXECUTE;
                 if (!needValue && (headRuns || (state & PRESENT) == 0)) {
                     return CHANGED; // the reader is in the cycle: it must run, not re-validate
@@ -500,7 +495,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 stack.pop(frame);
             }
             if (!retained) {
-                stack.frameAt(retainedDepth).participants.remove(this);
+                stack.frameAt(stack.retainedDepth(this)).participants.remove(this);
                 stack.unretain(this);
                 table.runtime.release(this, null);
             }
@@ -639,7 +634,6 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * the members that depended on it, and tells the reader it depends on that head too.
          */
         private void retainIn(ActiveStack stack, ActiveStack.Frame frame, int depth) {
-            retainedDepth = depth;
             // Every head from the one it depends on to this memo's caller computed it: each
             // resets it when it starts an iteration over. The outermost one finalizes it.
             for (int i = depth; i < stack.depth - 1; i++) {
@@ -657,13 +651,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 }
             }
             for (Slot inner : frame.participants) {
-                MemoSlot<?, ?> memo = (MemoSlot<?, ?>) inner;
-                if (memo.retainedDepth > depth) {
-                    memo.retainedDepth = depth;
-                }
+                stack.retainOuter(inner, depth);
             }
             frame.participants.clear();
-            stack.retain(this);
+            stack.retain(this, depth);
             if (depth < stack.readCycleDepth) {
                 stack.readCycleDepth = depth;
             }
@@ -778,7 +769,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             } else if (table.closeDiscarded && fresh != value) {
                 runtime.closeQuietly(fresh); // the equal new instance is dropped
             }
-            deps = frame.takeDeps();
+            deps = frame.takeDeps(deps);
             setInputs(frame);
             durability = (byte) frame.durability;
             state = (byte) ((state | PRESENT | EXECUTED) & ~(ASSUMED | BACKDATED));
