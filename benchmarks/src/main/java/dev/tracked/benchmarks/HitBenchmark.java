@@ -96,6 +96,17 @@ public class HitBenchmark {
         return state.hits.db.sumCells();
     }
 
+    /**
+     * {@link #trackedHitInsideQuery}, with a body whose reads differ from its last run's (the
+     * same cells, from another start): each read is appended and de-duplicated, where reads
+     * that repeat the last run's are only compared with it.
+     */
+    @Benchmark
+    @OperationsPerInvocation(KEYS)
+    public long trackedHitInsideQueryNewReads(InsideQuery state) {
+        return state.hits.db.sumCellsRotated();
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)

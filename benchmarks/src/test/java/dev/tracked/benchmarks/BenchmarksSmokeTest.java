@@ -20,6 +20,8 @@ class BenchmarksSmokeTest {
         long before = hits.trackedHitInsideQuery(inside);
         inside.newRevision();
         assertThat(hits.trackedHitInsideQuery(inside)).isEqualTo(before + 1);
+        inside.newRevision();
+        assertThat(hits.trackedHitInsideQueryNewReads(inside)).isEqualTo(before + 2);
         assertThat(hits.trackedHitTwoThreads()).isEqualTo(hits.mapGet());
     }
 

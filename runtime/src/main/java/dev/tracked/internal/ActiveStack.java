@@ -262,6 +262,14 @@ final class ActiveStack {
         private Slot[] deps = new Slot[8];
         private int size;
         /**
+         * The dependencies of the memo's last run, while this run has read exactly their first
+         * {@link #matched} so far (then {@link #deps} holds nothing yet); {@code null} once it
+         * read anything else, or when there were none. A body run again mostly reads what it
+         * read before: this costs a comparison per read, and no copy at the end.
+         */
+        private Slot[] expected;
+        private int matched;
+        /**
          * Open-addressing identity set of {@link #deps}, once there are more than a few. A cell
          * belongs to the set only if its stamp is the current {@link #generation}, so starting a
          * new query empties the set without clearing it.
@@ -300,6 +308,8 @@ final class ActiveStack {
             hi = Integer.MIN_VALUE;
             readsDurable = false;
             size = 0;
+            expected = null;
+            matched = 0;
             if (seenCount > 0) {
                 seenCount = 0;
                 if (++generation == 0) {
@@ -351,7 +361,46 @@ final class ActiveStack {
                     readsDurable = true;
                 }
             }
+            remember(dep);
+        }
+
+        /**
+         * Starts comparing the reads of this run with {@code previous}, the dependencies of the
+         * memo's last run ({@code null}, one slot or an array).
+         */
+        void expect(Object previous) {
+            if (previous instanceof Slot[] array) {
+                expected = array;
+                matched = 0;
+            }
+        }
+
+        /** Adds {@code dep} to the reads of this run, unless it was read already. */
+        private void remember(Slot dep) {
+            Slot[] old = expected;
+            if (old != null) {
+                int m = matched;
+                if (m < old.length && old[m] == dep) {
+                    matched = m + 1; // the same read as last time, in the same place
+                    return;
+                }
+                if (m > 0 && old[m - 1] == dep) {
+                    return; // the last one again
+                }
+                diverge();
+            }
             add(dep);
+        }
+
+        /** This run read something new: its reads so far, last run's prefix, become its own. */
+        private void diverge() {
+            Slot[] old = expected;
+            expected = null;
+            for (int i = 0; i < matched; i++) {
+                Slot dep = old[i];
+                dep.readStamp = stamp;
+                append(dep);
+            }
         }
 
         /**
@@ -365,7 +414,7 @@ final class ActiveStack {
             lo = 0;
             hi = Integer.MAX_VALUE;
             readsDurable = true;
-            add(dep);
+            remember(dep);
         }
 
         /**
@@ -454,6 +503,9 @@ final class ActiveStack {
 
         /** The slots read so far, in order, each once (for {@code accumulated}). */
         Slot[] reads() {
+            if (expected != null) {
+                return Arrays.copyOf(expected, matched);
+            }
             return Arrays.copyOf(deps, size);
         }
 
@@ -463,6 +515,18 @@ final class ActiveStack {
          * last dependencies, is returned rather than a copy (stored arrays are never written).
          */
         Object takeDeps(Object previous) {
+            if (expected != null) {
+                // Read nothing but a prefix of the last run's reads (usually all of them).
+                Slot[] old = expected;
+                switch (matched) {
+                    case 0:
+                        return null;
+                    case 1:
+                        return old[0];
+                    default:
+                        return matched == old.length ? old : Arrays.copyOf(old, matched);
+                }
+            }
             switch (size) {
                 case 0:
                     return null;

@@ -687,6 +687,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             V fresh;
             while (true) {
                 stack.become(frame, ActiveStack.Kind.EXECUTE);
+                frame.expect(deps);
                 try {
                     fresh = table.body.apply(key());
                 } catch (RuntimeException | Error e) {
