@@ -9,7 +9,8 @@ import java.util.Arrays;
  * One thread's stack of active queries for one database: memos being executed (collecting what
  * they read), memos being verified, and lazy inputs being loaded. Each frame's slot is claimed by
  * this thread (see {@link QueryRuntime#claim}). Frames are reused from one query to the next, so
- * running a query allocates nothing here but its final dependency array.
+ * running a query allocates nothing here but its final dependency array, and not even that when
+ * it reads what it read last time.
  *
  * <p>Used by its thread only, except that threads waiting for a slot search the stacks for its
  * owner, under the runtime's wait lock ({@link #holds}, {@link #from}, {@link #waitingOn}).
