@@ -52,6 +52,9 @@ final class ActiveStack {
 
     ActiveStack(Thread thread) {
         this.thread = thread;
+        // Threads start their stamps apart, so that the first queries of two threads do not
+        // leave the same stamps (an equal stamp is only a hint, checked exactly, but costs).
+        this.stamps = (short) (((int) thread.getId() * 0x9E3779B9) >>> 16);
     }
     /** The stamp of the last query started on this thread; 0 is never used. */
     private short stamps;
@@ -474,8 +477,13 @@ final class ActiveStack {
         /** Adds to the identity set; false if it was there already. */
         private boolean addSeen(Slot dep) {
             if (seen == null || (seenCount + 1) * 2 > seen.length) {
-                // Grow, and re-insert what this query read so far (the set's only members).
-                seen = new Slot[seen == null ? 64 : seen.length * 2];
+                // Grow, and re-insert what this query read so far (the set's only members): at
+                // most half full afterwards, however many that is.
+                int capacity = seen == null ? 64 : seen.length * 2;
+                while (capacity < 2 * (size + 2)) {
+                    capacity *= 2;
+                }
+                seen = new Slot[capacity];
                 seenStamps = new int[seen.length];
                 generation = 1;
                 seenCount = 0;

@@ -2,10 +2,12 @@ package dev.tracked.internal;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.tracked.Durability;
 import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.Event;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,6 +91,34 @@ class EngineTest {
         assertThat(sum.slot(NoKey.INSTANCE).dependencyCount()).isEqualTo(13);
         input.set(12, 20);
         assertThat(sum.fetch(NoKey.INSTANCE)).isEqualTo(66 + 40);
+    }
+
+    @Test
+    void staleReadStampAfterHundredsOfDependenciesIsCheckedInASetLargeEnough() {
+        InputTable<Integer, Integer> input =
+                new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
+        int count = 300;
+        for (int i = 0; i < count; i++) {
+            input.set(i, i);
+        }
+        MemoTable<NoKey, Integer> sum = new MemoTable<>(runtime, "sum", key -> List.of(), key -> {
+            int total = 0;
+            for (int i = 0; i < count; i++) {
+                total += input.get(i);
+            }
+            return total + input.get(0);
+        }, true);
+        int expected = count * (count - 1) / 2;
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            // The last input carries the stamp the query will get, as if left by a query 65,536
+            // queries ago: the exact check then builds the identity set from the 299
+            // dependencies read before it.
+            ((Slot) input.find(count - 1)).readStamp = runtime.stack().nextStamp();
+            return sum.fetch(NoKey.INSTANCE);
+        })).isEqualTo(expected);
+        assertThat(sum.slot(NoKey.INSTANCE).dependencyCount()).isEqualTo(count);
+        input.set(count - 1, 0);
+        assertThat(sum.fetch(NoKey.INSTANCE)).isEqualTo(expected - (count - 1));
     }
 
     @Test
