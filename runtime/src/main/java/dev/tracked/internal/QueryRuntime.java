@@ -69,6 +69,10 @@ public final class QueryRuntime {
     private static final VarHandle WAITERS;
     private static final VarHandle STATE;
     private static final VarHandle RECENT;
+    /** How many threads' stacks {@link #byThread} holds at most (a power of two). */
+    private static final int CACHED_STACKS = 16;
+    private static final VarHandle BY_THREAD =
+            MethodHandles.arrayElementVarHandle(ActiveStack[].class);
 
     static {
         try {
@@ -86,15 +90,19 @@ public final class QueryRuntime {
     /** {@code builder().verifyReuse(true)}: every reuse of a memo is checked by running it. */
     private final boolean verifyReuse;
     /**
-     * The stacks of threads using this database, and the last one used. Kept here rather than in
-     * a ThreadLocal, whose per-thread maps fill with stale entries when programs create many
-     * databases (a test suite, a fork per request). {@link #recent} is read and written opaque
-     * (no fence): a stale value only costs a map lookup, and {@link ActiveStack#thread} is
-     * final; opaque keeps a thread from going back to a value it has seen replaced.
+     * The stacks of threads using this database, the last one used, and a cache by thread id.
+     * Kept here rather than in a ThreadLocal, whose per-thread maps fill with stale entries when
+     * programs create many databases (a test suite, a fork per request). {@link #recent} and
+     * {@link #byThread} are read and written opaque (no fence): a stale or foreign value only
+     * costs a lookup further on, as {@link ActiveStack#thread} is final and checked; opaque keeps
+     * a thread from going back to a value it has seen replaced. A single thread finds its stack
+     * in {@link #recent}; threads running queries at the same time find theirs in {@link
+     * #byThread} unless their ids collide there, rather than in the map.
      */
     private final ConcurrentHashMap<Thread, ActiveStack> stacks = new ConcurrentHashMap<>();
     @SuppressWarnings("unused") // accessed through RECENT
     private ActiveStack recent;
+    private final ActiveStack[] byThread = new ActiveStack[CACHED_STACKS];
     /** Serializes writes: held from raising {@link #PENDING_WRITE} to the end of the write. */
     private final ReentrantLock writeLock = new ReentrantLock();
     /**
@@ -562,9 +570,20 @@ public final class QueryRuntime {
         if (last != null && last.thread == thread) {
             return last;
         }
-        ActiveStack stack = stacks.computeIfAbsent(thread, ActiveStack::new);
+        int index = cacheIndex(thread);
+        ActiveStack cached = (ActiveStack) BY_THREAD.getOpaque(byThread, index);
+        ActiveStack stack = cached != null && cached.thread == thread
+                ? cached : stacks.computeIfAbsent(thread, ActiveStack::new);
         RECENT.setOpaque(this, stack);
+        if (stack != cached) {
+            BY_THREAD.setOpaque(byThread, index, stack);
+        }
         return stack;
+    }
+
+    /** Where {@code thread}'s stack may be in {@link #byThread}. */
+    private static int cacheIndex(Thread thread) {
+        return (int) thread.getId() & (CACHED_STACKS - 1);
     }
 
     /** This thread's stack, or {@code null} if it has none. */
@@ -574,7 +593,8 @@ public final class QueryRuntime {
         if (last != null && last.thread == thread) {
             return last;
         }
-        return stacks.get(thread);
+        ActiveStack cached = (ActiveStack) BY_THREAD.getOpaque(byThread, cacheIndex(thread));
+        return cached != null && cached.thread == thread ? cached : stacks.get(thread);
     }
 
     /**
@@ -770,7 +790,9 @@ public final class QueryRuntime {
                 waitLock.notifyAll();
             }
         }
-        if (RECENT.getOpaque(this) != stack && stacks.size() > KEPT_STACKS) {
+        if (RECENT.getOpaque(this) != stack
+                && BY_THREAD.getOpaque(byThread, cacheIndex(stack.thread)) != stack
+                && stacks.size() > KEPT_STACKS) {
             stacks.remove(stack.thread, stack);
         }
     }
