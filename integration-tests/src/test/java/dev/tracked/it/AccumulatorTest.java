@@ -3,12 +3,13 @@ package dev.tracked.it;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tracked.testing.EventRecorder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code @Accumulator} and {@code accumulated}, after Salsa's accumulator tests. */
 class AccumulatorTest {
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
     private TrackedLogs db;
 
     @BeforeEach
@@ -24,11 +25,11 @@ class AccumulatorTest {
     void accumulateOnce() {
         assertThat(db.accumulated(String.class, () -> db.push("a"))).containsExactly("a0", "a1")
                 .inOrder();
-        assertThat(log.take()).containsExactly("execute push(a)");
+        assertThat(log.take().lines()).containsExactly("execute push(a)");
         // Read again: the memo's values, without running anything.
         assertThat(db.accumulated(String.class, () -> db.push("a"))).containsExactly("a0", "a1")
                 .inOrder();
-        assertThat(log.take()).isEmpty();
+        assertThat(log.take().lines()).isEmpty();
     }
 
     @Test
@@ -60,7 +61,7 @@ class AccumulatorTest {
         // Only push(a) and both run again; the order stays.
         assertThat(db.accumulated(String.class, db::both))
                 .containsExactly("both", "a0", "a1", "a2", "b0").inOrder();
-        assertThat(log.take()).containsExactly("execute push(a)", "execute both()",
+        assertThat(log.take().lines()).containsExactly("execute push(a)", "execute both()",
                 "validate push(b)").inOrder();
     }
 
@@ -72,7 +73,7 @@ class AccumulatorTest {
         log.clear();
         assertThat(db.accumulated(String.class, () -> db.parity("a")))
                 .containsExactly("parity of a is 0", "a0", "a1", "a2", "a3").inOrder();
-        assertThat(log.take()).containsExactly("execute push(a)", "execute parity(a)",
+        assertThat(log.take().lines()).containsExactly("execute push(a)", "execute parity(a)",
                 "backdate parity(a)").inOrder();
     }
 

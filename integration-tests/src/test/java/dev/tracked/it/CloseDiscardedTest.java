@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.tracked.Durability;
 import dev.tracked.it.Backends.Backend;
 import dev.tracked.it.Backends.Spec;
+import dev.tracked.testing.EventRecorder;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class CloseDiscardedTest {
     private final Backends.Journal journal = new Backends.Journal();
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
     private TrackedBackends db;
 
     @BeforeEach
@@ -51,7 +52,7 @@ class CloseDiscardedTest {
         assertThat(c.closed).isFalse();
         assertThat(journal.lines).containsExactly("open a", "open b", "open c", "close b")
                 .inOrder();
-        assertThat(log.take()).contains("discard backend(Spec[name=b, version=1])");
+        assertThat(log.take().lines()).contains("discard backend(Spec[name=b, version=1])");
         // Read again, b is built anew.
         Backend again = db.backend(new Spec("b", 1));
         assertThat(again).isNotSameInstanceAs(b);
@@ -87,7 +88,8 @@ class CloseDiscardedTest {
             assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
             Future<Backend> second = threads.submit(() -> db.backend(new Spec("a", 1)));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!log.take().toString().contains("block backend") && System.nanoTime() < deadline) {
+            while (!log.take().lines().toString().contains("block backend")
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
             release.countDown();

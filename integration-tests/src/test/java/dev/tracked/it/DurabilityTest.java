@@ -3,12 +3,13 @@ package dev.tracked.it;
 import static com.google.common.truth.Truth.assertThat;
 
 import dev.tracked.Durability;
+import dev.tracked.testing.EventRecorder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Salsa's durability scenarios: the shortcut, and durable_to_less_durable. */
 class DurabilityTest {
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
     private TrackedDurable db;
 
     @BeforeEach
@@ -26,7 +27,7 @@ class DurabilityTest {
 
         assertThat(db.doubledConfigLength()).isEqualTo(6);
         // Re-validated at once: configLength() is not even visited.
-        assertThat(log.take()).containsExactly("validate doubledConfigLength()");
+        assertThat(log.take().lines()).containsExactly("validate doubledConfigLength()");
     }
 
     @Test
@@ -35,11 +36,11 @@ class DurabilityTest {
         db.syntheticWrite(Durability.LOW);
         log.clear();
         db.doubledConfigLength();
-        assertThat(log.take()).containsExactly("validate doubledConfigLength()");
+        assertThat(log.take().lines()).containsExactly("validate doubledConfigLength()");
 
         db.syntheticWrite(Durability.HIGH);
         db.doubledConfigLength();
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "validate configLength()", "validate doubledConfigLength()").inOrder();
     }
 
@@ -50,7 +51,7 @@ class DurabilityTest {
         log.clear();
 
         assertThat(db.combined("a")).isEqualTo("abc:y");
-        assertThat(log.take()).containsExactly("execute combined(a)");
+        assertThat(log.take().lines()).containsExactly("execute combined(a)");
     }
 
     @Test
@@ -63,13 +64,13 @@ class DurabilityTest {
         assertThat(db.doubledConfigLength()).isEqualTo(6);
         // configLength() computes an equal value but is not backdated (its durability dropped),
         // so its reader re-executes and becomes LOW too.
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute configLength()", "execute doubledConfigLength()").inOrder();
 
         db.setConfig("abcdef", Durability.LOW);
         assertThat(db.doubledConfigLength()).isEqualTo(12);
-        assertThat(log.take()).containsExactly(
-                "set config() LOW r" + db.revision(),
+        assertThat(log.take().lines()).containsExactly(
+                "set config() LOW (revision " + db.revision() + ")",
                 "execute configLength()",
                 "execute doubledConfigLength()").inOrder();
     }
@@ -83,7 +84,7 @@ class DurabilityTest {
         log.clear();
 
         assertThat(db.doubledConfigLength()).isEqualTo(6);
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "validate configLength()", "validate doubledConfigLength()").inOrder();
     }
 
@@ -96,6 +97,6 @@ class DurabilityTest {
 
         // LOW now, but source("a") is not among the inputs it read: re-validated at once.
         assertThat(db.doubledConfigLength()).isEqualTo(6);
-        assertThat(log.take()).containsExactly("validate doubledConfigLength()");
+        assertThat(log.take().lines()).containsExactly("validate doubledConfigLength()");
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.InputNotSetException;
 import dev.tracked.runtime.QueryKey;
+import dev.tracked.testing.EventRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** Exceptions from bodies, unset inputs, misuse and misbehaving listeners leave the database sound. */
 class FailureTest {
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
     private final TrackedFailing db = TrackedFailing.builder().listener(log).build();
 
     @Test
@@ -24,11 +25,13 @@ class FailureTest {
         log.clear();
         IllegalArgumentException first = assertThrows(IllegalArgumentException.class, db::dependent);
         assertThat(first).hasMessageThat().isEqualTo("negative: -1");
-        assertThat(log.take()).containsExactly("execute dependent()", "execute checked()").inOrder();
+        assertThat(log.take().lines())
+                .containsExactly("execute dependent()", "execute checked()").inOrder();
 
         // Nothing was memoized: the next call runs both bodies again.
         assertThrows(IllegalArgumentException.class, db::dependent);
-        assertThat(log.take()).containsExactly("execute dependent()", "execute checked()").inOrder();
+        assertThat(log.take().lines())
+                .containsExactly("execute dependent()", "execute checked()").inOrder();
 
         db.setValue(4);
         assertThat(db.dependent()).isEqualTo(5);
@@ -46,7 +49,7 @@ class FailureTest {
         log.clear();
         assertThat(db.dependent()).isEqualTo(2);
         // A failed execution keeps nothing, not even the memo from before: both run again.
-        assertThat(log.take()).containsExactly("execute dependent()", "execute checked()")
+        assertThat(log.take().lines()).containsExactly("execute dependent()", "execute checked()")
                 .inOrder();
     }
 
@@ -62,7 +65,7 @@ class FailureTest {
         db.setValue(1);
         log.clear();
         assertThat(db.checkedOrMinusOne()).isEqualTo(1);
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute checked()", "execute checkedOrMinusOne()").inOrder();
     }
 
@@ -80,7 +83,7 @@ class FailureTest {
         db.setValue(7);
         log.clear();
         assertThat(db.valueOrZero()).isEqualTo(7);
-        assertThat(log.take()).containsExactly("execute valueOrZero()");
+        assertThat(log.take().lines()).containsExactly("execute valueOrZero()");
     }
 
     @Test
@@ -91,7 +94,7 @@ class FailureTest {
         log.clear();
         // valueOrZero() falls back to 0: a change its reader must see, not a stale 4.
         assertThat(db.valueOrZeroPlusOne()).isEqualTo(1);
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute valueOrZero()", "execute valueOrZeroPlusOne()").inOrder();
     }
 

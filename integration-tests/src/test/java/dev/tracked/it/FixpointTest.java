@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.tracked.Durability;
 import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.QueryKey;
+import dev.tracked.testing.EventRecorder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Cycle recovery, after Salsa's cycle tests: fixpoint iteration and immediate fallback. */
 class FixpointTest {
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
     private TrackedFixpoint db;
 
     @BeforeEach
@@ -27,12 +28,12 @@ class FixpointTest {
         assertThat(db.a()).isEqualTo(3);
         assertThat(db.b()).isEqualTo(3);
         // a starts at 0; each iteration b = min(a + 1, 3) and a = b, until a stops changing.
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute a()", "execute b()",
-                "iterate a() 2", "execute b()",
-                "iterate a() 3", "execute b()",
-                "iterate a() 4", "execute b()",
-                "finalize a() 4").inOrder();
+                "iterate a() (iteration 2)", "execute b()",
+                "iterate a() (iteration 3)", "execute b()",
+                "iterate a() (iteration 4)", "execute b()",
+                "finalize a() (after 4 iterations)").inOrder();
     }
 
     @Test
@@ -51,9 +52,9 @@ class FixpointTest {
         log.clear();
 
         assertThat(db.a()).isEqualTo(3);
-        assertThat(log.take()).containsExactly("validate b()", "validate a()").inOrder();
+        assertThat(log.take().lines()).containsExactly("validate b()", "validate a()").inOrder();
         assertThat(db.b()).isEqualTo(3);
-        assertThat(log.take()).isEmpty();
+        assertThat(log.take().lines()).isEmpty();
     }
 
     @Test
@@ -64,7 +65,7 @@ class FixpointTest {
 
         assertThat(db.a()).isEqualTo(5);
         assertThat(db.b()).isEqualTo(5);
-        assertThat(log.take()).contains("finalize a() 6");
+        assertThat(log.take().lines()).contains("finalize a() (after 6 iterations)");
         db.setLimit(2);
         assertThat(db.a()).isEqualTo(2);
         assertThat(db.b()).isEqualTo(2);
@@ -79,37 +80,38 @@ class FixpointTest {
         CycleException e = assertThrows(CycleException.class, db::c);
         assertThat(e.cycle()).containsExactly(QueryKey.of("c"), QueryKey.of("d")).inOrder();
         assertThat(e).hasMessageThat().contains("did not converge after 200 iterations");
-        assertThat(log.take()).contains("iterate c() 200");
+        assertThat(log.take().lines()).contains("iterate c() (iteration 200)");
 
         // Nothing was memoized: the next call iterates again, and fails again.
         assertThrows(CycleException.class, db::c);
-        assertThat(log.take()).contains("execute c()");
+        assertThat(log.take().lines()).contains("execute c()");
     }
 
     @Test
     void aCycleThatBecomesANonCycleAndBack() {
         assertThat(db.e()).isEqualTo(3);
-        assertThat(log.take()).contains("finalize e() 4");
+        assertThat(log.take().lines()).contains("finalize e() (after 4 iterations)");
 
         db.setLoop(false);
         log.clear();
         assertThat(db.e()).isEqualTo(10);
-        assertThat(log.take()).containsExactly("execute e()");
+        assertThat(log.take().lines()).containsExactly("execute e()");
         assertThat(db.f()).isEqualTo(3); // f depended on e: it runs again, with no cycle now
-        assertThat(log.take()).containsExactly("execute f()", "backdate f()").inOrder();
+        assertThat(log.take().lines()).containsExactly("execute f()", "backdate f()").inOrder();
 
         db.setLoop(true);
         log.clear();
         assertThat(db.e()).isEqualTo(3);
         assertThat(db.f()).isEqualTo(3);
-        assertThat(log.take()).contains("finalize e() 4");
+        assertThat(log.take().lines()).contains("finalize e() (after 4 iterations)");
     }
 
     @Test
     void cycleResultGivesTheFallbackAtOnce() {
         assertThat(db.p()).isEqualTo(-1);
         assertThat(db.q()).isEqualTo(-2); // computed from p's fallback
-        assertThat(log.take()).containsExactly("execute p()", "execute q()", "finalize p() 1")
+        assertThat(log.take().lines())
+                .containsExactly("execute p()", "execute q()", "finalize p() (after 1 iteration)")
                 .inOrder();
 
         // Each query of the cycle that declares a fallback takes its own.
@@ -124,6 +126,6 @@ class FixpointTest {
         log.clear();
         assertThat(db.p()).isEqualTo(-1);
         assertThat(db.q()).isEqualTo(-2);
-        assertThat(log.take()).containsExactly("validate q()", "validate p()").inOrder();
+        assertThat(log.take().lines()).containsExactly("validate q()", "validate p()").inOrder();
     }
 }

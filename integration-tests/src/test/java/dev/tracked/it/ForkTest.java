@@ -4,12 +4,13 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tracked.Durability;
+import dev.tracked.testing.EventRecorder;
 import org.junit.jupiter.api.Test;
 
 /** {@code fork()}: an independent copy of a warm database. */
 class ForkTest {
-    private final EventLog originalLog = new EventLog();
-    private final EventLog forkLog = new EventLog();
+    private final EventRecorder originalLog = new EventRecorder();
+    private final EventRecorder forkLog = new EventRecorder();
 
     private TrackedLogs warm() {
         TrackedLogs db = TrackedLogs.builder().listener(originalLog).build();
@@ -33,8 +34,8 @@ class ForkTest {
         // Accumulated values came along with the memos.
         assertThat(fork.accumulated(String.class, fork::both))
                 .containsExactly("both", "a0", "a1", "b0").inOrder();
-        assertThat(forkLog.take()).isEmpty();
-        assertThat(originalLog.take()).isEmpty();
+        assertThat(forkLog.take().lines()).isEmpty();
+        assertThat(originalLog.take().lines()).isEmpty();
     }
 
     @Test
@@ -44,16 +45,17 @@ class ForkTest {
 
         fork.setCount("a", 5);
         assertThat(fork.both()).isEqualTo(6);
-        assertThat(forkLog.take()).containsExactly("set count(a) LOW r5", "execute push(a)",
+        assertThat(forkLog.take().lines())
+                .containsExactly("set count(a) LOW (revision 5)", "execute push(a)",
                 "execute both()", "validate push(b)").inOrder();
         assertThat(db.both()).isEqualTo(3);
-        assertThat(originalLog.take()).isEmpty();
+        assertThat(originalLog.take().lines()).isEmpty();
 
         db.setCount("b", 4);
         assertThat(db.both()).isEqualTo(6);
         assertThat(fork.both()).isEqualTo(6); // 5 + 1: the fork still has b = 1
         assertThat(fork.push("b")).isEqualTo(1);
-        assertThat(forkLog.take()).isEmpty();
+        assertThat(forkLog.take().lines()).isEmpty();
     }
 
     @Test
@@ -64,7 +66,7 @@ class ForkTest {
         forkLog.clear();
 
         assertThat(fork.shared()).isEqualTo(4);
-        assertThat(forkLog.take()).containsExactly("validate push(c)", "validate left()",
+        assertThat(forkLog.take().lines()).containsExactly("validate push(c)", "validate left()",
                 "validate right()", "validate shared()").inOrder();
     }
 
@@ -73,7 +75,7 @@ class ForkTest {
         TrackedLogs db = warm();
         TrackedLogs fork = db.fork();
         fork.setCount("a", 7);
-        assertThat(originalLog.take()).containsExactly("set count(a) LOW r5");
+        assertThat(originalLog.take().lines()).containsExactly("set count(a) LOW (revision 5)");
         assertThat(db.push("a")).isEqualTo(2);
     }
 
@@ -85,12 +87,12 @@ class ForkTest {
             db.potato(key);
         }
         db.syntheticWrite(Durability.LOW);
-        EventLog log = new EventLog();
+        EventRecorder log = new EventRecorder();
         TrackedPotatoes fork = db.fork(log);
 
         assertThat(fork.potato(39).value()).isEqualTo(390); // kept: re-validated
         assertThat(fork.potato(0).value()).isEqualTo(0);    // evicted in the original: runs
-        assertThat(log.take()).containsExactly("validate potato(39)", "execute potato(0)")
+        assertThat(log.take().lines()).containsExactly("validate potato(39)", "execute potato(0)")
                 .inOrder();
     }
 

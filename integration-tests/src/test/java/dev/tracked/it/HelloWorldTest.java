@@ -2,12 +2,13 @@ package dev.tracked.it;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import dev.tracked.testing.EventRecorder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Salsa's hello_world, red_herring and no_eq scenarios, asserted through events. */
 class HelloWorldTest {
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
     private TrackedHelloWorld db;
 
     @BeforeEach
@@ -21,11 +22,12 @@ class HelloWorldTest {
     void firstCallExecutesEachQueryOnceAndSecondCallIsAHit() {
         log.clear();
         assertThat(db.finalResult()).isEqualTo(22);
-        assertThat(log.take()).containsExactly("execute finalResult()", "execute intermediate()")
+        assertThat(log.take().lines())
+                .containsExactly("execute finalResult()", "execute intermediate()")
                 .inOrder();
 
         assertThat(db.finalResult()).isEqualTo(22);
-        assertThat(log.take()).isEmpty();
+        assertThat(log.take().lines()).isEmpty();
     }
 
     @Test
@@ -35,7 +37,7 @@ class HelloWorldTest {
         log.clear();
 
         assertThat(db.finalResult()).isEqualTo(22);
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute intermediate()",
                 "backdate intermediate()",
                 "validate finalResult()").inOrder();
@@ -48,7 +50,7 @@ class HelloWorldTest {
         log.clear();
 
         assertThat(db.finalResult()).isEqualTo(24);
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute intermediate()",
                 "execute finalResult()").inOrder();
     }
@@ -61,7 +63,7 @@ class HelloWorldTest {
 
         assertThat(db.finalResult()).isEqualTo(22);
         // None of the inputs finalResult() read was written: re-validated without walking.
-        assertThat(log.take()).containsExactly("validate finalResult()");
+        assertThat(log.take().lines()).containsExactly("validate finalResult()");
     }
 
     @Test
@@ -73,7 +75,7 @@ class HelloWorldTest {
         log.clear();
 
         assertThat(db.finalResult()).isEqualTo(22);
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute intermediate()",
                 "backdate intermediate()",
                 "validate finalResult()").inOrder();
@@ -87,7 +89,7 @@ class HelloWorldTest {
 
         assertThat(db.finalResultNoEq()).isEqualTo(22);
         // Unlike intermediate(), no DidBackdate: the reader runs (and is itself backdated).
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute intermediateNoEq()",
                 "execute finalResultNoEq()",
                 "backdate finalResultNoEq()").inOrder();
@@ -99,9 +101,9 @@ class HelloWorldTest {
         long before = db.revision();
         db.setField(5);
         db.setField(6, dev.tracked.Durability.MEDIUM);
-        assertThat(log.take()).containsExactly(
-                "set field() LOW r" + (before + 1),
-                "set field() MEDIUM r" + (before + 2)).inOrder();
+        assertThat(log.take().lines()).containsExactly(
+                "set field() LOW (revision " + (before + 1) + ")",
+                "set field() MEDIUM (revision " + (before + 2) + ")").inOrder();
     }
 
     @Test
@@ -112,10 +114,10 @@ class HelloWorldTest {
 
         db.syntheticWrite(dev.tracked.Durability.LOW);
         assertThat(db.revision()).isEqualTo(before + 1);
-        assertThat(log.take()).isEmpty();
+        assertThat(log.take().lines()).isEmpty();
 
         assertThat(db.finalResult()).isEqualTo(22);
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "validate intermediate()",
                 "validate finalResult()").inOrder();
     }

@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tracked.runtime.InputNotSetException;
+import dev.tracked.testing.EventRecorder;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +15,8 @@ class IsolationTest {
 
     @Test
     void twoDatabasesShareNoInputsMemosRevisionsOrEvents() {
-        EventLog firstLog = new EventLog();
-        EventLog secondLog = new EventLog();
+        EventRecorder firstLog = new EventRecorder();
+        EventRecorder secondLog = new EventRecorder();
         TrackedHelloWorld first = TrackedHelloWorld.builder().listener(firstLog).build();
         TrackedHelloWorld second = TrackedHelloWorld.builder().listener(secondLog).build();
 
@@ -24,23 +25,24 @@ class IsolationTest {
         assertThat(first.finalResult()).isEqualTo(12);
         assertThat(first.revision()).isEqualTo(3);
         assertThat(second.revision()).isEqualTo(1);
-        assertThat(secondLog.take()).isEmpty();
+        assertThat(secondLog.take().lines()).isEmpty();
         assertThrows(InputNotSetException.class, second::finalResult);
-        assertThat(secondLog.take())
+        assertThat(secondLog.take().lines())
                 .containsExactly("execute finalResult()", "execute intermediate()").inOrder();
 
         second.setField(40);
         firstLog.clear();
         assertThat(second.finalResult()).isEqualTo(40);
         assertThat(first.finalResult()).isEqualTo(12);
-        assertThat(firstLog.take()).isEmpty();
-        assertThat(secondLog.take()).containsExactly(
-                "set field() LOW r2", "execute finalResult()", "execute intermediate()").inOrder();
+        assertThat(firstLog.take().lines()).isEmpty();
+        assertThat(secondLog.take().lines()).containsExactly(
+                "set field() LOW (revision 2)", "execute finalResult()", "execute intermediate()")
+                .inOrder();
     }
 
     @Test
     void oneThreadAtATimeFromDifferentThreadsSeesEveryEdit() throws Exception {
-        EventLog log = new EventLog();
+        EventRecorder log = new EventRecorder();
         TrackedHelloWorld db = TrackedHelloWorld.builder().listener(log).build();
         ExecutorService[] threads = new ExecutorService[3];
         for (int i = 0; i < threads.length; i++) {
@@ -55,7 +57,7 @@ class IsolationTest {
                 log.clear();
                 int again = threads[(edit + 2) % 3].submit(db::finalResult).get(5, TimeUnit.SECONDS);
                 assertThat(again).isEqualTo(value);
-                assertThat(log.take()).isEmpty();
+                assertThat(log.take().lines()).isEmpty();
             }
         } finally {
             for (ExecutorService thread : threads) {

@@ -3,13 +3,14 @@ package dev.tracked.it;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tracked.testing.EventRecorder;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Per-key granularity and queries with zero, one and several parameters. */
 class KeysTest {
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
     private TrackedFiles db;
 
     @BeforeEach
@@ -28,13 +29,13 @@ class KeysTest {
         log.clear();
 
         assertThat(db.totalLength()).isEqualTo(12);
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute length(a)",
                 "execute totalLength()",
                 "validate length(b)").inOrder();
 
         assertThat(db.length("b")).isEqualTo(4);
-        assertThat(log.take()).isEmpty();
+        assertThat(log.take().lines()).isEmpty();
     }
 
     @Test
@@ -46,7 +47,7 @@ class KeysTest {
 
         assertThat(db.totalLength()).isEqualTo(9);
         // text(c) is not among the inputs totalLength() read: re-validated without walking.
-        assertThat(log.take()).containsExactly("validate totalLength()");
+        assertThat(log.take().lines()).containsExactly("validate totalLength()");
     }
 
     @Test
@@ -57,12 +58,12 @@ class KeysTest {
 
         // Equal arguments, built separately, hit the same memos.
         assertThat(db.sliceUpper(new String("a"), 1, 3)).isEqualTo("LP");
-        assertThat(log.take()).isEmpty();
+        assertThat(log.take().lines()).isEmpty();
 
         db.setText("a", "alpine");
         log.clear();
         assertThat(db.sliceUpper("a", 1, 3)).isEqualTo("LP");
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute slice(a, 1, 3)",
                 "backdate slice(a, 1, 3)",
                 "validate sliceUpper(a, 1, 3)").inOrder();
@@ -74,7 +75,7 @@ class KeysTest {
         db.setText("a", "omega");
         log.clear();
         assertThat(db.lengthTimes("a", 1000)).isEqualTo(5000);
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute lengthTimes(a, 1000)", "backdate lengthTimes(a, 1000)").inOrder();
     }
 

@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tracked.Durability;
+import dev.tracked.testing.EventRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class LruTest {
     private static final int CAPACITY = 32;
 
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
     private TrackedPotatoes db;
 
     @BeforeEach
@@ -29,20 +30,20 @@ class LruTest {
         for (int key = 0; key < 128; key++) {
             assertThat(db.potato(key).value()).isEqualTo(key * 10);
         }
-        assertThat(discarded(log.take())).isEmpty();
+        assertThat(discarded(log.take().lines())).isEmpty();
 
         db.syntheticWrite(Durability.LOW);
         List<String> expected = new ArrayList<>();
         for (int key = 0; key < 128 - CAPACITY; key++) {
             expected.add("discard potato(" + key + ")");
         }
-        assertThat(discarded(log.take())).containsExactlyElementsIn(expected).inOrder();
+        assertThat(discarded(log.take().lines())).containsExactlyElementsIn(expected).inOrder();
 
         // A kept value is re-validated; a dropped one runs again, only now that it is read.
         assertThat(db.potato(127).value()).isEqualTo(1270);
-        assertThat(log.take()).containsExactly("validate potato(127)");
+        assertThat(log.take().lines()).containsExactly("validate potato(127)");
         assertThat(db.potato(0).value()).isEqualTo(0);
-        assertThat(log.take()).containsExactly("execute potato(0)");
+        assertThat(log.take().lines()).containsExactly("execute potato(0)");
     }
 
     @Test
@@ -55,7 +56,7 @@ class LruTest {
         log.clear();
 
         db.syntheticWrite(Durability.LOW);
-        assertThat(discarded(log.take())).containsExactly("discard potato(1)");
+        assertThat(discarded(log.take().lines())).containsExactly("discard potato(1)");
     }
 
     @Test
@@ -64,17 +65,17 @@ class LruTest {
             assertThat(db.potato2(key)).isEqualTo(key * 10 + 1);
         }
         db.syntheticWrite(Durability.LOW);
-        assertThat(discarded(log.take())).containsExactly("discard potato(0)");
+        assertThat(discarded(log.take().lines())).containsExactly("discard potato(0)");
 
         // potato(0) lost its value but kept its dependencies: potato2(0) re-validates through it.
         assertThat(db.potato2(0)).isEqualTo(1);
-        assertThat(log.take()).containsExactly("validate potato(0)", "validate potato2(0)")
+        assertThat(log.take().lines()).containsExactly("validate potato(0)", "validate potato2(0)")
                 .inOrder();
         // Read directly, potato(0) needs its value back: it runs, and only it.
         assertThat(db.potato(0).value()).isEqualTo(0);
-        assertThat(log.take()).containsExactly("execute potato(0)");
+        assertThat(log.take().lines()).containsExactly("execute potato(0)");
         assertThat(db.potato2(0)).isEqualTo(1);
-        assertThat(log.take()).isEmpty();
+        assertThat(log.take().lines()).isEmpty();
     }
 
     @Test
@@ -87,7 +88,7 @@ class LruTest {
         log.clear();
 
         assertThat(db.potato2(0)).isEqualTo(71);
-        assertThat(log.take()).containsExactly("execute potato(0)", "execute potato2(0)")
+        assertThat(log.take().lines()).containsExactly("execute potato(0)", "execute potato2(0)")
                 .inOrder();
     }
 
@@ -98,7 +99,7 @@ class LruTest {
             db.potato(key);
         }
         db.syntheticWrite(Durability.LOW);
-        assertThat(discarded(log.take())).hasSize(64);
+        assertThat(discarded(log.take().lines())).hasSize(64);
 
         // 0 keeps every value from now on.
         db.setLruCapacity("potato", 0);
@@ -106,7 +107,7 @@ class LruTest {
             db.potato(key);
         }
         db.syntheticWrite(Durability.LOW);
-        assertThat(discarded(log.take())).isEmpty();
+        assertThat(discarded(log.take().lines())).isEmpty();
 
         IllegalArgumentException notLru =
                 assertThrows(IllegalArgumentException.class, () -> db.setLruCapacity("potato2", 8));
@@ -123,12 +124,12 @@ class LruTest {
             db.potato2(key);
         }
         db.syntheticWrite(Durability.LOW);
-        assertThat(discarded(log.take())).doesNotContain("discard potato2(0)");
+        assertThat(discarded(log.take().lines())).doesNotContain("discard potato2(0)");
         log.clear();
         for (int key = 0; key < 128; key++) {
             db.potato2(key);
         }
-        assertThat(log.take().stream().filter(line -> line.startsWith("execute"))).isEmpty();
+        assertThat(log.take().executed()).isEmpty();
     }
 
     private static List<String> discarded(List<String> lines) {

@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tracked.runtime.InputNotSetException;
+import dev.tracked.testing.EventRecorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ResolverTest {
     @TempDir Path tree;
 
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
     private TrackedResolver db;
     private Path firstParty;
     private Path stdlib;
@@ -55,7 +56,7 @@ class ResolverTest {
         assertThat(db.resolve("os")).hasValue(shadow);
         assertThat(db.source("os")).hasValue("# my os");
         // Only the first-party lookup and what reads it ran; the stdlib lookup is not read now.
-        assertThat(log.take()).containsExactly("execute inRoot(" + firstParty + ", os)",
+        assertThat(log.take().lines()).containsExactly("execute inRoot(" + firstParty + ", os)",
                 "execute resolve(os)", "execute source(os)").inOrder();
     }
 
@@ -68,7 +69,7 @@ class ResolverTest {
         log.clear();
 
         assertThat(db.source("app")).hasValue("# app");
-        assertThat(log.take().stream().filter(line -> line.startsWith("execute"))).isEmpty();
+        assertThat(log.take().executed()).isEmpty();
     }
 
     @Test
@@ -80,7 +81,7 @@ class ResolverTest {
         log.clear();
 
         assertThat(db.source("os")).hasValue("# stdlib os");
-        assertThat(log.take()).contains("execute inRoot(" + stdlib + ", os)");
+        assertThat(log.take().lines()).contains("execute inRoot(" + stdlib + ", os)");
     }
 
     @Test
@@ -94,7 +95,7 @@ class ResolverTest {
         assertThat(db.source("os")).hasValue("# stdlib os, patched");
         // The file still exists: the lookups ran again to equal results, backdated, so
         // resolve(os) was re-validated without running; only source(os) ran.
-        List<String> lines = log.take();
+        List<String> lines = log.take().lines();
         assertThat(lines).contains("backdate inRoot(" + stdlib + ", os)");
         assertThat(lines).contains("validate resolve(os)");
         assertThat(lines).doesNotContain("execute resolve(os)");
@@ -109,7 +110,7 @@ class ResolverTest {
         log.clear();
 
         assertThat(db.source("os")).hasValue("# stdlib os");
-        assertThat(log.take().stream().filter(line -> line.startsWith("execute"))).isEmpty();
+        assertThat(log.take().executed()).isEmpty();
     }
 
     @Test

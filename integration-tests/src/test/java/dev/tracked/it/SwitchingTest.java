@@ -2,11 +2,12 @@ package dev.tracked.it;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import dev.tracked.testing.EventRecorder;
 import org.junit.jupiter.api.Test;
 
 /** Memos whose set of inputs changes while their value does not. */
 class SwitchingTest {
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
     private final TrackedSwitching db = TrackedSwitching.builder().listener(log).build();
 
     @Test
@@ -20,19 +21,19 @@ class SwitchingTest {
         db.setUseB(true);
         log.clear();
         assertThat(db.top()).isEqualTo(50);
-        assertThat(log.take()).containsExactly(
+        assertThat(log.take().lines()).containsExactly(
                 "execute pick()", "backdate pick()", "validate top()").inOrder();
 
         // top() never read b() itself, yet a change of b() must reach it through pick().
         db.setB(7);
         log.clear();
         assertThat(db.top()).isEqualTo(70);
-        assertThat(log.take()).containsExactly("execute pick()", "execute top()").inOrder();
+        assertThat(log.take().lines()).containsExactly("execute pick()", "execute top()").inOrder();
 
         // And a() is no longer read by anything: changing it re-validates top() at once.
         db.setA(9);
         log.clear();
         assertThat(db.top()).isEqualTo(70);
-        assertThat(log.take()).containsExactly("validate top()");
+        assertThat(log.take().lines()).containsExactly("validate top()");
     }
 }

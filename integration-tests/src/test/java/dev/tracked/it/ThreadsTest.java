@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.tracked.runtime.Cancelled;
 import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.QueryKey;
+import dev.tracked.testing.Recording;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ class ThreadsTest {
                 Thread thread = Thread.currentThread();
                 String name = started.contains(thread) ? thread.getName() : "main";
                 synchronized (log) {
-                    log.add(name + ": " + EventLog.describe(event));
+                    log.add(name + ": " + Recording.line(event));
                 }
             })
             .build();
@@ -85,12 +86,13 @@ class ThreadsTest {
         Worker<Integer> computing = start("t1", () -> db.slow(1));
         hold.awaitInside();
         Worker<Integer> waiting = start("t2", () -> db.slow(1));
-        awaitLog("t2: block slow(1) on t1");
+        awaitLog("t2: block slow(1) on thread t1");
         hold.release();
 
         assertThat(computing.get()).isEqualTo(40);
         assertThat(waiting.get()).isEqualTo(40);
-        assertThat(takeLog()).containsExactly("t1: execute slow(1)", "t2: block slow(1) on t1")
+        assertThat(takeLog())
+                .containsExactly("t1: execute slow(1)", "t2: block slow(1) on thread t1")
                 .inOrder();
     }
 
@@ -108,7 +110,7 @@ class ThreadsTest {
         Worker<Integer> loading = start("t1", () -> db.loaded(3));
         inside.await();
         Worker<Integer> waiting = start("t2", () -> db.loaded(3));
-        awaitLog("t2: block loaded(3) on t1");
+        awaitLog("t2: block loaded(3) on thread t1");
         release.open();
 
         assertThat(loading.get()).isEqualTo(300);
@@ -132,12 +134,12 @@ class ThreadsTest {
         Worker<Integer> iterating = start("t1", () -> db.x(1));
         inside.await();
         Worker<Integer> reader = start("t2", () -> db.limited(1));
-        awaitLog("t2: block limited(1) on t1");
+        awaitLog("t2: block limited(1) on thread t1");
         release.open();
 
         assertThat(iterating.get()).isEqualTo(5);
         assertThat(reader.get()).isEqualTo(5); // the final value, never the provisional 1
-        assertThat(takeLog()).contains("t1: finalize x(1) 6");
+        assertThat(takeLog()).contains("t1: finalize x(1) (after 6 iterations)");
     }
 
     @Test
@@ -148,7 +150,7 @@ class ThreadsTest {
         Worker<Integer> computing = start("t1", () -> db.slow(1));
         hold.awaitInside();
         Worker<Integer> reader = start("t2", () -> db.twice(1));
-        awaitLog("t2: block slow(1) on t1");
+        awaitLog("t2: block slow(1) on thread t1");
         hold.release();
         assertThat(computing.get()).isEqualTo(40);
         assertThat(reader.get()).isEqualTo(80);
@@ -178,7 +180,7 @@ class ThreadsTest {
         Worker<Integer> computing = start("t1", () -> db.slow(1));
         inside.await();
         Worker<Integer> waiting = start("t2", () -> db.slow(1));
-        awaitLog("t2: block slow(1) on t1");
+        awaitLog("t2: block slow(1) on thread t1");
         release.open();
 
         IllegalStateException failure = computing.failure(IllegalStateException.class);
@@ -214,7 +216,7 @@ class ThreadsTest {
         assertThat(cancelled.query()).isEqualTo(QueryKey.of("slow", 1));
         writer.get();
         assertThat(takeLog()).containsExactly("t1: execute slow(1)", "t1: cancel slow(1)",
-                "writer: set value(1) LOW r" + (before + 1)).inOrder();
+                "writer: set value(1) LOW (revision " + (before + 1) + ")").inOrder();
 
         actions.clear();
         assertThat(db.slow(1)).isEqualTo(20);
@@ -344,7 +346,7 @@ class ThreadsTest {
         writer.get();
         // b(2) never started.
         assertThat(takeLog()).containsExactly("t1: execute a(2)", "t1: cancel a(2)",
-                "writer: set value(2) LOW r" + (before + 1)).inOrder();
+                "writer: set value(2) LOW (revision " + (before + 1) + ")").inOrder();
     }
 
     @Test
@@ -370,10 +372,11 @@ class ThreadsTest {
         List<String> sets = new ArrayList<>();
         for (String line : takeLog()) {
             if (line.contains(": set ")) {
-                sets.add(line.substring(line.lastIndexOf(' ') + 1));
+                sets.add(line.substring(line.indexOf("(revision ")));
             }
         }
-        assertThat(sets).containsExactly("r" + (before + 1), "r" + (before + 2));
+        assertThat(sets).containsExactly(
+                "(revision " + (before + 1) + ")", "(revision " + (before + 2) + ")");
     }
 
     @Test
@@ -403,7 +406,7 @@ class ThreadsTest {
         actions.put("b:1", () -> {
             bInside.open();
             aInside.await();
-            awaitLog("t1: block b(1) on t2");
+            awaitLog("t1: block b(1) on thread t2");
         });
 
         Worker<Integer> first = start("t1", () -> db.a(1));
@@ -433,11 +436,11 @@ class ThreadsTest {
         actions.put("a:1", () -> arrive(allInside));
         actions.put("b:1", () -> {
             arrive(allInside);
-            awaitLog("t1: block b(1) on t2");
+            awaitLog("t1: block b(1) on thread t2");
         });
         actions.put("c:1", () -> {
             arrive(allInside);
-            awaitLog("t2: block c(1) on t3");
+            awaitLog("t2: block c(1) on thread t3");
         });
 
         Worker<Integer> first = start("t1", () -> db.a(1));

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.tracked.Durability;
 import dev.tracked.runtime.QueryKey;
 import dev.tracked.runtime.UntrackedReadException;
+import dev.tracked.testing.EventRecorder;
 import org.junit.jupiter.api.Test;
 
 /** {@code builder().verifyReuse(true)} catches queries that read state outside the database. */
 class VerifyReuseTest {
-    private final EventLog log = new EventLog();
+    private final EventRecorder log = new EventRecorder();
 
     @Test
     void withoutItAnUntrackedReadSilentlyReturnsAStaleValue() {
@@ -52,7 +53,7 @@ class VerifyReuseTest {
         counter.count = 5;
         log.clear();
         assertThrows(UntrackedReadException.class, db::leaky);
-        assertThat(log.take()).doesNotContain("validate leaky()");
+        assertThat(log.take().lines()).doesNotContain("validate leaky()");
     }
 
     @Test
@@ -65,7 +66,8 @@ class VerifyReuseTest {
         assertThat(db.sound()).isEqualTo(6);
         db.setOffset(4);
         assertThat(db.sound()).isEqualTo(8);
-        assertThat(log.take()).containsExactly("execute sound()", "set offset() LOW r4",
+        assertThat(log.take().lines())
+                .containsExactly("execute sound()", "set offset() LOW (revision 4)",
                 "execute sound()").inOrder();
     }
 }

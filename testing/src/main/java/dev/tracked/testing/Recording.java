@@ -39,7 +39,7 @@ public final class Recording {
 
     /** The events as lines such as {@code "execute tokens(a.txt)"}, one per event. */
     public List<String> lines() {
-        return events.stream().map(Recording::describe).collect(Collectors.toList());
+        return events.stream().map(Recording::line).collect(Collectors.toList());
     }
 
     /** The lines, one per line of text, indented: how failed assertions print the log. */
@@ -56,8 +56,12 @@ public final class Recording {
                 .collect(Collectors.toList());
     }
 
-    /** One event as a short line: {@code "execute tokens(a.txt)"}, {@code "validate total()"}. */
-    static String describe(Event event) {
+    /**
+     * One event as a line, such as {@code "execute tokens(a.txt)"}, {@code "validate
+     * tokens(a.txt)"}, {@code "set source(a.txt) LOW (revision 3)"}: what {@link #lines()} holds,
+     * for listeners of your own.
+     */
+    public static String line(Event event) {
         if (event instanceof Event.WillExecute e) {
             return "execute " + e.query();
         } else if (event instanceof Event.DidValidateMemoizedValue e) {
@@ -73,7 +77,8 @@ public final class Recording {
         } else if (event instanceof Event.WillIterateCycle e) {
             return "iterate " + e.head() + " (iteration " + e.iteration() + ")";
         } else if (event instanceof Event.DidFinalizeCycle e) {
-            return "finalize " + e.head() + " (after " + e.iterations() + " iterations)";
+            return "finalize " + e.head() + " (after " + e.iterations()
+                    + (e.iterations() == 1 ? " iteration)" : " iterations)");
         } else if (event instanceof Event.DidCancel e) {
             return "cancel " + e.query();
         }
