@@ -50,14 +50,15 @@ final class ActiveStack {
      */
     int readCycleDepth = Integer.MAX_VALUE;
 
+    /** The stamp of the last query started on this thread; 0 is never used. */
+    private short stamps;
+
     ActiveStack(Thread thread) {
         this.thread = thread;
         // Threads start their stamps apart, so that the first queries of two threads do not
         // leave the same stamps (an equal stamp is only a hint, checked exactly, but costs).
         this.stamps = (short) (((int) thread.getId() * 0x9E3779B9) >>> 16);
     }
-    /** The stamp of the last query started on this thread; 0 is never used. */
-    private short stamps;
 
     /** The stamp the next query started on this thread will get (for tests). */
     short nextStamp() {
