@@ -6,6 +6,7 @@ import dev.tracked.Durability;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,28 @@ class DifferentialTest {
     private static final int QUERIES = 40;
 
     /** What query {@code i} reads: a condition input, then one list of sources or another. */
+    /**
+     * One query per shape: the sum, mod 7, of the inputs and queries its shape lists for the
+     * parity of its condition input; each backdating or not as {@code backdate} says.
+     */
+    private static List<MemoTable<NoKey, Integer>> sumsModSeven(QueryRuntime runtime,
+            InputTable<Integer, Integer> input, Shape[] shapes, BooleanSupplier backdate) {
+        List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
+        for (int q = 0; q < shapes.length; q++) {
+            Shape shape = shapes[q];
+            queries.add(new MemoTable<>(runtime, "q" + q, key -> List.of(), key -> {
+                int[] sources = input.get(shape.condition()) % 2 == 0
+                        ? shape.whenEven() : shape.whenOdd();
+                int sum = 0;
+                for (int source : sources) {
+                    sum += source < 0 ? input.get(-source - 1) : queries.get(source).fetch(NoKey.INSTANCE);
+                }
+                return Math.floorMod(sum, 7);
+            }, backdate.getAsBoolean()));
+        }
+        return queries;
+    }
+
     record Shape(int condition, int[] whenEven, int[] whenOdd) {}
 
     @Test
@@ -46,19 +69,8 @@ class DifferentialTest {
         QueryRuntime runtime = new QueryRuntime(null);
         InputTable<Integer, Integer> input =
                 new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
-        List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
-        for (int q = 0; q < queryCount; q++) {
-            Shape shape = shapes[q];
-            queries.add(new MemoTable<>(runtime, "q" + q, key -> List.of(), key -> {
-                int[] sources = input.get(shape.condition()) % 2 == 0
-                        ? shape.whenEven() : shape.whenOdd();
-                int sum = 0;
-                for (int source : sources) {
-                    sum += source < 0 ? input.get(-source - 1) : queries.get(source).fetch(NoKey.INSTANCE);
-                }
-                return Math.floorMod(sum, 7);
-            }, random.nextInt(4) != 0));
-        }
+        List<MemoTable<NoKey, Integer>> queries =
+                sumsModSeven(runtime, input, shapes, () -> random.nextInt(4) != 0);
         for (int i = 0; i < inputCount; i++) {
             values[i] = random.nextInt(4);
             input.set(i, values[i], Durability.values()[random.nextInt(3)]);
@@ -242,19 +254,8 @@ class DifferentialTest {
         });
         InputTable<Integer, Integer> input =
                 new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
-        List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
-        for (int q = 0; q < QUERIES; q++) {
-            Shape shape = shapes[q];
-            queries.add(new MemoTable<>(runtime, "q" + q, key -> List.of(), key -> {
-                int[] sources = input.get(shape.condition()) % 2 == 0
-                        ? shape.whenEven() : shape.whenOdd();
-                int sum = 0;
-                for (int source : sources) {
-                    sum += source < 0 ? input.get(-source - 1) : queries.get(source).fetch(NoKey.INSTANCE);
-                }
-                return Math.floorMod(sum, 7);
-            }, random.nextBoolean()));
-        }
+        List<MemoTable<NoKey, Integer>> queries =
+                sumsModSeven(runtime, input, shapes, random::nextBoolean);
         for (int i = 0; i < INPUTS; i++) {
             values[i] = random.nextInt(4);
             input.set(i, values[i]);
