@@ -46,17 +46,23 @@ public final class MemoryFootprint {
         System.gc();
         GraphLayout added = GraphLayout.parseInstance(db).subtract(before);
         long boxes = 0;
+        long rest = 0;
         StringBuilder breakdown = new StringBuilder();
         for (Class<?> type : added.getClasses()) {
             long size = added.getClassSizes().count(type);
             long count = added.getClassCounts().count(type);
             if (type == Integer.class) {
                 boxes += size;
+            } else if (size < memos / 20) {
+                rest += size; // below 0.05 bytes per memo: JDK objects the walk reached
+                continue;
             }
             breakdown.append(String.format("  %-60s %10d objects %12d bytes (%5.1f per memo)%s%n",
                     type.getName(), count, size, (double) size / memos,
                     type == Integer.class ? "  [keys and values: not counted]" : ""));
         }
+        breakdown.append(String.format("  %-60s %10s %20d bytes (%5.1f per memo)%n",
+                "everything else", "", rest, (double) rest / memos));
         double perMemo = (double) (added.totalSize() - boxes) / memos;
         return new Result(dependencies, memos, perMemo, breakdown.toString());
     }

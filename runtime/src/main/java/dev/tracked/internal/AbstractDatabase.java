@@ -18,7 +18,7 @@ public abstract class AbstractDatabase implements Database {
 
     @Override
     public final long revision() {
-        return runtime.revision();
+        return runtime.publicRevision();
     }
 
     @Override

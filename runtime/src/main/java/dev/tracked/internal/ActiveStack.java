@@ -229,7 +229,7 @@ final class ActiveStack {
         /** The lowest durability read so far (ordinal); HIGH until something is read. */
         int durability;
         /** The latest changed-revision read so far. */
-        long changedAt;
+        int changedAt;
         /** The range of LOW input ids read, transitively. */
         int lo;
         int hi;
@@ -413,7 +413,7 @@ final class ActiveStack {
          * its result still depends on {@code dep}: the read counts as LOW, as changed now, and as
          * reading any input, so nothing that read this query is validated past the failure.
          */
-        void recordFailure(Slot dep, long now) {
+        void recordFailure(Slot dep, int now) {
             durability = Durability.LOW.ordinal();
             changedAt = Math.max(changedAt, now);
             lo = 0;

@@ -109,7 +109,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         Objects.requireNonNull(durability, "durability");
         checkWritable("set", key);
         InputSlot<K, V> slot = slot(key);
-        long revision;
+        int revision;
+        long published;
         List<Slot> evicted;
         runtime.beginWrite();
         try {
@@ -122,11 +123,12 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             slot.durability = (byte) durability.ordinal();
             STATE.setRelease(slot, Slot.PRESENT);
             runtime.commitWrite(slot.lo, reported, revision);
+            published = runtime.publicRevision();
         } finally {
             evicted = runtime.endWrite();
         }
         if (runtime.hasListener()) {
-            runtime.emit(new Event.DidSetInput(slot.queryKey(), durability, revision));
+            runtime.emit(new Event.DidSetInput(slot.queryKey(), durability, published));
         }
         runtime.reportDiscarded(evicted);
     }
@@ -138,7 +140,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     public void reset(K key) {
         checkWritable("reset", key);
         InputSlot<K, V> slot = slot(key);
-        long revision;
+        int revision;
+        long published;
         List<Slot> evicted;
         runtime.beginWrite();
         try {
@@ -158,11 +161,12 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             }
             slot.durability = (byte) defaultDurability.ordinal();
             runtime.commitWrite(slot.lo, reported, revision);
+            published = runtime.publicRevision();
         } finally {
             evicted = runtime.endWrite();
         }
         if (runtime.hasListener()) {
-            runtime.emit(new Event.DidSetInput(slot.queryKey(), defaultDurability, revision));
+            runtime.emit(new Event.DidSetInput(slot.queryKey(), defaultDurability, published));
         }
         runtime.reportDiscarded(evicted);
     }
@@ -259,7 +263,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         }
 
         @Override
-        boolean changedAfter(long revision, ActiveStack stack) {
+        boolean changedAfter(int revision, ActiveStack stack) {
             load(stack);
             // An unset input reads as a failure: whoever read it must run again.
             return (state & PRESENT) == 0 || changedAt > revision;
@@ -285,7 +289,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         }
 
         /** Runs the default body of the claimed slot and stores its value. */
-        private void reload(ActiveStack stack, long now) {
+        private void reload(ActiveStack stack, int now) {
             // The default body runs in a frame of its own so that whatever it reads is not
             // recorded as a dependency of the query that triggered the load.
             ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.LOAD);

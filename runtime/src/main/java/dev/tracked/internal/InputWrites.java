@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 final class InputWrites {
     /** Leaves are at {@code [capacity, 2 * capacity)}; node {@code i} holds the max of its children. */
-    private volatile long[] tree = new long[2 * 64];
+    private volatile int[] tree = new int[2 * 64];
     private int next;
 
     /** An independent copy, with the same ids and writes. */
@@ -28,10 +28,10 @@ final class InputWrites {
     /** A new input id, never written yet. */
     synchronized int register() {
         int id = next++;
-        long[] t = tree;
+        int[] t = tree;
         int capacity = t.length / 2;
         if (id >= capacity) {
-            long[] grown = new long[4 * capacity];
+            int[] grown = new int[4 * capacity];
             int newCapacity = 2 * capacity;
             System.arraycopy(t, capacity, grown, newCapacity, capacity);
             for (int i = newCapacity - 1; i > 0; i--) {
@@ -46,19 +46,27 @@ final class InputWrites {
      * Input {@code id} was written in {@code revision}, the newest revision, so it becomes the
      * maximum of every node above the leaf.
      */
-    synchronized void written(int id, long revision) {
-        long[] t = tree;
+    synchronized void written(int id, int revision) {
+        int[] t = tree;
         for (int i = id + t.length / 2; i > 0; i >>>= 1) {
             t[i] = revision;
         }
     }
 
+    /** Rebases every revision by {@code shift}: see {@code QueryRuntime.rebase}. */
+    synchronized void rebase(int shift) {
+        int[] t = tree;
+        for (int i = 0; i < t.length; i++) {
+            t[i] = QueryRuntime.rebasedChange(t[i], shift);
+        }
+    }
+
     /** Whether an input with an id in {@code [lo, hi]} was written after {@code revision}. */
-    boolean writtenAfter(int lo, int hi, long revision) {
+    boolean writtenAfter(int lo, int hi, int revision) {
         if (lo > hi) {
             return false;
         }
-        long[] t = tree;
+        int[] t = tree;
         int capacity = t.length / 2;
         int left = lo + capacity;
         int right = Math.min(hi, capacity - 1) + capacity + 1;

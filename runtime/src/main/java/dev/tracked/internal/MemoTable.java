@@ -30,7 +30,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     static {
         try {
             VERIFIED_AT = MethodHandles.lookup()
-                    .findVarHandle(MemoSlot.class, "verifiedAt", long.class);
+                    .findVarHandle(MemoSlot.class, "verifiedAt", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -123,8 +123,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
      * the key (nor box a primitive one).
      */
     public Object find(K key) {
+        // The revision is read before the memo's: see QueryRuntime.rebase.
+        int now = runtime.revision();
         MemoSlot<K, V> slot;
-        if (key != null && (slot = slotOf(key)) != null && slot.verifiedAt == runtime.revision()) {
+        if (key != null && (slot = slotOf(key)) != null && slot.verifiedAt == now) {
             return slot;
         }
         return null;
@@ -165,8 +167,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
      */
     public V fetch(K key) {
         if (key != null) {
+            int now = runtime.revision();
             MemoSlot<K, V> slot = slotOf(key);
-            if (slot != null && slot.verifiedAt == runtime.revision() && lru == null) {
+            if (slot != null && slot.verifiedAt == now && lru == null) {
                 runtime.recordRead(slot);
                 return slot.value;
             }
@@ -306,7 +309,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * through it, and it was verified in revision {@code -verifiedAt}; it runs again only
          * when its value is read.
          */
-        volatile long verifiedAt;
+        volatile int verifiedAt;
 
         MemoSlot(MemoTable<K, V> table, K key) {
             super(key);
@@ -344,7 +347,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * runs.
          */
         Object evict() {
-            long verified = verifiedAt;
+            int verified = verifiedAt;
             if (verified > 0) {
                 VERIFIED_AT.setVolatile(this, -verified);
             }
@@ -374,7 +377,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         }
 
         @Override
-        boolean changedAfter(long revision, ActiveStack stack) {
+        boolean changedAfter(int revision, ActiveStack stack) {
             // A reader re-validating needs to know whether the value changed, not the value: an
             // evicted memo is verified, not re-run.
             Object outcome = bringUpToDate(stack, false);
@@ -415,8 +418,8 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         }
 
         /** Verified in revision {@code now}, with its value if {@code needValue}. */
-        private boolean upToDate(long now, boolean needValue) {
-            long verified = verifiedAt;
+        private boolean upToDate(int now, boolean needValue) {
+            int verified = verifiedAt;
             return verified == now || (!needValue && verified == -now);
         }
 
@@ -507,7 +510,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * whether the memo stays claimed, as part of a cycle being iterated.
          */
         private boolean refresh(ActiveStack stack, boolean needValue) {
-            long now = table.runtime.revision();
+            int now = table.runtime.revision();
             if (upToDate(now, needValue)) {
                 return false; // brought up to date by the thread that held it before this one
             }
@@ -546,10 +549,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * last verified: at once when no input of its durability, or none of its inputs, was
          * written since (the shortcuts); else by walking its dependencies in read order.
          */
-        private Boolean verify(ActiveStack stack, ActiveStack.Frame frame, long now,
+        private Boolean verify(ActiveStack stack, ActiveStack.Frame frame, int now,
                 boolean evicted) {
             QueryRuntime runtime = table.runtime;
-            long verified = Math.abs(verifiedAt);
+            int verified = Math.abs(verifiedAt);
             if (deps != null && !runtime.unchangedSince(
                     verified, durability, lo, hi, (state & READS_DURABLE) != 0)) {
                 try {
@@ -672,7 +675,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * a provisional value is stored but not verified, and stays claimed by this thread
          * (retained); then this returns true.
          */
-        private boolean execute(ActiveStack stack, ActiveStack.Frame frame, long now,
+        private boolean execute(ActiveStack stack, ActiveStack.Frame frame, int now,
                 boolean hasValue) {
             QueryRuntime runtime = table.runtime;
             if (runtime.hasListener()) {
@@ -800,7 +803,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * The head's value is final: so are the memos computed from it. Each depends on every
          * input of the cycle, and changed when the head did.
          */
-        private void finalizeCycle(ActiveStack stack, ActiveStack.Frame frame, long now) {
+        private void finalizeCycle(ActiveStack stack, ActiveStack.Frame frame, int now) {
             int cycleLo = lo;
             int cycleHi = hi;
             int cycleDurability = durability;

@@ -111,17 +111,33 @@ public final class QueryRuntime {
      */
     private final Object waitLock = new Object();
 
-    /** Written only under {@link #writeLock}, after everything else a write changes. */
-    private volatile long revision = 1;
+    /**
+     * The current revision, as stored in slots: an {@code int}, so that a memo is 8 bytes
+     * smaller than with two {@code long} revisions. Before it would overflow, a write {@linkplain
+     * #rebase rebases} every stored revision. Written only under {@link #writeLock}, after
+     * everything else a write changes.
+     */
+    private volatile int revision = 1;
+    /**
+     * How much {@link #rebase} subtracted from stored revisions so far: the revision users see
+     * is {@link #revision} plus this.
+     */
+    private volatile long rebased;
+    /** Odd while {@link #rebase} changes {@link #revision} and {@link #rebased} together. */
+    private volatile int rebasing;
+    /** The revision at which the next write rebases; lowered by tests to exercise it. */
+    private int rebaseAt = REBASE_AT;
+    /** See {@link #rebaseAt}: leaves room for the write that starts the next revision. */
+    static final int REBASE_AT = Integer.MAX_VALUE - 1;
 
     /**
      * {@code lastChanged[d]}: the latest revision in which an input that memos of durability
      * {@code d} may have read changed. A write of durability {@code w} updates every {@code d <= w}.
      */
-    private final long[] lastChanged = new long[DURABILITIES];
+    private final int[] lastChanged = new int[DURABILITIES];
 
     /** The latest revision started by {@link #syntheticWrite}: it changes no input, yet all. */
-    private long lastSyntheticWrite;
+    private int lastSyntheticWrite;
 
     private final InputWrites inputWrites;
 
@@ -197,6 +213,8 @@ public final class QueryRuntime {
         this.reasons = source.reasons != null ? new ConcurrentHashMap<>() : null;
         this.inputWrites = source.inputWrites.copy();
         this.revision = source.revision;
+        this.rebased = source.rebased;
+        this.rebaseAt = source.rebaseAt;
         System.arraycopy(source.lastChanged, 0, lastChanged, 0, DURABILITIES);
         this.lastSyntheticWrite = source.lastSyntheticWrite;
     }
@@ -268,9 +286,29 @@ public final class QueryRuntime {
         return listener;
     }
 
-    /** The current revision. */
-    public long revision() {
+    /** The current revision, as stored in slots (see {@link #rebase}). */
+    int revision() {
         return revision;
+    }
+
+    /** The current revision as users see it: it only grows, whatever {@link #rebase} did. */
+    public long publicRevision() {
+        while (true) {
+            int before = rebasing;
+            long sum = rebased + revision;
+            if ((before & 1) == 0 && rebasing == before) {
+                return sum;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * The revision users see for {@code stored}, a revision stored in a slot. One that a {@link
+     * #rebase} clamped reads as an earlier revision than it was.
+     */
+    long publicRevision(int stored) {
+        return stored <= 0 ? stored : stored + rebased;
     }
 
     /**
@@ -279,7 +317,7 @@ public final class QueryRuntime {
      * no write of its durability or higher; or no write to any of its LOW inputs, and no durable
      * write if it read durable inputs.
      */
-    boolean unchangedSince(long verifiedAt, int durability, int lo, int hi,
+    boolean unchangedSince(int verifiedAt, int durability, int lo, int hi,
             boolean readsDurable) {
         if (lastChanged[durability] <= verifiedAt) {
             return true;
@@ -312,6 +350,80 @@ public final class QueryRuntime {
         if ((before & COUNT) != 0) {
             awaitQueriesUnwound();
         }
+        if (revision >= rebaseAt) {
+            rebase();
+        }
+    }
+
+    /**
+     * Makes room for more revisions in an {@code int}: subtracts the same amount from every
+     * revision stored anywhere, keeping the latest {@code rebaseAt / 2} apart. Older ones are
+     * clamped, changed-revisions above verified-revisions: a memo verified that long ago re-checks
+     * what it read (and may run) on its next read, which is always correct; nothing newer
+     * notices. Called in a write, when no query runs; once per billion writes by default.
+     *
+     * <p>Hits from outside any query do not wait for writes. They read the current revision
+     * before a memo's verified-revision, and this method writes the current revision last: so a
+     * hit compares a rebased memo with the rebased revision, or an old one with the old one,
+     * never an old memo that happens to hold the new number with it.
+     */
+    private void rebase() {
+        int shift = revision - rebaseAt / 2;
+        for (int d = 0; d < DURABILITIES; d++) {
+            lastChanged[d] = rebasedChange(lastChanged[d], shift);
+        }
+        lastSyntheticWrite = rebasedChange(lastSyntheticWrite, shift);
+        inputWrites.rebase(shift);
+        for (SlotTable<?> table : tables) {
+            for (Slot slot : table.cells()) {
+                if (slot != null) {
+                    slot.changedAt = rebasedChange(slot.changedAt, shift);
+                    if (slot instanceof MemoTable.MemoSlot<?, ?> memo) {
+                        int verified = memo.verifiedAt;
+                        memo.verifiedAt = verified < 0 ? -rebasedVerified(-verified, shift)
+                                : rebasedVerified(verified, shift);
+                    }
+                }
+            }
+        }
+        rebasing++;
+        rebased += shift;
+        revision -= shift;
+        rebasing++;
+    }
+
+    /**
+     * The lowest revision a {@link #rebase} keeps: below it, changed-revisions become {@code
+     * REBASE_FLOOR - 1} and verified ones {@code REBASE_FLOOR - 2}, so that a memo verified
+     * before the cut reads any dependency changed before it as changed after.
+     */
+    private static final int REBASE_FLOOR = 3;
+
+    /** A changed-revision after {@link #rebase} by {@code shift}. */
+    static int rebasedChange(int revision, int shift) {
+        if (revision <= 0) {
+            return revision; // never changed
+        }
+        return revision - shift >= REBASE_FLOOR ? revision - shift : REBASE_FLOOR - 1;
+    }
+
+    /** A (positive) verified-revision after {@link #rebase} by {@code shift}. */
+    private static int rebasedVerified(int revision, int shift) {
+        if (revision == 0) {
+            return 0; // never verified
+        }
+        return revision - shift >= REBASE_FLOOR ? revision - shift : REBASE_FLOOR - 2;
+    }
+
+    /**
+     * Makes the next write {@linkplain #rebase rebase} once the revision reaches {@code
+     * revision} (at least 8), so that tests can exercise it.
+     */
+    void rebaseAt(int revision) {
+        if (revision < 8) {
+            throw new IllegalArgumentException("rebase at " + revision + ": use 8 or more");
+        }
+        rebaseAt = revision;
     }
 
     /**
@@ -463,7 +575,7 @@ public final class QueryRuntime {
      * The start of revision {@code next}, during a write: drops the least recently used values
      * of LRU queries beyond their capacity.
      */
-    private void startRevision(long next) {
+    private void startRevision(int next) {
         revision = next;
         for (MemoTable<?, ?> table : lruTables) {
             List<Slot> evicted = table.evictOverflow();
@@ -502,7 +614,7 @@ public final class QueryRuntime {
      * The revision a write would start. Call between {@link #beginWrite} and {@link #endWrite},
      * store the written value with it as its changed-revision, then {@link #commitWrite}.
      */
-    long nextRevision() {
+    int nextRevision() {
         return revision + 1;
     }
 
@@ -510,7 +622,7 @@ public final class QueryRuntime {
      * Makes {@code next} the current revision: input {@code inputId} was written with
      * durability {@code durability}. Call between {@link #beginWrite} and {@link #endWrite}.
      */
-    void commitWrite(int inputId, int durability, long next) {
+    void commitWrite(int inputId, int durability, int next) {
         inputWrites.written(inputId, next);
         for (int d = 0; d <= durability; d++) {
             lastChanged[d] = next;
@@ -526,7 +638,7 @@ public final class QueryRuntime {
         beginWrite();
         List<Slot> evicted;
         try {
-            long next = revision + 1;
+            int next = revision + 1;
             lastSyntheticWrite = next;
             for (int d = 0; d <= durability.ordinal(); d++) {
                 lastChanged[d] = next;
@@ -1014,14 +1126,15 @@ public final class QueryRuntime {
         QueryKey key = QueryKey.of(query, args);
         Slot slot = find(key);
         if (slot instanceof InputTable.InputSlot<?, ?>) {
-            return new Explanation(key, Explanation.Outcome.INPUT, slot.changedAt, List.of(), "");
+            return new Explanation(key, Explanation.Outcome.INPUT,
+                    publicRevision(slot.changedAt), List.of(), "");
         }
         MemoTable.MemoSlot<?, ?> memo = (MemoTable.MemoSlot<?, ?>) slot;
         if (memo == null || (memo.state & Slot.PRESENT) == 0) {
             return new Explanation(key, Explanation.Outcome.NOT_COMPUTED, 0, List.of(),
                     memo == null ? "it was never read" : "its last run failed");
         }
-        long verified = Math.abs(memo.verifiedAt);
+        long verified = publicRevision(Math.abs(memo.verifiedAt));
         if ((memo.state & Slot.EXECUTED) == 0) {
             return new Explanation(key, Explanation.Outcome.VALIDATED, verified, List.of(),
                     "nothing it read had changed");
@@ -1047,7 +1160,7 @@ public final class QueryRuntime {
             }
             path.add(dep.queryKey());
             if (dep instanceof InputTable.InputSlot<?, ?>) {
-                cause = dep.queryKey() + " changed in revision " + dep.changedAt;
+                cause = dep.queryKey() + " changed in revision " + publicRevision(dep.changedAt);
                 break;
             }
             if (!seen.add(dep)) {
@@ -1120,7 +1233,7 @@ public final class QueryRuntime {
                 + "  rankdir=LR;\n"
                 + "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\","
                 + " fillcolor=\"#ffffff\"];\n");
-        long now = revision;
+        int now = revision;
         for (Slot slot : nodes) {
             int id = ids.size();
             ids.put(slot, id);
@@ -1154,7 +1267,7 @@ public final class QueryRuntime {
     }
 
     /** Fill colours: executed red, backdated orange, validated green, inputs set now blue. */
-    private static String style(Slot slot, long now) {
+    private static String style(Slot slot, int now) {
         if (slot instanceof InputTable.InputSlot<?, ?>) {
             return slot.changedAt == now ? ", fillcolor=\"#9ecae1\", shape=ellipse"
                     : ", shape=ellipse";
@@ -1291,7 +1404,7 @@ public final class QueryRuntime {
         }
 
         @Override
-        boolean changedAfter(long revision, ActiveStack stack) {
+        boolean changedAfter(int revision, ActiveStack stack) {
             return true;
         }
 

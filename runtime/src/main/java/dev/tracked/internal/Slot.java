@@ -38,7 +38,7 @@ public abstract class Slot {
     /** The key within the ingredient. */
     final Object key;
     /** The revision in which the value last changed. */
-    long changedAt;
+    int changedAt;
     /**
      * The ids of every LOW input this value was computed from, transitively, lie in {@code [lo,
      * hi]} ({@code lo > hi}: none). If no input in that range was written since a memo was
@@ -75,7 +75,7 @@ public abstract class Slot {
      * Brings this slot up to date with the current revision and says whether its value changed
      * after {@code revision}.
      */
-    abstract boolean changedAfter(long revision, ActiveStack stack);
+    abstract boolean changedAfter(int revision, ActiveStack stack);
 
     /** The query and arguments this slot stands for. */
     public abstract QueryKey queryKey();

@@ -52,7 +52,7 @@ class ConcurrencyStressTest {
         QueryRuntime runtime = new QueryRuntime(event -> {
             if (event instanceof Event.WillExecute) {
                 // The revision cannot change while this thread is inside a query.
-                String key = event.query() + "@r" + holder[0].revision();
+                String key = event.query() + "@r" + holder[0].publicRevision();
                 if (!executed.add(key)) {
                     synchronized (doubleExecutions) {
                         doubleExecutions.add(key);
@@ -61,6 +61,8 @@ class ConcurrencyStressTest {
             }
         });
         holder[0] = runtime;
+        // Rebase stored revisions every 100 writes or so, while queries race with the writes.
+        runtime.rebaseAt(100);
         InputTable<Integer, Integer> input =
                 new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
         List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
@@ -87,7 +89,7 @@ class ConcurrencyStressTest {
         // The inputs of every revision the run goes through, and what they evaluate to.
         Map<Long, int[]> inputsAt = new ConcurrentHashMap<>();
         Map<Long, int[]> expectedAt = new ConcurrentHashMap<>();
-        inputsAt.put(runtime.revision(), values.clone());
+        inputsAt.put(runtime.publicRevision(), values.clone());
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<Throwable> failures = new ArrayList<>();
@@ -103,7 +105,7 @@ class ConcurrencyStressTest {
                 int i = edits.nextInt(INPUTS);
                 current[i] = edits.nextInt(100);
                 // The only writer: the set starts exactly the next revision.
-                inputsAt.put(runtime.revision() + 1, current.clone());
+                inputsAt.put(runtime.publicRevision() + 1, current.clone());
                 input.set(i, current[i]);
                 writes.incrementAndGet();
                 LockSupport.parkNanos(edits.nextInt(200_000));
@@ -115,7 +117,7 @@ class ConcurrencyStressTest {
                 SplittableRandom choices = new SplittableRandom(readerSeed);
                 while (System.nanoTime() < deadline) {
                     int q = QUERIES / 2 + choices.nextInt(QUERIES / 2);
-                    long before = runtime.revision();
+                    long before = runtime.publicRevision();
                     int value;
                     try {
                         value = queries.get(q).fetch(NoKey.INSTANCE);
@@ -123,7 +125,7 @@ class ConcurrencyStressTest {
                         cancellations.incrementAndGet();
                         continue;
                     }
-                    long after = runtime.revision();
+                    long after = runtime.publicRevision();
                     reads.incrementAndGet();
                     boolean matched = false;
                     for (long revision = before; revision <= after && !matched; revision++) {
@@ -164,8 +166,11 @@ class ConcurrencyStressTest {
         if (writes.get() == 0 || reads.get() == 0) {
             fail("nothing happened: " + writes + " writes, " + reads + " reads");
         }
+        if (runtime.publicRevision() <= 100) {
+            fail("no rebase happened: " + writes + " writes");
+        }
         // After the run, everything still agrees with a from-scratch evaluation.
-        int[] expected = evaluate(shapes, inputsAt.get(runtime.revision()));
+        int[] expected = evaluate(shapes, inputsAt.get(runtime.publicRevision()));
         for (int q = 0; q < QUERIES; q++) {
             assertEquals(expected[q], queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
         }
@@ -181,13 +186,14 @@ class ConcurrencyStressTest {
     void lruHitsRacingEvictionsReadOnlyCurrentValues() throws Exception {
         long seconds = Math.max(1, Long.getLong("tracked.stress.seconds", 3) / 2);
         QueryRuntime runtime = new QueryRuntime(null);
+        runtime.rebaseAt(100); // rebases while LRU hits race with the writes
         InputTable<NoKey, Integer> seed =
                 new InputTable<>(runtime, "seed", key -> List.of(), Durability.LOW, null);
         MemoTable<Integer, Integer> times = new MemoTable<>(runtime, "times", List::of,
                 key -> key * seed.get(NoKey.INSTANCE), true, 8);
         seed.set(NoKey.INSTANCE, 1);
         Map<Long, Integer> seedAt = new ConcurrentHashMap<>();
-        seedAt.put(runtime.revision(), 1);
+        seedAt.put(runtime.publicRevision(), 1);
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<Throwable> failures = new ArrayList<>();
@@ -199,11 +205,11 @@ class ConcurrencyStressTest {
             while (System.nanoTime() < deadline) {
                 if (edits.nextBoolean()) {
                     current = 1 + edits.nextInt(1000);
-                    seedAt.put(runtime.revision() + 1, current);
+                    seedAt.put(runtime.publicRevision() + 1, current);
                     seed.set(NoKey.INSTANCE, current);
                 } else {
                     // Evicts without changing anything: kept values stay valid.
-                    seedAt.put(runtime.revision() + 1, current);
+                    seedAt.put(runtime.publicRevision() + 1, current);
                     runtime.syntheticWrite(Durability.LOW);
                 }
                 LockSupport.parkNanos(edits.nextInt(50_000));
@@ -215,7 +221,7 @@ class ConcurrencyStressTest {
                 SplittableRandom choices = new SplittableRandom(readerSeed);
                 while (System.nanoTime() < deadline) {
                     int key = choices.nextInt(64);
-                    long before = runtime.revision();
+                    long before = runtime.publicRevision();
                     Object memo = times.find(key);
                     Integer value;
                     try {
@@ -223,7 +229,7 @@ class ConcurrencyStressTest {
                     } catch (Cancelled e) {
                         continue;
                     }
-                    long after = runtime.revision();
+                    long after = runtime.publicRevision();
                     reads.incrementAndGet();
                     boolean matched = false;
                     for (long revision = before; revision <= after && !matched; revision++) {
@@ -259,6 +265,9 @@ class ConcurrencyStressTest {
         }
         if (reads.get() == 0) {
             fail("nothing was read");
+        }
+        if (runtime.publicRevision() <= 100) {
+            fail("no rebase happened: revision " + runtime.publicRevision());
         }
         assertEquals(true, times.valuesHeld() <= 64, "values held: " + times.valuesHeld());
     }

@@ -58,7 +58,22 @@ class DifferentialTest {
         forEachSeed(3, seed -> run(seed, 150, 300, 150, 30));
     }
 
+    /**
+     * {@link #randomGraphsUnderRandomEditsAgreeWithFromScratch}, with stored revisions rebased
+     * every few writes, so that memos of every age meet clamped revisions.
+     */
+    @Test
+    void randomGraphsAgreeWithFromScratchWhileRevisionsAreRebased() {
+        forEachSeed(1, seed -> run(seed, 200, INPUTS, QUERIES, 4, 8));
+        forEachSeed(1, seed -> run(seed, 200, INPUTS, QUERIES, 4, 40));
+    }
+
     private static void run(long seed, int edits, int inputCount, int queryCount, int width) {
+        run(seed, edits, inputCount, queryCount, width, QueryRuntime.REBASE_AT);
+    }
+
+    private static void run(long seed, int edits, int inputCount, int queryCount, int width,
+            int rebaseAt) {
         SplittableRandom random = new SplittableRandom(seed);
         Shape[] shapes = new Shape[queryCount];
         for (int q = 0; q < queryCount; q++) {
@@ -67,6 +82,7 @@ class DifferentialTest {
         }
         int[] values = new int[inputCount];
         QueryRuntime runtime = new QueryRuntime(null);
+        runtime.rebaseAt(rebaseAt);
         InputTable<Integer, Integer> input =
                 new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
         List<MemoTable<NoKey, Integer>> queries =

@@ -213,15 +213,108 @@ class EngineTest {
         assertThat(e).hasMessageThat().contains("self() -> self()");
     }
 
+    /**
+     * Stored revisions are rebased before they overflow an {@code int} (here, every few writes):
+     * users see revisions go on counting; a memo verified in the kept window is validated as
+     * before, one verified earlier checks its dependencies again (and runs, conservatively).
+     */
+    @Test
+    void rebasingRevisionsKeepsRecentMemosValidAndReChecksOldOnes() {
+        List<Long> revisions = new ArrayList<>();
+        QueryRuntime counted = new QueryRuntime(event -> {
+            log.add(describe(event));
+            if (event instanceof Event.DidSetInput set) {
+                revisions.add(set.revision());
+            }
+        });
+        counted.rebaseAt(8);
+        InputTable<Integer, Integer> input =
+                new InputTable<>(counted, "input", List::of, Durability.LOW, null);
+        MemoTable<Integer, Integer> doubled = new MemoTable<>(counted, "doubled", List::of,
+                key -> 2 * input.get(key), true);
+        MemoTable<Integer, Integer> quadrupled = new MemoTable<>(counted, "quadrupled",
+                List::of, key -> 2 * doubled.fetch(key), true);
+        InputTable<NoKey, Integer> config =
+                new InputTable<>(counted, "config", key -> List.of(), Durability.HIGH, null);
+        MemoTable<NoKey, Integer> scale = new MemoTable<>(counted, "scale", key -> List.of(),
+                key -> config.get(NoKey.INSTANCE) + 1, true);
+        MemoTable<NoKey, Integer> scaled = new MemoTable<>(counted, "scaled", key -> List.of(),
+                key -> 10 * scale.fetch(NoKey.INSTANCE), true);
+        input.set(0, 1);
+        assertThat(doubled.fetch(0)).isEqualTo(2); // verified in revision 2: left behind
+        input.set(1, 1);
+        input.set(2, 2);
+        counted.syntheticWrite(Durability.LOW); // revision 5
+        input.set(3, 3);
+        config.set(NoKey.INSTANCE, 3); // revision 7
+        input.set(6, 6); // revision 8
+        assertThat(quadrupled.fetch(6)).isEqualTo(24); // verified in revision 8: kept
+        assertThat(scaled.fetch(NoKey.INSTANCE)).isEqualTo(40);
+        log.clear();
+
+        input.set(7, 7); // rebases, then starts revision 9
+        assertThat(counted.publicRevision()).isEqualTo(9);
+        // Validated without a walk: by input range (nothing since), and by durability.
+        assertThat(quadrupled.fetch(6)).isEqualTo(24);
+        assertThat(scaled.fetch(NoKey.INSTANCE)).isEqualTo(40);
+        assertThat(doubled.fetch(0)).isEqualTo(2);
+        assertThat(log).containsExactly("DidSetInput input(7)",
+                "DidValidateMemoizedValue quadrupled(6)", "DidValidateMemoizedValue scaled()",
+                "WillExecute doubled(0)", "DidBackdate doubled(0)").inOrder();
+        assertThat(revisions).containsExactly(2L, 3L, 4L, 6L, 7L, 8L, 9L).inOrder();
+
+        // A walk through the dependencies compares rebased revisions: nothing changed.
+        counted.syntheticWrite(Durability.LOW);
+        log.clear();
+        assertThat(quadrupled.fetch(6)).isEqualTo(24);
+        assertThat(log).containsExactly("DidValidateMemoizedValue doubled(6)",
+                "DidValidateMemoizedValue quadrupled(6)").inOrder();
+
+        // After the rebase, edits are seen as before.
+        input.set(6, 10);
+        log.clear();
+        assertThat(quadrupled.fetch(6)).isEqualTo(40);
+        assertThat(doubled.fetch(0)).isEqualTo(2);
+        assertThat(log).containsExactly("WillExecute doubled(6)", "WillExecute quadrupled(6)",
+                "DidValidateMemoizedValue doubled(0)").inOrder();
+
+        // A fork goes on from the same revisions, and rebases when its own writes get there.
+        List<String> forkLog = new ArrayList<>();
+        List<InputTable<Integer, Integer>> forkInput = new ArrayList<>();
+        List<MemoTable<Integer, Integer>> forkDoubled = new ArrayList<>();
+        QueryRuntime forked = counted.fork(copy -> {
+            // The same ingredients in the same order; only doubled's body is called here.
+            forkInput.add(new InputTable<>(copy, "input", List::of, Durability.LOW, null));
+            forkDoubled.add(new MemoTable<>(copy, "doubled", List::of,
+                    key -> 2 * forkInput.get(0).get(key), true));
+            new MemoTable<Integer, Integer>(copy, "quadrupled", List::of, key -> 0, true);
+            new InputTable<>(copy, "config", key -> List.of(), Durability.HIGH, null);
+            new MemoTable<NoKey, Integer>(copy, "scale", key -> List.of(), key -> 0, true);
+            new MemoTable<NoKey, Integer>(copy, "scaled", key -> List.of(), key -> 0, true);
+            return copy;
+        }, event -> forkLog.add(describe(event)));
+        for (int i = 1; i <= 4; i++) {
+            forkInput.get(0).set(i, i); // the fourth write rebases again
+        }
+        assertThat(forked.publicRevision()).isEqualTo(counted.publicRevision() + 4);
+        forkLog.clear();
+        assertThat(forkDoubled.get(0).fetch(6)).isEqualTo(20);
+        assertThat(forkLog).containsExactly("DidValidateMemoizedValue doubled(6)");
+        forkInput.get(0).set(6, 1);
+        assertThat(forkLog).containsExactly("DidValidateMemoizedValue doubled(6)",
+                "DidSetInput input(6)").inOrder();
+        assertThat(forkDoubled.get(0).fetch(6)).isEqualTo(2);
+    }
+
     @Test
     void revisionsCountWritesAndSyntheticWrites() {
         InputTable<NoKey, String> input =
                 new InputTable<>(runtime, "input", key -> List.of(), Durability.LOW, null);
-        assertThat(runtime.revision()).isEqualTo(1);
+        assertThat(runtime.publicRevision()).isEqualTo(1);
         input.set(NoKey.INSTANCE, "a");
         input.reset(NoKey.INSTANCE);
         runtime.syntheticWrite(Durability.MEDIUM);
-        assertThat(runtime.revision()).isEqualTo(4);
+        assertThat(runtime.publicRevision()).isEqualTo(4);
         // The MEDIUM write reaches LOW and MEDIUM memos verified before it, not HIGH ones.
         assertThat(runtime.unchangedSince(3, Durability.HIGH.ordinal(), 1, 0, false)).isTrue();
         assertThat(runtime.unchangedSince(3, Durability.MEDIUM.ordinal(), 0, 0, false)).isFalse();
