@@ -56,6 +56,22 @@ public class HitBenchmark {
         return sum;
     }
 
+    /**
+     * {@link #mapGet} over the keys in {@code sumCellsRotated()}'s order, with its index
+     * arithmetic: the baseline of {@link #trackedHitInsideQueryNewReads}'s loop.
+     */
+    @Benchmark
+    @OperationsPerInvocation(KEYS)
+    public long mapGetRotated() {
+        int start = ++epoch;
+        long sum = start;
+        for (int i = 0; i < KEYS; i++) {
+            int cell = (i + start) % KEYS;
+            sum += map.get(new CellKey(cell / Grid.SIDE, cell % Grid.SIDE));
+        }
+        return sum;
+    }
+
     @Benchmark
     @OperationsPerInvocation(KEYS)
     public long trackedHit() {
@@ -99,7 +115,8 @@ public class HitBenchmark {
     /**
      * {@link #trackedHitInsideQuery}, with a body whose reads differ from its last run's (the
      * same cells, from another start): each read is appended and de-duplicated, where reads
-     * that repeat the last run's are only compared with it.
+     * that repeat the last run's are only compared with it. Its baseline is {@link
+     * #mapGetRotated}, the same loop over the map.
      */
     @Benchmark
     @OperationsPerInvocation(KEYS)
