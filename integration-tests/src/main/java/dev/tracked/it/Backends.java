@@ -71,9 +71,19 @@ public interface Backends {
 
     @Input String currentName();
 
-    /** Replaced when the name changes; backdated when it is set to the same name again. */
+    /** Read by {@code current()} without changing what it builds: a new one makes it run again. */
+    @Input
+    default int generation() {
+        return 0;
+    }
+
+    /**
+     * Replaced when the name changes; backdated when it runs again to an equal backend (a new
+     * generation, same name).
+     */
     @Tracked(closeDiscarded = true)
     default Backend current() {
+        generation();
         return new Backend(new Spec(currentName(), 1), journal());
     }
 }

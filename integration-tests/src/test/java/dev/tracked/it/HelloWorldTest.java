@@ -2,6 +2,7 @@ package dev.tracked.it;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import dev.tracked.Durability;
 import dev.tracked.testing.EventRecorder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,18 +68,38 @@ class HelloWorldTest {
     }
 
     @Test
-    void settingAnEqualValueStartsARevisionAndReValidates() {
+    void settingAnEqualValueStartsARevisionAndExecutesNothing() {
         db.finalResult();
         long before = db.revision();
         db.setField(22);
         assertThat(db.revision()).isEqualTo(before + 1);
         log.clear();
 
+        // The input keeps its changed-revision: nothing it reaches runs, or even walks what it
+        // read (Salsa would re-run intermediate() and backdate it).
+        assertThat(db.finalResult()).isEqualTo(22);
+        assertThat(log.take().lines()).containsExactly("validate finalResult()");
+    }
+
+    @Test
+    void settingAnEqualValueAtALowerDurabilityIsAChange() {
+        db.setField(22, Durability.HIGH);
+        db.finalResult();
+        db.setField(22, Durability.LOW);
+        log.clear();
+
+        // Readers' durability must drop with the input's: they run again (and, since their
+        // durability dropped, are not backdated).
         assertThat(db.finalResult()).isEqualTo(22);
         assertThat(log.take().lines()).containsExactly(
                 "execute intermediate()",
-                "backdate intermediate()",
-                "validate finalResult()").inOrder();
+                "execute finalResult()").inOrder();
+
+        // Back to HIGH with the same value: a change of nothing.
+        db.setField(22, Durability.HIGH);
+        log.clear();
+        assertThat(db.finalResult()).isEqualTo(22);
+        assertThat(log.take().lines()).containsExactly("validate finalResult()");
     }
 
     @Test

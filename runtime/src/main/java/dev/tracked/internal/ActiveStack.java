@@ -23,7 +23,13 @@ final class ActiveStack {
         /** An old memo's dependencies are walked; nothing is recorded. */
         VERIFY,
         /** A lazy input's default body runs; its reads are not dependencies of anyone. */
-        LOAD
+        LOAD,
+        /**
+         * The thread is about to claim the slot, or waits for another thread to release it: the
+         * frame is pushed before the claim, so that a claim is never held without a frame that
+         * says so (see {@link QueryRuntime#unwind}). Not a holder of the slot yet.
+         */
+        CLAIM
     }
 
     final Thread thread;
@@ -51,18 +57,25 @@ final class ActiveStack {
     int readCycleDepth = Integer.MAX_VALUE;
 
     /** The stamp of the last query started on this thread; 0 is never used. */
-    private short stamps;
+    private byte stamps;
+
+    /**
+     * Whether this thread is inside a call of the database (counted in the runtime's active
+     * threads), even with no frame yet: a listener that calls a query while an outer call waits
+     * must not be counted twice, or wait for a write that waits for it.
+     */
+    boolean entered;
 
     ActiveStack(Thread thread) {
         this.thread = thread;
         // Threads start their stamps apart, so that the first queries of two threads do not
         // leave the same stamps (an equal stamp is only a hint, checked exactly, but costs).
-        this.stamps = (short) (((int) thread.getId() * 0x9E3779B9) >>> 16);
+        this.stamps = (byte) (((int) thread.getId() * 0x9E3779B9) >>> 24);
     }
 
     /** The stamp the next query started on this thread will get (for tests). */
-    short nextStamp() {
-        return stamps == -1 ? 1 : (short) (stamps + 1);
+    byte nextStamp() {
+        return stamps == -1 ? 1 : (byte) (stamps + 1);
     }
 
     /**
@@ -77,6 +90,10 @@ final class ActiveStack {
         return depth == 0 ? null : frames[depth - 1];
     }
 
+    /**
+     * Pushes a frame for {@code slot}. A frame of kind {@link Kind#CLAIM} is pushed before the
+     * slot is claimed; the claim itself marks it {@link Frame#claimed}.
+     */
     Frame push(Slot slot, Kind kind) {
         if (depth == frames.length) {
             frames = Arrays.copyOf(frames, depth * 2);
@@ -96,6 +113,7 @@ final class ActiveStack {
 
     void pop(Frame frame) {
         frame.slot = null;
+        frame.claimed = false;
         depth--;
         Frame top = top();
         recording = top != null && top.kind == Kind.EXECUTE ? top : null;
@@ -116,7 +134,7 @@ final class ActiveStack {
         Frame[] all = frames;
         for (int i = Math.min(depth, all.length) - 1; i >= 0; i--) {
             Frame frame = all[i];
-            if (frame != null && frame.slot == slot) {
+            if (frame != null && frame.slot == slot && frame.kind != Kind.CLAIM) {
                 return true;
             }
         }
@@ -126,7 +144,7 @@ final class ActiveStack {
     /** The index of the innermost frame of {@code slot}, or -1. */
     int indexOf(Slot slot) {
         for (int i = depth - 1; i >= 0; i--) {
-            if (frames[i].slot == slot) {
+            if (frames[i].slot == slot && frames[i].kind != Kind.CLAIM) {
                 return i;
             }
         }
@@ -204,17 +222,26 @@ final class ActiveStack {
         return false;
     }
 
-    /** The slots from {@code slot} to the innermost frame, in call order. */
+    /**
+     * The slots from {@code slot} to the innermost frame that holds its slot, in call order (a
+     * frame still claiming its slot is not part of a path).
+     */
     Slot[] from(Slot slot) {
-        int start = depth - 1;
+        int end = depth;
+        while (end > 0 && frames[end - 1].kind == Kind.CLAIM) {
+            end--;
+        }
+        int start = end - 1;
         while (start > 0 && frames[start].slot != slot) {
             start--;
         }
-        Slot[] path = new Slot[depth - start];
-        for (int i = start; i < depth; i++) {
-            path[i - start] = frames[i].slot;
+        ArrayList<Slot> path = new ArrayList<>();
+        for (int i = Math.max(start, 0); i < end; i++) {
+            if (frames[i].kind != Kind.CLAIM) {
+                path.add(frames[i].slot);
+            }
         }
-        return path;
+        return path.toArray(new Slot[0]);
     }
 
     /** One active query. */
@@ -224,8 +251,21 @@ final class ActiveStack {
 
         Slot slot;
         Kind kind;
+        /**
+         * Whether this frame holds the claim of its slot: set by the claim, cleared once the slot
+         * is released. A frame is popped only after its claim is released, so that a failure
+         * while unwinding (a second {@link StackOverflowError}) leaves it for the next level
+         * out to release.
+         */
+        boolean claimed;
+        /**
+         * Set while recording a failed read is under way: if recording itself fails (the stack
+         * is nearly exhausted), the body's result, should it catch the failure and return, is
+         * not memoized, since its dependencies are incomplete.
+         */
+        boolean unrecorded;
         /** This query's stamp, written into the slots it reads. */
-        private short stamp;
+        private byte stamp;
         /** The lowest durability read so far (ordinal); HIGH until something is read. */
         int durability;
         /** The latest changed-revision read so far. */
@@ -284,8 +324,9 @@ final class ActiveStack {
         private int seenCount;
         private int generation;
 
-        void reset(Slot slot, Kind kind, short stamp) {
+        void reset(Slot slot, Kind kind, byte stamp) {
             this.slot = slot;
+            this.claimed = false;
             this.stamp = stamp;
             if (hasProvisional) {
                 provisional = null;
@@ -303,6 +344,7 @@ final class ActiveStack {
         private void become(Kind kind) {
             this.kind = kind;
             cancelled = null;
+            unrecorded = false;
             cycleDepth = Integer.MAX_VALUE;
             if (accumulated != null) {
                 accumulated.clear();
@@ -420,6 +462,7 @@ final class ActiveStack {
             hi = Integer.MAX_VALUE;
             readsDurable = true;
             remember(dep);
+            unrecorded = false;
         }
 
         /**

@@ -56,11 +56,13 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     /**
      * The slot of {@code key} if its value is set or loaded, to be passed to {@link #read};
      * otherwise {@code null}, and the caller goes on to {@link #get}. Small enough to be
-     * inlined, so {@code key} does not escape on a hit.
+     * inlined, so {@code key} does not escape on a hit. While a write is pending, nothing is
+     * found: the call waits for the write in {@link #get}.
      */
     public Object find(K key) {
         InputSlot<K, V> slot;
-        if (key != null && (slot = slotOf(key)) != null
+        if (key != null && runtime.hitRevision() != QueryRuntime.NO_HITS
+                && (slot = slotOf(key)) != null
                 && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
             return slot;
         }
@@ -80,7 +82,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
 
     /** The input's value for {@code key}, recorded as a dependency of the running query, if any. */
     public V get(K key) {
-        if (key != null) {
+        if (key != null && runtime.hitRevision() != QueryRuntime.NO_HITS) {
             InputSlot<K, V> slot = slotOf(key);
             if (slot != null && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
                 runtime.recordRead(slot);
@@ -91,7 +93,12 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     }
 
     private V getSlow(K key) {
-        InputSlot<K, V> slot = slot(key);
+        requireKey(key);
+        InputSlot<K, V> slot = slotOf(key);
+        if (slot == null) {
+            runtime.checkOpen(); // a closed database's tables stay empty
+            slot = getOrCreate(key, this::newSlot);
+        }
         runtime.readSlow(slot);
         if ((slot.state & Slot.PRESENT) == 0) {
             throw new InputNotSetException(slot.queryKey());
@@ -118,11 +125,20 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             // higher of the two, or a memo that read a HIGH value would miss its change to LOW.
             int reported = Math.max(slot.durability, durability.ordinal());
             revision = runtime.nextRevision();
-            slot.value = value;
-            slot.changedAt = revision;
+            // An equal value (the one set, or held from before a reset) at the same or a
+            // higher durability changes nothing that was computed from it: the input keeps its
+            // value and changed-revision, and no memo runs. A lower durability is a change, so
+            // that readers' durability drops with it.
+            boolean unchanged = (slot.state & (Slot.PRESENT | Slot.STALE)) != 0
+                    && durability.ordinal() >= slot.durability
+                    && Objects.equals(slot.value, value);
+            if (!unchanged) {
+                slot.value = value;
+                slot.changedAt = revision;
+            }
             slot.durability = (byte) durability.ordinal();
             STATE.setRelease(slot, Slot.PRESENT);
-            runtime.commitWrite(slot.lo, reported, revision);
+            runtime.commitWrite(unchanged ? -1 : slot.lo, reported, revision);
             published = runtime.publicRevision();
         } finally {
             evicted = runtime.endWrite();
@@ -207,7 +223,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
 
     @Override
     InputSlot<K, V> copyOf(InputSlot<K, V> slot) {
-        InputSlot<K, V> copy = new InputSlot<>(this, slot.key(), slot.lo);
+        InputSlot<K, V> copy = new InputSlot<>(this, slot.key(), slot.keyTag, slot.lo);
         copy.value = slot.value;
         copy.changedAt = slot.changedAt;
         copy.durability = slot.durability;
@@ -215,8 +231,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         return copy;
     }
 
-    private InputSlot<K, V> newSlot(K key) {
-        return new InputSlot<>(this, key, runtime.registerInput());
+    private InputSlot<K, V> newSlot(K key, byte keyTag) {
+        return new InputSlot<>(this, key, keyTag, runtime.registerInput());
     }
 
     private String capitalized() {
@@ -232,8 +248,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         private final InputTable<K, V> table;
         V value;
 
-        InputSlot(InputTable<K, V> table, K key, int id) {
-            super(key);
+        InputSlot(InputTable<K, V> table, K key, byte keyTag, int id) {
+            super(key, keyTag);
             this.table = table;
             this.lo = id;
             this.hi = id;
@@ -273,34 +289,36 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         void load(ActiveStack stack) {
             QueryRuntime runtime = table.runtime;
             while ((state & PRESENT) == 0 && table.lazy != null) {
-                if (runtime.claim(this, stack)) {
-                    try {
-                        if ((state & PRESENT) == 0) {
-                            reload(stack, runtime.revision());
-                        }
-                    } catch (RuntimeException | Error e) {
-                        runtime.release(this, e);
-                        throw e;
+                // As for memos: the frame first, then the claim (see QueryRuntime.unwind).
+                int base = stack.depth;
+                ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.CLAIM);
+                try {
+                    if (!runtime.claim(this, stack, frame)) {
+                        stack.pop(frame);
+                        continue;
                     }
-                    runtime.release(this, null);
-                    return;
+                    if ((state & PRESENT) == 0) {
+                        reload(stack, frame, runtime.revision());
+                    }
+                } catch (Throwable e) {
+                    runtime.unwind(stack, base, e);
+                    throw e;
                 }
+                runtime.release(this, null);
+                frame.claimed = false;
+                stack.pop(frame);
+                return;
             }
         }
 
-        /** Runs the default body of the claimed slot and stores its value. */
-        private void reload(ActiveStack stack, int now) {
-            // The default body runs in a frame of its own so that whatever it reads is not
+        /** Runs the default body of the slot, claimed by {@code frame}, and stores its value. */
+        private void reload(ActiveStack stack, ActiveStack.Frame frame, int now) {
+            // The default body runs in a frame of its own kind so that whatever it reads is not
             // recorded as a dependency of the query that triggered the load.
-            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.LOAD);
-            V loaded;
-            try {
-                loaded = table.lazy.apply(key());
-                if (frame.cancelled != null) {
-                    throw frame.cancelled; // the body swallowed it: its value is not kept
-                }
-            } finally {
-                stack.pop(frame);
+            stack.become(frame, ActiveStack.Kind.LOAD);
+            V loaded = table.lazy.apply(key());
+            if (frame.cancelled != null) {
+                throw frame.cancelled; // the body swallowed it: its value is not kept
             }
             boolean same = (state & STALE) != 0 && Objects.equals(value, loaded);
             if (!same) {

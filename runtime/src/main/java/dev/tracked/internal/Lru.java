@@ -58,6 +58,13 @@ final class Lru {
         }
     }
 
+    /** Forgets every memo: the database is closed. */
+    void clear() {
+        synchronized (used) {
+            used.clear();
+        }
+    }
+
     /** The monitor under which values of this query are read and dropped. */
     Object lock() {
         return used;

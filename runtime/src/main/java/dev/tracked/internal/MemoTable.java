@@ -123,8 +123,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
      * the key (nor box a primitive one).
      */
     public Object find(K key) {
-        // The revision is read before the memo's: see QueryRuntime.rebase.
-        int now = runtime.revision();
+        // The revision is read before the memo's: see QueryRuntime.rebase. While a write is
+        // pending it matches no memo, and the call waits for the write in fetch.
+        int now = runtime.hitRevision();
         MemoSlot<K, V> slot;
         if (key != null && (slot = slotOf(key)) != null && slot.verifiedAt == now) {
             return slot;
@@ -167,7 +168,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
      */
     public V fetch(K key) {
         if (key != null) {
-            int now = runtime.revision();
+            int now = runtime.hitRevision();
             MemoSlot<K, V> slot = slotOf(key);
             if (slot != null && slot.verifiedAt == now && lru == null) {
                 runtime.recordRead(slot);
@@ -183,7 +184,8 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     private V fetchSlow(K key, MemoSlot<K, V> found) {
         MemoSlot<K, V> slot = found;
         if (slot == null) {
-            slot = getOrCreate(key, k -> new MemoSlot<>(this, k));
+            runtime.checkOpen(); // a closed database's tables stay empty
+            slot = getOrCreate(key, (k, tag) -> new MemoSlot<>(this, k, tag));
         }
         while (true) {
             Object provisional = runtime.readSlow(slot);
@@ -219,20 +221,27 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     }
 
     /**
-     * The database is closed: drops every value, adding to {@code closing} those to close.
-     * Called while no query runs.
+     * The database is closed: adds to {@code closing} the values to close (those of a {@code
+     * closeDiscarded} query, held with or without a memo, as after a failed run). The values stay
+     * in their slots, which the table then forgets: a hit that raced with the close still reads
+     * a value, never a {@code null}. Called while no query runs.
      */
     void dropAll(List<Object> closing) {
-        for (Slot cell : cells()) {
-            if (cell instanceof MemoSlot<?, ?> memo && (memo.state & Slot.PRESENT) != 0) {
-                Object value = memo.value;
-                if (closeDiscarded && value != null) {
-                    closing.add(value);
+        if (closeDiscarded) {
+            for (Slot cell : cells()) {
+                if (cell instanceof MemoSlot<?, ?> memo && memo.value != null) {
+                    closing.add(memo.value);
                 }
-                memo.value = null;
-                memo.state &= ~Slot.PRESENT;
             }
         }
+        if (lru != null) {
+            lru.clear();
+        }
+    }
+
+    /** Whether values this table drops are closed ({@code closeDiscarded}). */
+    boolean closesDiscarded() {
+        return closeDiscarded;
     }
 
     @Override
@@ -242,7 +251,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
 
     @Override
     MemoSlot<K, V> copyOf(MemoSlot<K, V> slot) {
-        MemoSlot<K, V> copy = new MemoSlot<>(this, slot.key());
+        MemoSlot<K, V> copy = new MemoSlot<>(this, slot.key(), slot.keyTag);
         copy.value = slot.value;
         copy.deps = slot.deps;
         copy.verifiedAt = slot.verifiedAt;
@@ -311,8 +320,8 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          */
         volatile int verifiedAt;
 
-        MemoSlot(MemoTable<K, V> table, K key) {
-            super(key);
+        MemoSlot(MemoTable<K, V> table, K key, byte keyTag) {
+            super(key, keyTag);
             this.table = table;
         }
 
@@ -330,12 +339,15 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 return;
             }
             V memoized = value;
-            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.LOAD);
+            int base = stack.depth;
             V recomputed;
             try {
+                ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.LOAD);
                 recomputed = table.body.apply(key());
-            } finally {
                 stack.pop(frame);
+            } catch (Throwable e) {
+                table.runtime.unwind(stack, base, e);
+                throw e;
             }
             if (!Objects.equals(memoized, recomputed)) {
                 throw new UntrackedReadException(queryKey(), memoized, recomputed);
@@ -399,20 +411,30 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 if ((state & BUSY) != 0 && stack.holds(this)) {
                     return reenter(stack, needValue);
                 }
-                if (runtime.claim(this, stack)) {
-                    boolean retained;
-                    try {
-                        retained = refresh(stack, needValue);
-                    } catch (RuntimeException | Error e) {
-                        runtime.release(this, e);
-                        throw e;
+                // The frame comes first, the claim second: a claim is never held without a
+                // frame that says so, whatever fails in between (see QueryRuntime.unwind).
+                int base = stack.depth;
+                ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.CLAIM);
+                boolean retained;
+                try {
+                    if (!runtime.claim(this, stack, frame)) {
+                        // Another thread held the memo, and released it: it may be current now.
+                        stack.pop(frame);
+                        continue;
                     }
-                    if (!retained) {
-                        runtime.release(this, null);
-                    }
-                    return NONE;
+                    retained = refresh(stack, frame, needValue);
+                } catch (Throwable e) {
+                    runtime.unwind(stack, base, e);
+                    throw e;
                 }
-                // Another thread held the memo, and released it: it may be current now.
+                if (retained) {
+                    frame.claimed = false; // the cycle's head releases it
+                } else {
+                    runtime.release(this, null);
+                    frame.claimed = false;
+                }
+                stack.pop(frame);
+                return NONE;
             }
             return NONE;
         }
@@ -483,19 +505,18 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * thread already. If it no longer depends on a provisional value, it is final.
          */
         private void rerun(ActiveStack stack) {
-            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.EXECUTE);
+            int base = stack.depth;
             boolean retained;
             try {
+                // Not a claim: the memo is claimed already, and stays retained (dropped, if
+                // this fails) for its own head to release; what it retained as a head itself
+                // is released by the unwinding.
+                ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.EXECUTE);
                 retained = execute(stack, frame, table.runtime.revision(), false);
-            } catch (RuntimeException | Error e) {
-                // It stays retained (dropped) for its own head to release; what it retained as
-                // a head itself is released here.
-                if (!frame.participants.isEmpty()) {
-                    abandonCycle(stack, frame, e);
-                }
-                throw e;
-            } finally {
                 stack.pop(frame);
+            } catch (Throwable e) {
+                table.runtime.unwind(stack, base, e);
+                throw e;
             }
             if (!retained) {
                 stack.frameAt(stack.retainedDepth(this)).participants.remove(this);
@@ -509,38 +530,42 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * pushed first is what other threads find when they look for the memo's owner. Returns
          * whether the memo stays claimed, as part of a cycle being iterated.
          */
-        private boolean refresh(ActiveStack stack, boolean needValue) {
+        private boolean refresh(ActiveStack stack, ActiveStack.Frame frame, boolean needValue) {
             int now = table.runtime.revision();
             if (upToDate(now, needValue)) {
                 return false; // brought up to date by the thread that held it before this one
             }
             boolean evicted = verifiedAt < 0;
-            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.VERIFY);
-            try {
-                if ((state & PRESENT) != 0 && !(evicted && needValue)) {
-                    Boolean verified = verify(stack, frame, now, evicted);
-                    if (verified == null) {
-                        return true; // valid if a head of a cycle is: retained
-                    }
-                    if (verified) {
-                        return false;
-                    }
-                    // What was validated assuming this head unchanged must run again.
-                    for (Slot participant : frame.participants) {
-                        if (stack.retains(participant)) {
-                            participant.state &= ~(PRESENT | ASSUMED);
-                        }
+            if ((state & PRESENT) != 0 && !(evicted && needValue)) {
+                Boolean verified = verify(stack, frame, now, evicted);
+                if (verified == null) {
+                    return true; // valid if a head of a cycle is: retained
+                }
+                if (verified) {
+                    return false;
+                }
+                // What was validated assuming this head unchanged must run again.
+                for (Slot participant : frame.participants) {
+                    if (stack.retains(participant)) {
+                        participant.state &= ~(PRESENT | ASSUMED);
                     }
                 }
-                return execute(stack, frame, now, !evicted);
-            } catch (RuntimeException | Error e) {
-                if (!frame.participants.isEmpty()) {
-                    // A head failed or was cancelled before its cycle was final.
-                    abandonCycle(stack, frame, e);
-                }
-                throw e;
-            } finally {
-                stack.pop(frame);
+            }
+            return execute(stack, frame, now, !evicted);
+        }
+
+        /**
+         * Unwinding after {@code failure}: a head that failed or was cancelled before its cycle
+         * was final drops what it computed from its provisional value; a body that failed (not
+         * cancelled) drops the memo.
+         */
+        @Override
+        void abandon(ActiveStack stack, ActiveStack.Frame frame, Throwable failure) {
+            if (!frame.participants.isEmpty()) {
+                abandonCycle(stack, frame, failure);
+            }
+            if (frame.kind == ActiveStack.Kind.EXECUTE) {
+                failed(frame, failure);
             }
         }
 
@@ -586,9 +611,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 } catch (Cancelled e) {
                     stack.readCycleDepth = Integer.MAX_VALUE;
                     throw e;
-                } catch (RuntimeException e) {
-                    // A dependency that now fails counts as changed: the body runs again and
-                    // meets the failure itself (it may catch it, as it may have before).
+                } catch (Throwable e) {
+                    // A dependency that now fails, whatever it throws, counts as changed: the
+                    // body runs again and meets the failure itself (it may catch it, as it may
+                    // have before, and gets the same as a cold run would).
                     return changed(stack);
                 }
                 // A dependency may have re-run to an equal value while reading other inputs,
@@ -693,42 +719,39 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 frame.expect(deps);
                 try {
                     fresh = table.body.apply(key());
-                } catch (RuntimeException | Error e) {
-                    Cancelled cancelled = failed(frame, e);
-                    if (cancelled != null) {
-                        throw cancelled;
+                } catch (Throwable e) {
+                    // Whatever the body made of a cancellation, the query ends in it (and keeps
+                    // its old memo); any other failure drops the memo as the frame unwinds.
+                    if (frame.cancelled != null) {
+                        throw frame.cancelled;
                     }
                     throw e;
                 }
                 if (frame.cancelled != null) {
                     // The body caught a cancellation and returned anyway: its value may be made
-                    // of what a cancelled read left behind.
+                    // of what a cancelled read left behind, and is dropped.
+                    discardFresh(fresh);
                     throw frame.cancelled;
                 }
                 if (!frame.provisionalRead) {
                     break;
                 }
                 if (table.cycleResult != null) {
+                    discardFresh(fresh);
                     fresh = table.cycleResult.apply(key()); // the fallback, at once
                     break;
                 }
-                boolean converged;
-                try {
-                    converged = Objects.equals(frame.provisional, fresh);
-                } catch (RuntimeException | Error e) {
-                    failed(frame, e);
-                    throw e;
-                }
-                if (converged) {
+                if (Objects.equals(frame.provisional, fresh)) {
+                    discardProvisional(frame, fresh);
                     break;
                 }
                 if (frame.iteration == MAX_ITERATIONS) {
-                    CycleException diverged = runtime.diverged(this, frame.participants);
-                    failed(frame, diverged);
-                    throw diverged;
+                    discardFresh(fresh);
+                    throw runtime.diverged(this, frame.participants);
                 }
                 // Start over from the new value: every memo computed from the old one runs again.
                 frame.iteration++;
+                discardProvisional(frame, fresh);
                 frame.provisional = fresh;
                 frame.provisionalRead = false;
                 for (Slot participant : frame.participants) {
@@ -746,6 +769,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 if (head.hasProvisional && table.cycleResult != null
                         && head.slot instanceof MemoSlot<?, ?> headMemo
                         && headMemo.table.cycleResult != null) {
+                    discardFresh(fresh);
                     fresh = table.cycleResult.apply(key()); // every fallback query takes its own
                 }
             }
@@ -753,25 +777,34 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             try {
                 backdated = !provisional && hasValue && (state & PRESENT) != 0 && table.backdate
                         && frame.durability >= durability && Objects.equals(value, fresh);
-            } catch (RuntimeException | Error e) {
-                Cancelled cancelled = failed(frame, e);
-                if (cancelled != null) {
-                    throw cancelled;
-                }
+            } catch (Throwable e) {
+                discardFresh(fresh);
                 throw e;
+            }
+            if (frame.unrecorded) {
+                // A read failed and could not be recorded (the stack was nearly exhausted), and
+                // the body caught the failure: its value is returned, not memoized.
+                V old = value;
+                value = fresh;
+                if (hasValue && old != fresh) {
+                    discardValue(old);
+                }
+                failed(frame, null);
+                return false;
             }
             if (!backdated) {
                 V old = value;
                 value = fresh;
                 changedAt = frame.changedAt;
-                if (table.closeDiscarded && hasValue && old != fresh) {
-                    // Replaced by a different value. (A hit that raced with the write before
-                    // this revision may still hold it: closing is for values the database
-                    // itself no longer hands out.)
-                    runtime.closeQuietly(old);
+                if (old != fresh && old != null) {
+                    // Replaced by a different value (or one left from a failed run, or from the
+                    // last iteration of a cycle). A hit that
+                    // raced with the write before this revision may still hold it: closing is
+                    // for values the database itself no longer hands out.
+                    discardValue(old);
                 }
-            } else if (table.closeDiscarded && fresh != value) {
-                runtime.closeQuietly(fresh); // the equal new instance is dropped
+            } else if (fresh != value) {
+                discardFresh(fresh); // the equal new instance is dropped
             }
             deps = frame.takeDeps(deps);
             setInputs(frame);
@@ -872,24 +905,44 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         }
 
         /**
-         * The body (or {@code equals}) failed with {@code e}. A cancelled query ends in its
-         * cancellation, whatever the body made of it, and keeps its old memo: returns the
-         * {@link Cancelled} to throw instead of {@code e}.
-         * Otherwise the old memo is dropped: a reader that caught the failure must see the next
+         * The body (or {@code equals}) failed with {@code e}. A cancelled query keeps its old
+         * memo. Otherwise the old memo is dropped: a reader that caught the failure must see the next
          * successful value as a change, even one equal to the value before the failure. (The old
          * value itself stays: a hit that raced with the write before may still be reading it.)
          */
-        private Cancelled failed(ActiveStack.Frame frame, Throwable e) {
-            if (e instanceof Cancelled cancelled) {
-                return cancelled;
-            }
-            if (frame.cancelled != null) {
-                return frame.cancelled;
+        private void failed(ActiveStack.Frame frame, Throwable e) {
+            if (e instanceof Cancelled || frame.cancelled != null) {
+                return;
             }
             state &= ~PRESENT;
             deps = null;
             table.runtime.dropAccumulated(this);
-            return null;
+        }
+
+        /** A value the body returned that the memo does not keep, for {@code closeDiscarded}. */
+        private void discardFresh(V fresh) {
+            if (table.closeDiscarded && fresh != value) {
+                table.runtime.discard(fresh);
+            }
+        }
+
+        /** A value the memo held and no longer does, for {@code closeDiscarded}. */
+        private void discardValue(V old) {
+            if (table.closeDiscarded) {
+                table.runtime.discard(old);
+            }
+        }
+
+        /**
+         * A cycle head's provisional value is replaced by {@code next}, the value of the next
+         * iteration (or the final one, equal to it): the old one is dropped, unless it is the
+         * value the memo holds (an earlier revision's, from which the iteration started).
+         */
+        private void discardProvisional(ActiveStack.Frame frame, V next) {
+            Object old = frame.provisional;
+            if (table.closeDiscarded && old != next && old != value) {
+                table.runtime.discard(old);
+            }
         }
 
         /** Takes the inputs read, as collected by {@code frame}. */

@@ -119,6 +119,16 @@ public final class QueryRuntime {
      */
     private volatile int revision = 1;
     /**
+     * What hits compare a memo's verified-revision with: {@link #revision}, or {@link #NO_HITS}
+     * from the moment a write is requested until it is done (and for good once closed), so that
+     * a call that starts while a write waits finds no memo current and takes the slow path,
+     * which waits for the write. Costs a hit nothing: it reads this field instead of {@link
+     * #revision}.
+     */
+    private volatile int hitRevision = 1;
+    /** {@link #hitRevision} while a write is pending: no verified-revision is ever this. */
+    static final int NO_HITS = Integer.MIN_VALUE;
+    /**
      * How much {@link #rebase} subtracted from stored revisions so far: the revision users see
      * is {@link #revision} plus this.
      */
@@ -213,6 +223,7 @@ public final class QueryRuntime {
         this.reasons = source.reasons != null ? new ConcurrentHashMap<>() : null;
         this.inputWrites = source.inputWrites.copy();
         this.revision = source.revision;
+        this.hitRevision = source.revision;
         this.rebased = source.rebased;
         this.rebaseAt = source.rebaseAt;
         System.arraycopy(source.lastChanged, 0, lastChanged, 0, DURABILITIES);
@@ -246,9 +257,14 @@ public final class QueryRuntime {
             for (int i = 0; i < tables.size(); i++) {
                 copies.tables.put(tables.get(i), copy.tables.get(i));
             }
+            List<Slot> mutated = new ArrayList<>(0);
             for (int i = 0; i < tables.size(); i++) {
-                copyTable(copy.tables.get(i), tables.get(i));
+                mutated.addAll(copyTable(copy.tables.get(i), tables.get(i), copies));
             }
+            if (!mutated.isEmpty()) {
+                reportMutatedKeys(mutated);
+            }
+            shareCloseables(copy);
             for (int i = 0; i < tables.size(); i++) {
                 SlotTable<?> table = copy.tables.get(i);
                 table.remap(copies);
@@ -265,19 +281,86 @@ public final class QueryRuntime {
     }
 
     @SuppressWarnings("unchecked")
-    private static <S extends Slot> void copyTable(SlotTable<S> into, SlotTable<?> from) {
-        into.copyFrom((SlotTable<S>) from);
+    private static <S extends Slot> List<Slot> copyTable(SlotTable<S> into, SlotTable<?> from,
+            Copies copies) {
+        return into.copyFrom((SlotTable<S>) from, copies);
+    }
+
+    /** A fork found keys mutated after they were stored: said once, the fork goes on. */
+    private static void reportMutatedKeys(List<Slot> mutated) {
+        List<String> keys = new ArrayList<>();
+        for (Slot slot : mutated) {
+            keys.add(slot.owner().name() + "(" + slot.key.getClass().getName() + ")");
+        }
+        System.getLogger("dev.tracked").log(System.Logger.Level.ERROR, "fork() found keys"
+                + " whose hashCode changed after they were stored (mutated keys) in " + keys
+                + ": their memos were dropped from both databases, so that no other key gets"
+                + " their values. Keys must not change once they reach a query.");
     }
 
     /**
      * Finds the copy of a slot during {@link #fork}: in the copy of its table, under the same key
-     * (a probe, like any read), so that no slot needs an identity hash or a map entry.
+     * (a probe, like any read), so that no slot needs an identity hash or a map entry; or, for
+     * the rare slot whose key was mutated and which is in no table, in {@link #outside}.
      */
     static final class Copies {
         final Map<SlotTable<?>, SlotTable<?>> tables = new IdentityHashMap<>();
+        final Map<Slot, Slot> outside = new IdentityHashMap<>();
 
         Slot of(Slot original) {
+            if (!outside.isEmpty()) {
+                Slot copy = outside.get(original);
+                if (copy != null) {
+                    return copy;
+                }
+            }
             return tables.get(original.owner()).slotOf(original.key);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Closing values shared with forks
+
+    /**
+     * The values of {@code closeDiscarded} queries that this database shares with its forks (or
+     * the database it was forked from), shared by all of them; {@code null} until a fork of a
+     * database that has such values.
+     */
+    private volatile SharedValues shared;
+
+    /** Counts the holders of every closeable value {@code copy}, a fork of this, now shares. */
+    private void shareCloseables(QueryRuntime copy) {
+        Map<Object, Integer> held = new IdentityHashMap<>();
+        for (SlotTable<?> table : tables) {
+            if (table instanceof MemoTable<?, ?> memos && memos.closesDiscarded()) {
+                for (Slot cell : table.cells()) {
+                    if (cell instanceof MemoTable.MemoSlot<?, ?> memo
+                            && memo.value instanceof AutoCloseable value) {
+                        held.merge(value, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        if (held.isEmpty()) {
+            copy.shared = shared;
+            return;
+        }
+        SharedValues family = shared != null ? shared : new SharedValues();
+        held.forEach(family::share);
+        shared = family;
+        copy.shared = family;
+    }
+
+    /**
+     * A value this database drops (replaced, evicted, discarded or closed with the database):
+     * closes it if {@link AutoCloseable}, unless a fork still holds it.
+     */
+    void discard(Object value) {
+        if (value instanceof AutoCloseable) {
+            SharedValues family = shared;
+            if (family == null || family.release(value)) {
+                closeQuietly(value);
+            }
         }
     }
 
@@ -289,6 +372,14 @@ public final class QueryRuntime {
     /** The current revision, as stored in slots (see {@link #rebase}). */
     int revision() {
         return revision;
+    }
+
+    /**
+     * The revision a hit compares a memo's verified-revision with: the current one, or {@link
+     * #NO_HITS} while a write is pending (see {@link #hitRevision}).
+     */
+    int hitRevision() {
+        return hitRevision;
     }
 
     /** The current revision as users see it: it only grows, whatever {@link #rebase} did. */
@@ -346,6 +437,7 @@ public final class QueryRuntime {
             writeLock.unlock();
             throw closed();
         }
+        hitRevision = NO_HITS;
         int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
         if ((before & COUNT) != 0) {
             awaitQueriesUnwound();
@@ -434,6 +526,7 @@ public final class QueryRuntime {
     List<Slot> endWrite() {
         List<Slot> evicted = discarded;
         discarded = List.of();
+        hitRevision = revision;
         ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
         if (waiters != 0) {
             synchronized (waitLock) {
@@ -464,7 +557,7 @@ public final class QueryRuntime {
             toClose.clear();
         }
         for (Object value : closing) {
-            closeQuietly(value);
+            discard(value);
         }
     }
 
@@ -484,11 +577,13 @@ public final class QueryRuntime {
      * Closes {@code value} if it is {@link AutoCloseable}; a close that throws is logged and
      * swallowed: the database goes on.
      */
-    void closeQuietly(Object value) {
+    private static void closeQuietly(Object value) {
         if (value instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
-            } catch (Exception | LinkageError | AssertionError e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 System.getLogger("dev.tracked").log(System.Logger.Level.WARNING,
                         "Closing a discarded value failed: " + value + "; the database goes on",
                         e);
@@ -510,15 +605,24 @@ public final class QueryRuntime {
             if ((activeThreads & CLOSED) != 0) {
                 return;
             }
-            int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
+            // From here on no hit succeeds and no call starts (both fail as closed); calls
+            // running on other threads are cancelled, and fail as closed where they began.
+            hitRevision = NO_HITS;
+            int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE | CLOSED);
             if ((before & COUNT) != 0) {
                 awaitQueriesUnwound();
             }
-            ACTIVE_THREADS.getAndBitwiseOr(this, CLOSED);
+            // Values stay in their slots, which leave the tables: a hit that raced with this
+            // still reads its value, never a null.
             for (SlotTable<?> table : tables) {
                 if (table instanceof MemoTable<?, ?> memos) {
                     memos.dropAll(values);
                 }
+                table.clear();
+            }
+            accumulatedValues.clear();
+            if (reasons != null) {
+                reasons.clear();
             }
             ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
             synchronized (waitLock) {
@@ -529,7 +633,7 @@ public final class QueryRuntime {
         }
         reportDiscarded(List.of());
         for (Object value : values) {
-            closeQuietly(value);
+            discard(value);
         }
     }
 
@@ -559,11 +663,23 @@ public final class QueryRuntime {
         return (activeThreads & CLOSED) != 0;
     }
 
+    /** Throws the error for a call of a closed database, if it is closed. */
+    void checkOpen() {
+        if ((activeThreads & CLOSED) != 0) {
+            throw closed();
+        }
+    }
+
     private IllegalStateException closed() {
+        return closed(null);
+    }
+
+    /** The error for a call of a closed database; {@code cause}: how a running call saw it. */
+    private IllegalStateException closed(Throwable cause) {
         return new IllegalStateException("This database was closed: its values were dropped"
                 + " (AutoCloseable ones of queries declared with closeDiscarded = true were"
                 + " closed), and it answers no more calls. Create a new one, or fork() before"
-                + " closing.");
+                + " closing.", cause);
     }
 
     /** Registers the table of a query declared with {@code lru}. */
@@ -620,12 +736,15 @@ public final class QueryRuntime {
 
     /**
      * Makes {@code next} the current revision: input {@code inputId} was written with
-     * durability {@code durability}. Call between {@link #beginWrite} and {@link #endWrite}.
+     * durability {@code durability} (or, for {@code inputId} -1, set to a value equal to its
+     * own: nothing changed, and every memo stays valid without looking at what it read). Call between {@link #beginWrite} and {@link #endWrite}.
      */
     void commitWrite(int inputId, int durability, int next) {
-        inputWrites.written(inputId, next);
-        for (int d = 0; d <= durability; d++) {
-            lastChanged[d] = next;
+        if (inputId >= 0) {
+            inputWrites.written(inputId, next);
+            for (int d = 0; d <= durability; d++) {
+                lastChanged[d] = next;
+            }
         }
         startRevision(next);
     }
@@ -746,9 +865,9 @@ public final class QueryRuntime {
         }
         if (verifyReuse && slot instanceof MemoTable.MemoSlot<?, ?> memo) {
             ActiveStack own = stack();
-            boolean outermost = own.depth == 0;
+            boolean outermost = !own.entered;
             if (outermost) {
-                enter();
+                enter(own);
             }
             try {
                 memo.checkReuse(own);
@@ -767,46 +886,58 @@ public final class QueryRuntime {
 
     /**
      * The slow path of every read: brings {@code slot} up to date on this thread's stack and
-     * records the read, or its failure, in the query running on this thread, if any.
+     * records the read, or its failure, in the query running on this thread, if any. Whatever
+     * is thrown, every frame pushed above the caller's is gone and every claim it held released
+     * when this returns or throws (see {@link #unwind}).
      */
     Object readSlow(Slot slot) {
         ActiveStack stack = stack();
-        boolean outermost = stack.depth == 0;
+        boolean outermost = !stack.entered;
         if (outermost) {
-            enter();
+            enter(stack);
         } else if ((activeThreads & PENDING_WRITE) != 0) {
             throw cancel(stack);
         }
+        int base = stack.depth;
+        ActiveStack.Frame caller = stack.top();
+        boolean recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
         try {
-            ActiveStack.Frame caller = stack.top();
-            boolean recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
-            Object read;
-            try {
-                read = slot.update(stack);
-                int cycleDepth = stack.readCycleDepth;
-                if (cycleDepth != Integer.MAX_VALUE) {
-                    // The value read depends on a cycle head's provisional value: so does the
-                    // caller's.
-                    stack.readCycleDepth = Integer.MAX_VALUE;
-                    if (caller != null && cycleDepth < caller.cycleDepth) {
-                        caller.cycleDepth = cycleDepth;
-                    }
+            Object read = slot.update(stack);
+            int cycleDepth = stack.readCycleDepth;
+            if (cycleDepth != Integer.MAX_VALUE) {
+                // The value read depends on a cycle head's provisional value: so does the
+                // caller's.
+                stack.readCycleDepth = Integer.MAX_VALUE;
+                if (caller != null && cycleDepth < caller.cycleDepth) {
+                    caller.cycleDepth = cycleDepth;
                 }
-            } catch (Cancelled e) {
-                if (caller != null) {
-                    caller.cancelled = e;
-                }
-                throw e;
-            } catch (RuntimeException e) {
-                if (recording) {
-                    caller.recordFailure(slot, revision);
-                }
-                throw e;
             }
             if (recording) {
                 caller.record(slot);
             }
             return read;
+        } catch (Cancelled e) {
+            if (caller != null) {
+                caller.cancelled = e;
+            }
+            if (stack.depth > base) {
+                unwind(stack, base, e);
+            }
+            if (outermost && isClosed()) {
+                throw closed(e); // cancelled by close(): the database answers no more calls
+            }
+            throw e;
+        } catch (Throwable e) {
+            // Anything at all, checked exceptions thrown sneakily and Errors included: the
+            // caller may catch it, and then still depends on the slot.
+            if (recording) {
+                caller.unrecorded = true; // cleared by recordFailure, if it gets to its end
+                caller.recordFailure(slot, revision);
+            }
+            if (stack.depth > base) {
+                unwind(stack, base, e);
+            }
+            throw e;
         } finally {
             if (outermost) {
                 exit(stack);
@@ -838,13 +969,19 @@ public final class QueryRuntime {
      */
     private Cancelled cancel(ActiveStack stack, Slot reading) {
         ActiveStack.Frame top = stack.top();
-        QueryKey query = (top != null ? top.slot : reading).queryKey();
-        if (hasListener()) {
-            emit(new Event.DidCancel(query));
+        if (top != null && top.cancelled != null
+                && top.cancelled.reason() == Cancelled.Reason.PENDING_WRITE) {
+            // Observed already (a listener that calls a query on DidCancel, a body that
+            // swallowed it and calls again): the same cancellation, reported once.
+            return top.cancelled;
         }
+        QueryKey query = (top != null && top.slot != null ? top.slot : reading).queryKey();
         Cancelled cancelled = new Cancelled(Cancelled.Reason.PENDING_WRITE, query, null);
         if (top != null) {
-            top.cancelled = cancelled;
+            top.cancelled = cancelled; // before the event: its listener may call a query
+        }
+        if (hasListener()) {
+            emit(new Event.DidCancel(query));
         }
         return cancelled;
     }
@@ -853,7 +990,7 @@ public final class QueryRuntime {
      * Call when a thread's stack goes from empty to not empty; waits while a write is pending, so
      * that a new call runs in the revision the write starts.
      */
-    void enter() {
+    void enter(ActiveStack stack) {
         for (;;) {
             int active = activeThreads;
             if ((active & CLOSED) != 0) {
@@ -861,6 +998,7 @@ public final class QueryRuntime {
             }
             if ((active & PENDING_WRITE) == 0) {
                 if (ACTIVE_THREADS.compareAndSet(this, active, active + 1)) {
+                    stack.entered = true;
                     return;
                 }
             } else {
@@ -896,6 +1034,7 @@ public final class QueryRuntime {
      * the database leave little behind.
      */
     void exit(ActiveStack stack) {
+        stack.entered = false;
         int after = (int) ACTIVE_THREADS.getAndAdd(this, -1) - 1;
         if ((after & COUNT) == 0 && (after & PENDING_WRITE) != 0) {
             synchronized (waitLock) {
@@ -913,24 +1052,30 @@ public final class QueryRuntime {
     // Claims
 
     /**
-     * Claims {@code slot} for bringing it up to date on {@code stack}'s thread. Returns false if
+     * Claims {@code slot} for bringing it up to date on {@code stack}'s thread, for {@code
+     * frame}, the innermost, pushed for it with kind {@link ActiveStack.Kind#CLAIM}: on success
+     * the frame holds the claim and becomes a {@link ActiveStack.Kind#VERIFY} frame. Returns false if
      * another thread held it: this thread waited until that thread released it, and the caller
      * checks again whether the slot is now up to date. Throws {@link CycleException} if the slot
      * is claimed by this thread, or if waiting would close a cycle of waiting threads, and
      * {@link Cancelled} if the other thread failed, or if a write is pending and this thread is
      * inside a query.
      */
-    boolean claim(Slot slot, ActiveStack stack) {
+    boolean claim(Slot slot, ActiveStack stack, ActiveStack.Frame frame) {
         byte state = (byte) STATE.getVolatile(slot);
         if ((state & Slot.BUSY) == 0
                 && STATE.compareAndSet(slot, state, (byte) (state | Slot.BUSY))) {
+            // No call between the claim and these stores, so no StackOverflowError either: the
+            // frame says it holds the claim before anything else can fail.
+            frame.claimed = true;
+            frame.kind = ActiveStack.Kind.VERIFY;
             if ((activeThreads & PENDING_WRITE) != 0) {
                 // Verifying reaches dependencies without a query call, and a call that entered
                 // just before the write may find a slot whose owner was cancelled: stop here
                 // too, or this thread would redo, in the same revision, what a cancelled thread
                 // was computing. Checked after the claim: a slot released by a cancelled owner
-                // was released after the flag was raised, so this thread sees the flag.
-                release(slot, null);
+                // was released after the flag was raised, so this thread sees the flag. The
+                // caller's unwinding releases the claim.
                 throw cancel(stack, slot);
             }
             return true;
@@ -967,6 +1112,31 @@ public final class QueryRuntime {
         }
     }
 
+    /**
+     * Unwinds this thread's stack after {@code failure}, down to {@code depth} frames: from the
+     * innermost frame out, each one's slot is abandoned (a memo whose body failed forgets its
+     * value; a cycle head drops what it computed from its provisional value) and released if the
+     * frame holds its claim, handing {@code failure} to the threads waiting for it; then the
+     * frame is popped. A frame is popped only once it is done with, so if this fails (a second
+     * {@link StackOverflowError}, on a nearly exhausted stack), what is left is still on the
+     * stack, and the next level out, with more stack, finishes the job: no claim is ever left
+     * held by no thread.
+     */
+    void unwind(ActiveStack stack, int depth, Throwable failure) {
+        while (stack.depth > depth) {
+            ActiveStack.Frame top = stack.frameAt(stack.depth - 1);
+            Slot slot = top.slot;
+            if (slot != null && top.kind != ActiveStack.Kind.CLAIM) {
+                slot.abandon(stack, top, failure);
+            }
+            if (top.claimed) {
+                release(slot, failure);
+                top.claimed = false;
+            }
+            stack.pop(top);
+        }
+    }
+
     /** Waits until the thread that claimed {@code slot} releases it. */
     private void awaitRelease(Slot slot, ActiveStack stack) {
         ActiveStack owner = awaitOwner(slot, stack);
@@ -974,7 +1144,18 @@ public final class QueryRuntime {
             return;
         }
         if (hasListener()) {
-            emit(new Event.WillBlockOn(slot.queryKey(), owner.thread));
+            try {
+                emit(new Event.WillBlockOn(slot.queryKey(), owner.thread));
+            } catch (Throwable e) {
+                // The listener threw an Error (others are swallowed): stop waiting, as if the
+                // slot had been released, so that this thread is no link in anyone's chain.
+                synchronized (waitLock) {
+                    stack.waitingOn = null;
+                    stack.propagated = null;
+                    WAITERS.getAndAdd(this, -1);
+                }
+                throw e;
+            }
         }
         Throwable failure;
         boolean interrupted = false;
@@ -995,6 +1176,16 @@ public final class QueryRuntime {
             Thread.currentThread().interrupt();
         }
         if (failure != null) {
+            if (failure instanceof Cancelled cancelled) {
+                if (cancelled.reason() == Cancelled.Reason.PENDING_WRITE) {
+                    // The owner was cancelled by a write, which cancels this thread too.
+                    throw cancel(stack, slot);
+                }
+                // A chain of waiters: each one names what it waited for, and the first failure.
+                if (cancelled.getCause() != null) {
+                    failure = cancelled.getCause();
+                }
+            }
             throw new Cancelled(Cancelled.Reason.PROPAGATED_FAILURE, slot.queryKey(), failure);
         }
     }
@@ -1337,19 +1528,32 @@ public final class QueryRuntime {
                     + " this thread: call it from outside any query.");
         }
         ActiveStack stack = stack();
-        enter();
+        boolean outermost = !stack.entered;
+        if (outermost) {
+            enter(stack);
+        }
         // The queries run inside a frame of their own, which records what they call.
+        int base = stack.depth;
         Slot root = new Root(type);
-        ActiveStack.Frame frame = stack.push(root, ActiveStack.Kind.EXECUTE);
         try {
+            ActiveStack.Frame frame = stack.push(root, ActiveStack.Kind.EXECUTE);
             queries.run();
             if (frame.cancelled != null) {
                 throw frame.cancelled;
             }
-            return collect(type, frame.reads());
-        } finally {
+            List<T> values = collect(type, frame.reads());
             stack.pop(frame);
-            exit(stack);
+            return values;
+        } catch (Throwable e) {
+            unwind(stack, base, e);
+            if (outermost && e instanceof Cancelled && isClosed()) {
+                throw closed(e);
+            }
+            throw e;
+        } finally {
+            if (outermost) {
+                exit(stack);
+            }
         }
     }
 
@@ -1394,7 +1598,7 @@ public final class QueryRuntime {
         private final Class<?> type;
 
         Root(Class<?> type) {
-            super(type);
+            super(type, (byte) 0);
             this.type = type;
         }
 
@@ -1431,7 +1635,10 @@ public final class QueryRuntime {
     void emit(Event event) {
         try {
             listener.onEvent(event);
-        } catch (RuntimeException | LinkageError | AssertionError e) {
+        } catch (VirtualMachineError e) {
+            throw e; // out of memory or stack: nothing to go on with
+        } catch (Throwable e) {
+            // Anything else, AssertionErrors and checked exceptions thrown sneakily included.
             System.getLogger("dev.tracked")
                     .log(System.Logger.Level.WARNING, "Event listener failed on " + event
                             + "; the event was dropped and the database is unaffected", e);

@@ -55,10 +55,23 @@ public abstract class Slot {
      * dependencies without a side table (see {@code ActiveStack.Frame}). Written without
      * synchronization; a stale or foreign value only costs an exact check.
      */
-    short readStamp;
+    byte readStamp;
+    /**
+     * Eight bits of the key's hash when the slot was created: a key whose hash no longer matches
+     * was mutated after it reached the table, which {@link SlotTable} reports when it rehashes
+     * (and a fork when it copies), instead of handing the memo to another key.
+     */
+    final byte keyTag;
 
-    Slot(Object key) {
+    /** A slot for {@code key}, with the {@link #tag} of its hash code. */
+    Slot(Object key, byte keyTag) {
         this.key = key;
+        this.keyTag = keyTag;
+    }
+
+    /** The bits of a hash code kept in {@link #keyTag}. */
+    static byte tag(int hash) {
+        return (byte) ((hash * 0x9E3779B9) >>> 8);
     }
 
     /** What {@link #update} returns when the value read is the slot's own. */
@@ -76,6 +89,13 @@ public abstract class Slot {
      * after {@code revision}.
      */
     abstract boolean changedAfter(int revision, ActiveStack stack);
+
+    /**
+     * The frame {@code frame} of this slot is being unwound after {@code failure} (see {@link
+     * QueryRuntime#unwind}): undoes what the frame left half done. Called at most once per
+     * failure and frame, but must be harmless if called again. Nothing to do by default.
+     */
+    void abandon(ActiveStack stack, ActiveStack.Frame frame, Throwable failure) {}
 
     /** The query and arguments this slot stands for. */
     public abstract QueryKey queryKey();

@@ -2,7 +2,8 @@ package dev.tracked.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.function.Function;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The slots of one ingredient by key: an open-addressing hash table with linear probing. Lookups
@@ -44,34 +45,95 @@ abstract class SlotTable<S extends Slot> {
         return (S) slot;
     }
 
-    /** The slot of {@code key}, created by {@code create} if there is none. */
-    final <K> S getOrCreate(K key, Function<? super K, S> create) {
+    /** Creates the slot of a key, given the {@link Slot#tag} of its hash code. */
+    interface SlotFactory<K, S> {
+        S create(K key, byte keyTag);
+    }
+
+    /**
+     * The slot of {@code key}, created by {@code create} if there is none. If the table grows and
+     * finds keys whose hash code changed since they were stored (mutated keys), it leaves their
+     * slots out, so that no other key can reach them, finishes the insert, and then throws {@link
+     * IllegalStateException} naming them: the caller's key is stored, and a retry finds it.
+     */
+    final <K> S getOrCreate(K key, SlotFactory<? super K, S> create) {
+        List<Slot> mutated = null;
+        S slot;
         synchronized (lock) {
             S existing = slotOf(key);
             if (existing != null) {
                 return existing;
             }
-            S slot = create.apply(key);
+            slot = create.create(key, Slot.tag(key.hashCode()));
             Slot[] table = cells;
             if ((size + 1) * 3 > table.length * 2) {
-                table = grow(table);
+                mutated = new ArrayList<>(0);
+                // Small tables grow faster: fewer rehashes while a new database fills up.
+                table = rehash(table, table.length < 4096 ? table.length * 4 : table.length * 2,
+                        mutated);
+                size -= mutated.size();
             }
             put(table, slot);
             cells = table;
             size++;
-            return slot;
         }
+        if (mutated != null && !mutated.isEmpty()) {
+            throw mutatedKeys(mutated);
+        }
+        return slot;
     }
 
-    private static Slot[] grow(Slot[] old) {
-        // Small tables grow faster: fewer rehashes while a new database fills up.
-        Slot[] table = new Slot[old.length < 4096 ? old.length * 4 : old.length * 2];
+    /**
+     * The slots of {@code old} in a new array of {@code capacity} cells, leaving out (and adding
+     * to {@code mutated}) those whose key no longer has the hash code it was stored with.
+     */
+    private static Slot[] rehash(Slot[] old, int capacity, List<Slot> mutated) {
+        Slot[] table = new Slot[capacity];
         for (Slot slot : old) {
             if (slot != null) {
-                put(table, slot);
+                if (keyChanged(slot)) {
+                    mutated.add(slot);
+                } else {
+                    put(table, slot);
+                }
             }
         }
         return table;
+    }
+
+    /**
+     * Whether the key of {@code slot} no longer hashes as it did when it was stored, or its
+     * {@code hashCode} now throws: either way no lookup can be trusted to reach it.
+     */
+    private static boolean keyChanged(Slot slot) {
+        try {
+            return Slot.tag(slot.key.hashCode()) != slot.keyTag;
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            return true;
+        }
+    }
+
+    private IllegalStateException mutatedKeys(List<Slot> mutated) {
+        StringBuilder keys = new StringBuilder();
+        for (Slot slot : mutated) {
+            keys.append(keys.length() == 0 ? "" : ", ").append(describe(slot));
+        }
+        return new IllegalStateException("The key of " + keys + " changed after it was passed to"
+                + " the database: its hashCode is not the one it was stored with, so it was"
+                + " mutated. Its memo was dropped, so that no other key gets its value. Keys must"
+                + " not change once they reach a query: use immutable keys (records of immutable"
+                + " values), or pass a copy.");
+    }
+
+    /** {@code query(key)}, without calling anything that could fail again. */
+    private static String describe(Slot slot) {
+        try {
+            return slot.queryKey().toString();
+        } catch (RuntimeException | Error e) {
+            return slot.owner().name() + "(a key of " + slot.key.getClass().getName() + ")";
+        }
     }
 
     private static void put(Slot[] table, Slot slot) {
@@ -86,21 +148,51 @@ abstract class SlotTable<S extends Slot> {
     /**
      * Fills this empty table with copies of {@code source}'s slots, at the same places.
      * Dependencies still point at the source's slots until {@link #remap}. Called while neither
-     * table is in use.
+     * table is in use. A slot whose key was mutated (see {@link #getOrCreate}) is left out of
+     * both tables: its copy, kept in {@code copies}, is only what the copies of its readers
+     * depend on. Returns such slots.
      */
-    final void copyFrom(SlotTable<S> source) {
+    final List<Slot> copyFrom(SlotTable<S> source, QueryRuntime.Copies copies) {
+        List<Slot> mutated = new ArrayList<>(0);
         synchronized (lock) {
-            Slot[] from = source.cells;
-            Slot[] to = new Slot[from.length];
-            for (int i = 0; i < from.length; i++) {
-                if (from[i] != null) {
-                    @SuppressWarnings("unchecked")
-                    S original = (S) from[i];
-                    to[i] = copyOf(original);
+            synchronized (source.lock) {
+                Slot[] from = source.cells;
+                for (Slot slot : from) {
+                    if (slot != null && keyChanged(slot)) {
+                        mutated.add(slot);
+                    }
                 }
+                if (!mutated.isEmpty()) {
+                    // Rebuilt without them, at the same size: no other key reaches them.
+                    from = rehash(from, from.length, new ArrayList<>());
+                    source.size -= mutated.size();
+                    source.cells = from;
+                }
+                Slot[] to = new Slot[from.length];
+                for (int i = 0; i < from.length; i++) {
+                    if (from[i] != null) {
+                        @SuppressWarnings("unchecked")
+                        S original = (S) from[i];
+                        to[i] = copyOf(original);
+                    }
+                }
+                for (Slot slot : mutated) {
+                    @SuppressWarnings("unchecked")
+                    S original = (S) slot;
+                    copies.outside.put(slot, copyOf(original));
+                }
+                size = source.size;
+                cells = to;
             }
-            size = source.size;
-            cells = to;
+        }
+        return mutated;
+    }
+
+    /** Forgets every slot: the database is closed. Lookups find nothing from now on. */
+    final void clear() {
+        synchronized (lock) {
+            cells = new Slot[32];
+            size = 0;
         }
     }
 

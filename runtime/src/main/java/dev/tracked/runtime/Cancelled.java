@@ -59,10 +59,24 @@ public final class Cancelled extends TrackedException {
                         + " revision.";
             case PROPAGATED_FAILURE:
                 return "Query " + query + " failed on the thread computing it while this thread"
-                        + " waited for it: " + cause + ". Catch Cancelled around the outermost"
-                        + " query call and call again to compute it on this thread.";
+                        + " waited for it (" + summary(cause) + "). Catch Cancelled around the"
+                        + " outermost query call and call again to compute it on this thread.";
             default:
                 throw new AssertionError(reason);
         }
+    }
+
+    /** The failure's type and the first line of its message: the message stays one line. */
+    private static String summary(Throwable cause) {
+        if (cause == null) {
+            return "no cause";
+        }
+        String message = cause.getMessage();
+        if (message == null) {
+            return cause.getClass().getName();
+        }
+        int end = message.indexOf('\n');
+        return cause.getClass().getName() + ": "
+                + (end < 0 ? message : message.substring(0, end).stripTrailing() + " ...");
     }
 }

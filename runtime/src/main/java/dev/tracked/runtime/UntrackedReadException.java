@@ -2,9 +2,11 @@ package dev.tracked.runtime;
 
 /**
  * With {@code builder().verifyReuse(true)}: a memo about to be reused (read again, or
- * re-validated in a new revision) was recomputed, and its body now returns something else. The
- * body reads state that does not go through an input (a field, a static, a file read directly, a
- * clock), so the database cannot know when its value changes.
+ * re-validated in a new revision) was recomputed, and its body now returns something else. Either
+ * the body reads state that does not go through an input (a field, a static, a file read
+ * directly, a clock), so the database cannot know when its value changes; or the memoized value
+ * (or a value it was computed from) was mutated after the database handed it out, which it must
+ * never be.
  */
 public final class UntrackedReadException extends TrackedException {
     private static final long serialVersionUID = 1L;
@@ -15,10 +17,13 @@ public final class UntrackedReadException extends TrackedException {
 
     public UntrackedReadException(QueryKey query, Object memoized, Object recomputed) {
         super("Query " + query + " was about to reuse " + memoized + ", but its body now returns "
-                + recomputed + " although nothing it read through the database changed: it reads"
-                + " state that does not go through an @Input (a field, a static, a file read"
-                + " directly, a clock). Read that state through an input (a lazy input for a"
-                + " file), or compute the query from its inputs alone.");
+                + recomputed + " although nothing it read through the database changed. Likely"
+                + " causes: the body reads state that does not go through an @Input (a field, a"
+                + " static, a file read directly, a clock): read it through an input (a lazy"
+                + " input for a file), or compute the query from its inputs alone; or a value"
+                + " the database handed out (this memo's, or one it was computed from) was"
+                + " mutated: values must not change once stored, so copy before changing, or use"
+                + " immutable values.");
         this.query = query;
         this.memoized = memoized;
         this.recomputed = recomputed;

@@ -4,15 +4,25 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tracked.Durability;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * User code that throws where the engine calls it (keys' {@code hashCode} and {@code equals},
- * values' {@code equals}, listeners): the call fails with the user's exception, and the database
- * stays usable and correct.
+ * User code that throws where the engine calls it (bodies, keys' {@code hashCode} and {@code
+ * equals}, values' {@code equals}, listeners), anything at all: unchecked exceptions, {@code
+ * Error}s, checked exceptions thrown without being declared, and a real {@link
+ * StackOverflowError}. The call fails with the user's exception, and the database stays usable
+ * and correct: no claim is left held, no thread stays counted as running, writes do not hang.
  */
 class FaultInjectionTest {
     private final List<String> log = new ArrayList<>();
@@ -148,5 +158,249 @@ class FaultInjectionTest {
         input.set("x", 6);
         assertThat(noisy.fetch("a")).isEqualTo(12);
         assertThat(log).contains("WillExecute noisy(a)");
+    }
+
+    /** Throws {@code failure} from code that does not declare it, as Lombok's @SneakyThrows does. */
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> RuntimeException sneaky(Throwable failure) throws E {
+        throw (E) failure;
+    }
+
+    /** Everything a body may throw: unchecked, Errors, and checked ones thrown sneakily. */
+    static Stream<Supplier<Throwable>> failures() {
+        return Stream.of(
+                () -> new IllegalArgumentException("runtime"),
+                () -> new AssertionError("assertion"),
+                () -> new OutOfMemoryError("out of memory (thrown by the body)"),
+                () -> new StackOverflowError("stack overflow (thrown by the body)"),
+                () -> new IOException("a checked exception, thrown sneakily"),
+                () -> new Exception("a plain checked Exception"),
+                () -> new Throwable("a bare Throwable"));
+    }
+
+    /** No slot of {@code tables} is claimed, and no thread is counted inside a query. */
+    static void assertNothingHeld(QueryRuntime runtime, SlotTable<?>... tables) {
+        for (SlotTable<?> table : tables) {
+            for (Slot slot : table.cells()) {
+                if (slot != null && (slot.state & Slot.BUSY) != 0) {
+                    throw new AssertionError(slot.queryKey() + " is left claimed");
+                }
+            }
+        }
+        assertThat(runtime.inQuery()).isFalse();
+        assertThat(runtime.anyActive()).isFalse();
+        assertThat(runtime.stack().entered).isFalse();
+        assertThat(runtime.stack().depth).isEqualTo(0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("failures")
+    void anyThrowableFromABodyPropagatesUnchangedAndLeavesTheDatabaseWorking(
+            Supplier<Throwable> failure) throws Exception {
+        input.set("x", 1);
+        AtomicInteger runs = new AtomicInteger();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        MemoTable<String, Integer> fragile = new MemoTable<>(runtime, "fragile", List::of, key -> {
+            runs.incrementAndGet();
+            int x = input.get("x");
+            if (failing.get()) {
+                throw sneaky(failure.get());
+            }
+            return x * 10;
+        }, true);
+        MemoTable<String, Integer> reader = new MemoTable<>(runtime, "reader", List::of,
+                key -> fragile.fetch(key) + 1, true);
+        MemoTable<String, Integer> other = new MemoTable<>(runtime, "other", List::of,
+                key -> input.get("x") + 100, true);
+
+        Throwable expected = failure.get();
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            Throwable thrown = expectThrowable(() -> reader.fetch("a"));
+            assertThat(thrown).isInstanceOf(expected.getClass());
+            assertThat(thrown).hasMessageThat().isEqualTo(expected.getMessage());
+            assertThat(runs.get()).isEqualTo(attempt); // nothing memoized: it runs again
+            assertNothingHeld(runtime, fragile, reader, other);
+        }
+        // Other keys, other queries and writes go on; a write runs on another thread, which
+        // would hang if anything were left held.
+        assertThat(other.fetch("a")).isEqualTo(101);
+        writeOnAnotherThread(() -> input.set("x", 2));
+        failing.set(false);
+        assertThat(reader.fetch("a")).isEqualTo(21);
+        writeOnAnotherThread(() -> input.set("x", 3));
+        assertThat(reader.fetch("a")).isEqualTo(31);
+        assertNothingHeld(runtime, fragile, reader, other);
+    }
+
+    /**
+     * A reader that catches whatever its dependency throws gets the same, whether the dependency
+     * fails on a cold run or when it runs again while the reader is being re-validated.
+     */
+    @ParameterizedTest
+    @MethodSource("failures")
+    void aReaderCatchingAnyThrowableGetsTheSameColdAndOnReValidation(
+            Supplier<Throwable> failure) {
+        MemoTable<String, Integer> reader = catchingReader(runtime, input, failure);
+        input.set("x", 0);
+        assertThat(reader.fetch("a")).isEqualTo(0);
+        input.set("x", 1); // now the dependency throws, while the reader re-validates
+        log.clear();
+        assertThat(reader.fetch("a")).isEqualTo(-1);
+        // dep runs while the reader is re-validated, fails, and (nothing memoized) runs again
+        // when the reader's body calls it.
+        assertThat(log).containsExactly("WillExecute dep(a)", "WillExecute reader(a)",
+                "WillExecute dep(a)").inOrder();
+        input.set("x", 2);
+        assertThat(reader.fetch("a")).isEqualTo(2);
+
+        // Cold, in a database of its own: the same answers.
+        QueryRuntime cold = new QueryRuntime(null);
+        InputTable<String, Integer> coldInput =
+                new InputTable<>(cold, "input", List::of, Durability.LOW, null);
+        MemoTable<String, Integer> coldReader = catchingReader(cold, coldInput, failure);
+        coldInput.set("x", 1);
+        assertThat(coldReader.fetch("a")).isEqualTo(-1);
+        assertNothingHeld(runtime, reader);
+        assertNothingHeld(cold, coldReader);
+    }
+
+    /** {@code reader(k)}: {@code dep(k)}, or -1 if it throws anything; dep throws while x is 1. */
+    private static MemoTable<String, Integer> catchingReader(QueryRuntime runtime,
+            InputTable<String, Integer> input, Supplier<Throwable> failure) {
+        MemoTable<String, Integer> dep = new MemoTable<>(runtime, "dep", List::of, key -> {
+            int x = input.get("x");
+            if (x == 1) {
+                throw sneaky(failure.get());
+            }
+            return x;
+        }, true);
+        return new MemoTable<>(runtime, "reader", List::of, key -> {
+            try {
+                return dep.fetch(key);
+            } catch (Throwable t) {
+                return -1;
+            }
+        }, true);
+    }
+
+    /**
+     * A real {@link StackOverflowError}, in a chain of queries too deep for the thread's stack,
+     * reached from many stack depths, so that it strikes everywhere in the engine's paths, its
+     * failure paths included (a second overflow while unwinding): afterwards nothing is claimed,
+     * and the database answers, writes and overflows again the same way.
+     */
+    @Test
+    void aStackOverflowInADeepChainLeavesNothingClaimed() throws Exception {
+        input.set("x", 1);
+        MemoTable<Integer, Integer> chain = deepChain();
+        AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        Thread deep = new Thread(null, () -> {
+            try {
+                for (int pad = 0; pad < 60; pad++) {
+                    int depth = padded(pad, () -> {
+                        try {
+                            return chain.fetch(1_000_000);
+                        } catch (StackOverflowError expected) {
+                            return -1;
+                        }
+                    });
+                    assertThat(depth).isEqualTo(-1);
+                    assertNothingHeld(runtime, chain);
+                }
+                assertThat(chain.fetch(50)).isEqualTo(50 + 1);
+            } catch (Throwable t) {
+                unexpected.set(t);
+            }
+        }, "deep", 256 * 1024);
+        deep.start();
+        deep.join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(deep.isAlive()).isFalse();
+        if (unexpected.get() != null) {
+            throw new AssertionError(unexpected.get());
+        }
+        writeOnAnotherThread(() -> input.set("x", 2));
+        assertThat(chain.fetch(50)).isEqualTo(50 + 2);
+        assertNothingHeld(runtime, chain);
+    }
+
+    /** {@code depth(n)}: {@code x + n}, through a chain of {@code n} queries. */
+    private MemoTable<Integer, Integer> deepChain() {
+        AtomicReference<MemoTable<Integer, Integer>> chain = new AtomicReference<>();
+        chain.set(new MemoTable<>(runtime, "depth", List::of,
+                n -> n == 0 ? input.get("x") : chain.get().fetch(n - 1) + 1, true));
+        return chain.get();
+    }
+
+    /** Runs {@code body} {@code pad} Java frames deeper than the caller. */
+    private static int padded(int pad, Supplier<Integer> body) {
+        return pad == 0 ? body.get() : padded(pad - 1, body);
+    }
+
+    /**
+     * Listeners that throw anything but a {@link VirtualMachineError} are logged and ignored;
+     * one that runs out of memory stops the call it was in, and nothing else.
+     */
+    @ParameterizedTest
+    @MethodSource("failures")
+    void aListenerThrowingAnythingNeverWedgesTheDatabase(Supplier<Throwable> failure)
+            throws Exception {
+        AtomicBoolean throwing = new AtomicBoolean(true);
+        QueryRuntime noisy = new QueryRuntime(event -> {
+            if (throwing.get()) {
+                throw sneaky(failure.get());
+            }
+        });
+        InputTable<String, Integer> x =
+                new InputTable<>(noisy, "x", List::of, Durability.LOW, null);
+        MemoTable<String, Integer> twice = new MemoTable<>(noisy, "twice", List::of,
+                key -> x.get(key) * 2, true);
+        boolean fatal = failure.get() instanceof VirtualMachineError;
+        Throwable thrown = null;
+        try {
+            x.set("a", 1);
+            assertThat(twice.fetch("a")).isEqualTo(2);
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        assertThat(thrown != null).isEqualTo(fatal);
+        assertNothingHeld(noisy, x, twice);
+        throwing.set(false);
+        writeOnAnotherThread(noisy, () -> x.set("a", 5));
+        assertThat(twice.fetch("a")).isEqualTo(10);
+        assertNothingHeld(noisy, x, twice);
+    }
+
+    private void writeOnAnotherThread(Runnable write) throws Exception {
+        writeOnAnotherThread(runtime, write);
+    }
+
+    /** Runs {@code write} on another thread and fails if it does not finish in 10 seconds. */
+    static void writeOnAnotherThread(QueryRuntime runtime, Runnable write) throws Exception {
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                write.run();
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        }, "writer");
+        writer.setDaemon(true);
+        writer.start();
+        writer.join(10_000);
+        if (writer.isAlive()) {
+            throw new AssertionError("a write hangs: something is left held");
+        }
+        if (failed.get() != null) {
+            throw new AssertionError("the write failed", failed.get());
+        }
+    }
+
+    private static Throwable expectThrowable(Runnable call) {
+        try {
+            call.run();
+        } catch (Throwable t) {
+            return t;
+        }
+        throw new AssertionError("expected the call to throw");
     }
 }
