@@ -113,4 +113,35 @@ public interface Threaded extends dev.tracked.runtime.Database {
             return -1;
         }
     }
+
+    /** A resource that reports its closing through the hook, at {@code "closed"}. */
+    final class Resource implements AutoCloseable {
+        private final Hook hook;
+        private final int key;
+
+        Resource(Hook hook, int key) {
+            this.hook = hook;
+            this.key = key;
+        }
+
+        @Override
+        public void close() {
+            hook.at("closed", key);
+        }
+    }
+
+    /**
+     * Makes a resource, then reads {@code slow}, swallowing a cancellation of that read: the
+     * resource is then dropped, and must be closed.
+     */
+    @Tracked(closeDiscarded = true)
+    default Resource resource(int key) {
+        Resource made = new Resource(hook(), key);
+        try {
+            slow(key);
+        } catch (Cancelled e) {
+            // Swallowed: the database throws it anyway, and drops (closes) what this returns.
+        }
+        return made;
+    }
 }

@@ -136,4 +136,49 @@ class CloseDiscardedTest {
         db.close(); // again: nothing happens
         assertThat(journal.lines.stream().filter(line -> line.startsWith("close"))).hasSize(2);
     }
+
+    @Test
+    void aValueSharedWithAForkIsClosedOnlyOnceNoDatabaseCanHandItOut() {
+        Backend one = db.current();
+        Backend a = db.backend(new Spec("a", 1));
+        TrackedBackends fork = db.fork();
+
+        // The fork replaces current() and evicts a (LRU 2): the original still hands both out.
+        fork.setCurrentName("two");
+        Backend two = fork.current();
+        fork.backend(new Spec("b", 1));
+        fork.backend(new Spec("c", 1));
+        fork.syntheticWrite(Durability.LOW);
+        assertThat(one.closed).isFalse();
+        assertThat(a.closed).isFalse();
+        assertThat(db.current()).isSameInstanceAs(one);
+        assertThat(db.backend(new Spec("a", 1))).isSameInstanceAs(a);
+
+        // Closing the fork closes what only it held.
+        fork.close();
+        assertThat(two.closed).isTrue();
+        assertThat(one.closed).isFalse();
+        assertThat(a.closed).isFalse();
+
+        // The original was the last holder.
+        db.setCurrentName("three");
+        assertThat(db.current().spec.name()).isEqualTo("three");
+        assertThat(one.closed).isTrue();
+        db.close();
+        assertThat(a.closed).isTrue();
+    }
+
+    @Test
+    void forksOfForksShareTheCountAndTheLastOneClosesAValue() {
+        Backend one = db.current();
+        TrackedBackends fork = db.fork();
+        TrackedBackends grandchild = fork.fork();
+        db.close();
+        fork.close();
+        assertThat(one.closed).isFalse();
+        assertThat(grandchild.current()).isSameInstanceAs(one);
+        grandchild.close();
+        assertThat(one.closed).isTrue();
+        assertThat(journal.lines.stream().filter(line -> line.equals("close one"))).hasSize(1);
+    }
 }

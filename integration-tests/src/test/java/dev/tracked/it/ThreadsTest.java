@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tracked.runtime.Cancelled;
 import dev.tracked.runtime.CycleException;
+import dev.tracked.runtime.Event;
 import dev.tracked.runtime.QueryKey;
 import dev.tracked.testing.Recording;
 import java.util.ArrayList;
@@ -39,12 +40,18 @@ class ThreadsTest {
     private final List<Worker<?>> workers = new ArrayList<>();
     /** The workers' threads; events on any other thread are logged as "main". */
     private final Set<Thread> started = ConcurrentHashMap.newKeySet();
+    /** Run by the listener when it sees DidCancel, on the cancelled thread; nothing if null. */
+    private volatile Runnable onCancel;
     private final TrackedThreaded db = TrackedThreaded.builder()
             .listener(event -> {
                 Thread thread = Thread.currentThread();
                 String name = started.contains(thread) ? thread.getName() : "main";
                 synchronized (log) {
                     log.add(name + ": " + Recording.line(event));
+                }
+                Runnable action = onCancel;
+                if (event instanceof Event.DidCancel && action != null) {
+                    action.run();
                 }
             })
             .build();
@@ -243,6 +250,158 @@ class ThreadsTest {
         writer.get();
         assertThat(late.get()).isEqualTo(70);
         assertThat(db.revision()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aHitThatStartsWhileAWriteWaitsWaitsAndReadsTheNewRevision() throws Exception {
+        Hold hold = hold("slow:1");
+        db.setValue(1, 1);
+        db.setValue(2, 1);
+        assertThat(db.late(2)).isEqualTo(10); // current: the next read is a hit
+
+        Worker<Integer> running = start("t1", () -> db.slow(1));
+        hold.awaitInside();
+        Worker<Void> writer = setLater("writer", 2, 7);
+        writer.awaitBlocked();
+        Worker<Integer> hit = start("t3", () -> db.late(2));
+        hit.awaitBlocked(); // not the old revision's 10 at once: it waits for the write
+        assertThat(hit.isDone()).isFalse();
+
+        hold.release();
+        running.failure(Cancelled.class);
+        writer.get();
+        assertThat(hit.get()).isEqualTo(70);
+    }
+
+    @Test
+    void anInputReadThatStartsWhileAWriteWaitsReadsTheNewValue() throws Exception {
+        Hold hold = hold("slow:1");
+        db.setValue(1, 1);
+        db.setValue(2, 1);
+
+        Worker<Integer> running = start("t1", () -> db.slow(1));
+        hold.awaitInside();
+        Worker<Void> writer = setLater("writer", 2, 7);
+        writer.awaitBlocked();
+        Worker<Integer> read = start("t3", () -> db.value(2));
+        read.awaitBlocked();
+
+        hold.release();
+        running.failure(Cancelled.class);
+        writer.get();
+        assertThat(read.get()).isEqualTo(7);
+    }
+
+    @Test
+    void aWaiterOfAComputationCancelledByAWriteIsCancelledByTheWriteToo() throws Exception {
+        Hold hold = hold("slow:1");
+        db.setValue(1, 1);
+
+        Worker<Integer> computing = start("t1", () -> db.slow(1));
+        hold.awaitInside();
+        Worker<Integer> waiting = start("t2", () -> db.twice(1));
+        awaitLog("t2: block slow(1) on thread t1");
+        Worker<Void> writer = setLater("writer", 1, 2);
+        writer.awaitBlocked();
+        hold.release();
+
+        assertThat(computing.failure(Cancelled.class).reason())
+                .isEqualTo(Cancelled.Reason.PENDING_WRITE);
+        Cancelled cancelled = waiting.failure(Cancelled.class);
+        assertThat(cancelled.reason()).isEqualTo(Cancelled.Reason.PENDING_WRITE);
+        assertThat(cancelled).hasMessageThat().doesNotContain("\n");
+        writer.get();
+        assertThat(db.twice(1)).isEqualTo(40);
+    }
+
+    @Test
+    void aChainOfWaitersNamesTheFirstFailureOnceInOneLine() throws Exception {
+        Gate inside = new Gate();
+        Gate release = new Gate();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        actions.put("slow:1", () -> {
+            if (failing.getAndSet(false)) {
+                inside.open();
+                release.await();
+                throw new IllegalStateException("boom\nat line two of the message");
+            }
+        });
+        db.setValue(1, 4);
+
+        Worker<Integer> computing = start("t1", () -> db.slow(1));
+        inside.await();
+        Worker<Integer> second = start("t2", () -> db.twice(1)); // waits for t1
+        awaitLog("t2: block slow(1) on thread t1");
+        Worker<Integer> third = start("t3", () -> db.twice(1)); // waits for t2
+        awaitLog("t3: block twice(1) on thread t2");
+        release.open();
+
+        IllegalStateException boom = computing.failure(IllegalStateException.class);
+        Cancelled inner = second.failure(Cancelled.class);
+        Cancelled outer = third.failure(Cancelled.class);
+        assertThat(inner.query()).isEqualTo(QueryKey.of("slow", 1));
+        assertThat(outer.query()).isEqualTo(QueryKey.of("twice", 1));
+        for (Cancelled cancelled : List.of(inner, outer)) {
+            assertThat(cancelled.reason()).isEqualTo(Cancelled.Reason.PROPAGATED_FAILURE);
+            assertThat(cancelled).hasCauseThat().isSameInstanceAs(boom);
+            String message = cancelled.getMessage();
+            assertThat(message).doesNotContain("\n");
+            assertThat(message).contains("java.lang.IllegalStateException: boom ...");
+            assertThat(message.indexOf("Catch Cancelled"))
+                    .isEqualTo(message.lastIndexOf("Catch Cancelled"));
+        }
+        assertThat(db.twice(1)).isEqualTo(80);
+    }
+
+    @Test
+    void aListenerThatCallsAQueryOnDidCancelIsCancelledOnceWithoutRecursing() throws Exception {
+        Hold hold = hold("slow:1");
+        db.setValue(1, 1);
+        db.setValue(2, 2);
+        AtomicInteger calls = new AtomicInteger();
+        onCancel = () -> {
+            calls.incrementAndGet();
+            db.slow(2); // a query call from the listener, on the cancelled thread
+        };
+
+        Worker<Integer> running = start("t1", () -> db.slow(1));
+        hold.awaitInside();
+        Worker<Void> writer = setLater("writer", 1, 5);
+        writer.awaitBlocked();
+        hold.release();
+
+        assertThat(running.failure(Cancelled.class).reason())
+                .isEqualTo(Cancelled.Reason.PENDING_WRITE);
+        writer.get();
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(takeLog().stream().filter(line -> line.startsWith("t1: cancel")).count())
+                .isEqualTo(1);
+        onCancel = null;
+        assertThat(db.slow(1)).isEqualTo(50);
+    }
+
+    @Test
+    void aValueMadeByABodyThatSwallowedCancellationIsClosed() throws Exception {
+        Hold hold = hold("slow:1");
+        AtomicInteger closed = new AtomicInteger();
+        actions.put("closed:1", closed::incrementAndGet);
+        db.setValue(1, 1);
+
+        Worker<Threaded.Resource> making = start("t1", () -> db.resource(1));
+        hold.awaitInside();
+        Worker<Void> writer = setLater("writer", 1, 2);
+        writer.awaitBlocked();
+        hold.release();
+
+        making.failure(Cancelled.class);
+        writer.get();
+        assertThat(closed.get()).isEqualTo(1); // dropped, so closed
+        actions.remove("slow:1");
+        Threaded.Resource kept = db.resource(1);
+        assertThat(closed.get()).isEqualTo(1);
+        db.close();
+        assertThat(closed.get()).isEqualTo(2);
+        assertThat(kept).isNotNull();
     }
 
     @Test
