@@ -1,5 +1,6 @@
 package dev.tracked.processor;
 
+import java.util.List;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -52,5 +53,19 @@ final class Diagnostics {
 
     int errorCount() {
         return errors;
+    }
+
+    /**
+     * Whether {@code @SuppressWarnings("tracked")} is on {@code element} or an element enclosing
+     * it (a parameter's method, a method's interface).
+     */
+    static boolean isSuppressed(Element element) {
+        for (Element e = element; e != null; e = e.getEnclosingElement()) {
+            SuppressWarnings suppress = e.getAnnotation(SuppressWarnings.class);
+            if (suppress != null && List.of(suppress.value()).contains("tracked")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

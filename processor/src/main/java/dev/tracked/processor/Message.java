@@ -52,6 +52,19 @@ public enum Message {
     OVERLOAD("overload",
             "Query %s is declared more than once (%s); query names must be unique within a"
                     + " database because the name identifies the query. Rename all but one."),
+    INPUT_MISMATCH("input-mismatch",
+            "Input %s is declared differently by %s (%s), so the database cannot implement them"
+                    + " as one input. Make the declarations identical (abstract, with the same"
+                    + " return type and @Input options), or declare the input in %s, which then"
+                    + " overrides them all."),
+    UNANNOTATED_OVERRIDE("unannotated-override",
+            "Method %s overrides @%s method %s but is not annotated @%s, so %s. Annotate it @%s"
+                    + " as well (repeating any options), or rename it."),
+    TRACKED_OVERRIDES_INPUT("tracked-overrides-input",
+            "@Tracked method %s overrides @Input method %s, but an input cannot become a derived"
+                    + " query. Declare the derived query as a separate @Tracked method with another"
+                    + " name, or replace @Tracked with @Input to keep it an input (its body then"
+                    + " supplies a lazy input's value)."),
     RESERVED_NAME("reserved-name",
             "Query %s has the name of a method every generated database has (%s). Rename the"
                     + " query."),
@@ -87,6 +100,12 @@ public enum Message {
     ACCUMULATOR_PARAMETERS("accumulator-parameters",
             "@Accumulator method %s takes %d parameters, but it takes exactly one: the value"
                     + " pushed. Combine several values into one record."),
+    IDENTITY_KEY("identity-key",
+            "Parameter %s of query %s has type %s, which compares by identity (it %s), but memo"
+                    + " keys are compared with equals, so equal arguments built separately never"
+                    + " share a memo. Give the type equals and hashCode, or use a record of value"
+                    + " types (a List rather than an array); add @SuppressWarnings(\"tracked\")"
+                    + " if identity is intended."),
     UNUSED_GROUP("unused-group",
             "Interface %s declares queries, but no @Database interface in this compilation extends"
                     + " it, so nothing implements them. Extend it from a @Database interface, or"

@@ -5,8 +5,11 @@ import com.palantir.javapoet.TypeName;
 import dev.tracked.Durability;
 import dev.tracked.Input;
 import dev.tracked.Tracked;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,7 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
@@ -84,6 +88,8 @@ final class QueryInterfaceValidator {
                 .collect(Collectors.toList());
         Set<String> memberNames =
                 members.stream().map(m -> m.getSimpleName().toString()).collect(Collectors.toSet());
+        // Members hide the methods they override; those are needed to check the overrides.
+        List<ExecutableElement> inherited = inheritedDeclarations(db);
 
         Map<String, List<ExecutableElement>> byName = new LinkedHashMap<>();
         List<QueryMethod> queries = new ArrayList<>();
@@ -92,6 +98,9 @@ final class QueryInterfaceValidator {
             boolean input = has(method, INPUT);
             boolean tracked = has(method, TRACKED);
             boolean accumulator = has(method, ACCUMULATOR);
+            if (checkOverride(db, method, input, tracked, inherited)) {
+                continue;
+            }
             if (!input && !tracked && !accumulator) {
                 if (method.getModifiers().contains(Modifier.ABSTRACT)) {
                     diagnostics.error(at(db, method), Message.UNANNOTATED_ABSTRACT,
@@ -116,8 +125,13 @@ final class QueryInterfaceValidator {
                         "@Input and @Tracked");
                 continue;
             }
-            byName.computeIfAbsent(method.getSimpleName().toString(), n -> new ArrayList<>())
-                    .add(method);
+            List<ExecutableElement> sameName = byName.computeIfAbsent(
+                    method.getSimpleName().toString(), n -> new ArrayList<>());
+            // The same input reached through two query groups (a diamond) is one input.
+            if (input && sameName.stream().anyMatch(other -> isSameInput(dbType, other, method))) {
+                continue;
+            }
+            sameName.add(method);
             validateQuery(db, dbType, method, input, members, memberNames).ifPresent(queries::add);
         }
         for (Map.Entry<String, List<ExecutableElement>> entry : byName.entrySet()) {
@@ -129,7 +143,14 @@ final class QueryInterfaceValidator {
                         .filter(m -> m.getEnclosingElement().equals(db))
                         .reduce((first, second) -> second)
                         .orElse(same.get(same.size() - 1));
-                diagnostics.error(at(db, own), Message.OVERLOAD, entry.getKey(), where);
+                if (haveInputSignature(dbType, same)) {
+                    // Declarations that would be one input, were they identical.
+                    diagnostics.error(at(db, own), Message.INPUT_MISMATCH, describe(same.get(0)),
+                            where, differences(dbType, same.get(0), same.get(1)),
+                            db.getSimpleName());
+                } else {
+                    diagnostics.error(at(db, own), Message.OVERLOAD, entry.getKey(), where);
+                }
             }
         }
         if (diagnostics.errorCount() > errorsBefore) {
@@ -170,10 +191,20 @@ final class QueryInterfaceValidator {
         if (method.getReturnType().getKind() == TypeKind.VOID) {
             diagnostics.error(where, Message.VOID_QUERY, annotation, describe(method));
         }
-        for (VariableElement parameter : method.getParameters()) {
+        ExecutableType asMember = (ExecutableType) types.asMemberOf(dbType, method);
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            VariableElement parameter = method.getParameters().get(i);
+            Element at = method.getEnclosingElement().equals(db) ? parameter : db;
             if (parameter.asType().getKind() == TypeKind.ARRAY) {
-                Element at = method.getEnclosingElement().equals(db) ? parameter : db;
                 diagnostics.error(at, Message.ARRAY_PARAMETER, parameter.getSimpleName(), name);
+                continue;
+            }
+            TypeMirror type = asMember.getParameterTypes().get(i);
+            Optional<String> identity = identityReason(type, new HashSet<>());
+            if (identity.isPresent()
+                    && !Diagnostics.isSuppressed(parameter) && !Diagnostics.isSuppressed(at)) {
+                diagnostics.warning(at, Message.IDENTITY_KEY, parameter.getSimpleName(),
+                        describe(method), type, identity.get());
             }
         }
         for (TypeMirror thrown : method.getThrownTypes()) {
@@ -219,7 +250,6 @@ final class QueryInterfaceValidator {
             return Optional.empty();
         }
 
-        ExecutableType asMember = (ExecutableType) types.asMemberOf(dbType, method);
         List<QueryMethod.Parameter> parameters = new ArrayList<>();
         for (int i = 0; i < method.getParameters().size(); i++) {
             parameters.add(new QueryMethod.Parameter(
@@ -231,6 +261,192 @@ final class QueryInterfaceValidator {
                 name, TypeName.get(asMember.getReturnType()), List.copyOf(parameters),
                 hasBody, durability, backdate, lru, cycleInitial, cycleResult,
                 closeDiscarded));
+    }
+
+    /**
+     * Reports a member that overrides a query of an interface it extends as something else: a
+     * {@code @Tracked} method overridden without {@code @Tracked} (its results would silently stop
+     * being memoized), an {@code @Input} overridden without {@code @Input}, or an input overridden
+     * by a {@code @Tracked} method. Returns whether it reported.
+     */
+    private boolean checkOverride(TypeElement db, ExecutableElement method, boolean input,
+            boolean tracked, List<ExecutableElement> inherited) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        for (ExecutableElement other : inherited) {
+            TypeElement otherOwner = (TypeElement) other.getEnclosingElement();
+            // Only a real override, by a sub-interface: unrelated declarations are overloads.
+            if (!other.getSimpleName().equals(method.getSimpleName())
+                    || otherOwner.equals(owner)
+                    || !types.isSubtype(types.erasure(owner.asType()),
+                            types.erasure(otherOwner.asType()))
+                    || !elements.overrides(method, other, db)) {
+                continue;
+            }
+            if (has(other, TRACKED) && !tracked) {
+                diagnostics.error(at(db, method), Message.UNANNOTATED_OVERRIDE,
+                        describeWithOwner(method), "Tracked", describeWithOwner(other), "Tracked",
+                        "its results would not be memoized", "Tracked");
+                return true;
+            }
+            if (has(other, INPUT) && tracked && !input) {
+                diagnostics.error(at(db, method), Message.TRACKED_OVERRIDES_INPUT,
+                        describeWithOwner(method), describeWithOwner(other));
+                return true;
+            }
+            if (has(other, INPUT) && !input && !tracked) {
+                diagnostics.error(at(db, method), Message.UNANNOTATED_OVERRIDE,
+                        describeWithOwner(method), "Input", describeWithOwner(other), "Input",
+                        "the database would have no such input", "Input");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The methods declared by the interfaces {@code db} extends, directly or not. */
+    private List<ExecutableElement> inheritedDeclarations(TypeElement db) {
+        List<ExecutableElement> methods = new ArrayList<>();
+        Set<Element> seen = new HashSet<>();
+        Deque<TypeMirror> pending = new ArrayDeque<>(db.getInterfaces());
+        while (!pending.isEmpty()) {
+            Element type = types.asElement(pending.pop());
+            if (type instanceof TypeElement t && seen.add(t)) {
+                methods.addAll(ElementFilter.methodsIn(t.getEnclosedElements()));
+                pending.addAll(t.getInterfaces());
+            }
+        }
+        return methods;
+    }
+
+    /**
+     * Whether {@code a} and {@code b} declare one input alike: both abstract, with the same
+     * parameter and return types (as members of the database) and the same {@code @Input}
+     * options.
+     */
+    private boolean isSameInput(DeclaredType dbType, ExecutableElement a, ExecutableElement b) {
+        if (!has(a, INPUT) || has(a, TRACKED)
+                || !a.getModifiers().contains(Modifier.ABSTRACT)
+                || !b.getModifiers().contains(Modifier.ABSTRACT)) {
+            return false;
+        }
+        ExecutableType typeA = (ExecutableType) types.asMemberOf(dbType, a);
+        ExecutableType typeB = (ExecutableType) types.asMemberOf(dbType, b);
+        return sameTypes(typeA.getParameterTypes(), typeB.getParameterTypes())
+                && types.isSameType(typeA.getReturnType(), typeB.getReturnType())
+                && inputOptions(a).equals(inputOptions(b));
+    }
+
+    /** Whether all of {@code methods} are inputs with the same parameter types. */
+    private boolean haveInputSignature(DeclaredType dbType, List<ExecutableElement> methods) {
+        List<? extends TypeMirror> first =
+                ((ExecutableType) types.asMemberOf(dbType, methods.get(0))).getParameterTypes();
+        return methods.stream().allMatch(m -> has(m, INPUT) && !has(m, TRACKED)
+                && sameTypes(first,
+                        ((ExecutableType) types.asMemberOf(dbType, m)).getParameterTypes()));
+    }
+
+    /** How two declarations of one input differ, for {@link Message#INPUT_MISMATCH}. */
+    private String differences(DeclaredType dbType, ExecutableElement a, ExecutableElement b) {
+        List<String> differences = new ArrayList<>();
+        TypeMirror returnA = ((ExecutableType) types.asMemberOf(dbType, a)).getReturnType();
+        TypeMirror returnB = ((ExecutableType) types.asMemberOf(dbType, b)).getReturnType();
+        if (!types.isSameType(returnA, returnB)) {
+            differences.add("return types " + returnA + " and " + returnB);
+        }
+        boolean defaultA = a.getModifiers().contains(Modifier.DEFAULT);
+        boolean defaultB = b.getModifiers().contains(Modifier.DEFAULT);
+        if (defaultA && defaultB) {
+            differences.add("both have a default body");
+        } else if (defaultA || defaultB) {
+            differences.add(describeWithOwner(defaultA ? a : b) + " has a default body");
+        }
+        Map<String, String> optionsA = inputOptions(a);
+        Map<String, String> optionsB = inputOptions(b);
+        if (!optionsA.equals(optionsB)) {
+            differences.add(
+                    annotation("Input", optionsA) + " and " + annotation("Input", optionsB));
+        }
+        return String.join("; ", differences);
+    }
+
+    /** The {@code @Input} attributes of {@code method}, defaults included, by name. */
+    private Map<String, String> inputOptions(ExecutableElement method) {
+        Map<String, String> options = new LinkedHashMap<>();
+        elements.getElementValuesWithDefaults(mirror(method, INPUT)).forEach((key, value) ->
+                options.put(key.getSimpleName().toString(),
+                        value.getValue() instanceof VariableElement constant
+                                ? constant.getSimpleName().toString() : value.toString()));
+        return options;
+    }
+
+    private static String annotation(String name, Map<String, String> options) {
+        return "@" + name + "(" + options.entrySet().stream()
+                .map(e -> e.getKey() + " = " + e.getValue())
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    /**
+     * Why values of {@code type} compare by identity, which makes them poor memo keys, as a phrase
+     * completing "it …": a class whose {@code equals} is {@code Object}'s, an array, or a record
+     * with such a component. Empty when they compare by value, or may: interfaces, abstract
+     * classes and type variables get the benefit of the doubt; enum constants and {@code Class}
+     * objects are canonical.
+     */
+    private Optional<String> identityReason(TypeMirror type, Set<Element> seen) {
+        if (type.getKind() == TypeKind.ARRAY) {
+            return Optional.of("is an array");
+        }
+        if (type.getKind() != TypeKind.DECLARED) {
+            return Optional.empty();
+        }
+        TypeElement element = (TypeElement) types.asElement(type);
+        if (!seen.add(element) || declaresEquals(element)) {
+            return Optional.empty();
+        }
+        if (element.getKind() == ElementKind.RECORD) {
+            // A record's implicit equals compares its components with equals (arrays by identity).
+            for (RecordComponentElement component : element.getRecordComponents()) {
+                TypeMirror componentType = types.asMemberOf((DeclaredType) type, component);
+                Optional<String> reason = identityReason(componentType, seen);
+                if (reason.isPresent()) {
+                    return Optional.of("has a component " + component.getSimpleName() + " of type "
+                            + componentType + " that " + reason.get());
+                }
+            }
+            return Optional.empty();
+        }
+        if (element.getKind() != ElementKind.CLASS
+                || element.getModifiers().contains(Modifier.ABSTRACT)
+                || element.getQualifiedName().contentEquals("java.lang.Object")
+                || element.getQualifiedName().contentEquals("java.lang.Class")) {
+            return Optional.empty();
+        }
+        // The nearest superclass declaring equals decides; Object's compares identities.
+        TypeMirror superclass = element.getSuperclass();
+        while (types.asElement(superclass) instanceof TypeElement c) {
+            if (declaresEquals(c)) {
+                return c.getQualifiedName().contentEquals("java.lang.Object")
+                        ? Optional.of("inherits equals from Object") : Optional.empty();
+            }
+            superclass = c.getSuperclass();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether {@code type} itself declares an instance {@code equals(Object)}. A record's implicit
+     * one does not count: javac shows it (from source or a class file) as {@code final}, which a
+     * written one rarely is, since a record cannot be extended anyway.
+     */
+    private boolean declaresEquals(TypeElement type) {
+        TypeMirror object = elements.getTypeElement("java.lang.Object").asType();
+        boolean record = type.getKind() == ElementKind.RECORD;
+        return ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+                .anyMatch(m -> m.getSimpleName().contentEquals("equals")
+                        && !m.getModifiers().contains(Modifier.STATIC)
+                        && !(record && m.getModifiers().contains(Modifier.FINAL))
+                        && m.getParameters().size() == 1
+                        && types.isSameType(m.getParameters().get(0).asType(), object));
     }
 
     /**

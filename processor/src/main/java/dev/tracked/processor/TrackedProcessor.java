@@ -190,7 +190,7 @@ public final class TrackedProcessor extends AbstractProcessor {
                 .collect(Collectors.toList());
         for (String name : groups) {
             TypeElement group = elements.getTypeElement(name);
-            if (group == null || databases.contains(name) || isSuppressed(group)) {
+            if (group == null || databases.contains(name) || Diagnostics.isSuppressed(group)) {
                 continue;
             }
             boolean used = all.stream().anyMatch(db -> types.isSubtype(
@@ -199,15 +199,5 @@ public final class TrackedProcessor extends AbstractProcessor {
                 diagnostics.warning(group, Message.UNUSED_GROUP, group.getSimpleName());
             }
         }
-    }
-
-    private static boolean isSuppressed(Element element) {
-        for (Element e = element; e != null; e = e.getEnclosingElement()) {
-            SuppressWarnings suppress = e.getAnnotation(SuppressWarnings.class);
-            if (suppress != null && List.of(suppress.value()).contains("tracked")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

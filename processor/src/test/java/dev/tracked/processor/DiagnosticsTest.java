@@ -2,6 +2,7 @@ package dev.tracked.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.tracked.processor.Sources.compile;
+import static dev.tracked.processor.Sources.compileKeepingWarnings;
 import static dev.tracked.processor.Sources.source;
 
 import com.google.testing.compile.Compilation;
@@ -11,7 +12,10 @@ import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
-/** Each misuse: exactly one error, from the catalogue, on the offending line, saying how to fix it. */
+/**
+ * Each misuse: exactly one error (or warning), from the catalogue, on the offending line, saying
+ * how to fix it.
+ */
 class DiagnosticsTest {
 
     /** {@code test.Db}: a @Database interface with the given member lines. */
@@ -54,6 +58,25 @@ class DiagnosticsTest {
         assertThat(compilation).hadErrorContaining(fragment).inFile(
                 compilation.sourceFiles().get(compilation.sourceFiles().size() - 1))
                 .onLineContaining(line);
+    }
+
+    /** Like {@link #assertError}, for a warning: the compilation succeeds with this one warning. */
+    private static void assertWarning(Compilation compilation, Message message, String fragment,
+            String line) {
+        assertThat(compilation).succeeded();
+        assertThat(compilation).hadWarningCount(1);
+        assertThat(compilation).hadWarningContaining("[Tracked:" + message.id() + "]");
+        assertThat(compilation).hadWarningContaining(fragment).inFile(
+                compilation.sourceFiles().get(compilation.sourceFiles().size() - 1))
+                .onLineContaining(line);
+    }
+
+    /** How often {@code fragment} occurs in the generated {@code test.TrackedDb}. */
+    private static int countInGenerated(Compilation compilation, String fragment)
+            throws IOException {
+        String generated = compilation.generatedSourceFile("test.TrackedDb").orElseThrow()
+                .getCharContent(false).toString();
+        return generated.split(java.util.regex.Pattern.quote(fragment), -1).length - 1;
     }
 
     @Test
@@ -167,6 +190,135 @@ class DiagnosticsTest {
         assertThat(compilation).hadErrorContaining("[Tracked:overload]")
                 .inFile(db).onLineContaining("source(int version)");
         assertThat(compilation).hadErrorContaining("Group.source(java.lang.String)");
+    }
+
+    @Test
+    void overridingATrackedMethodWithoutTracked() {
+        // Today's silent failure: the override's results would not be memoized.
+        JavaFileObject group = source("test.Group", "package test;",
+                "public interface Group { @dev.tracked.Tracked default int size() { return 1; } }");
+        JavaFileObject db = source("test.Db", "package test;", "@dev.tracked.Database",
+                "public interface Db extends Group {",
+                "  @Override default int size() { return 2; }", "}");
+        Compilation compilation = compile(group, db);
+        assertError(compilation, Message.UNANNOTATED_OVERRIDE, "Annotate it @Tracked as well",
+                "default int size()");
+        assertThat(compilation).hadErrorContaining("overrides @Tracked method Group.size()");
+    }
+
+    @Test
+    void overridingATrackedMethodWithoutTrackedInAGroupIsReportedOnTheDatabase() {
+        JavaFileObject group = source("test.Group", "package test;",
+                "public interface Group { @dev.tracked.Tracked default int size() { return 1; } }");
+        JavaFileObject middle = source("test.Middle", "package test;",
+                "public interface Middle extends Group { default int size() { return 2; } }");
+        JavaFileObject db = source("test.Db", "package test;", "@dev.tracked.Database",
+                "public interface Db extends Middle {}");
+        assertError(compile(group, middle, db), Message.UNANNOTATED_OVERRIDE,
+                "Middle.size() overrides @Tracked method Group.size()",
+                "interface Db extends Middle");
+    }
+
+    @Test
+    void overridingAnInputWithoutInput() {
+        JavaFileObject group = source("test.Group", "package test;",
+                "public interface Group { @dev.tracked.Input String source(String file); }");
+        JavaFileObject db = source("test.Db", "package test;", "@dev.tracked.Database",
+                "public interface Db extends Group {",
+                "  default String source(String file) { return file; }", "}");
+        assertError(compile(group, db), Message.UNANNOTATED_OVERRIDE, "Annotate it @Input as well",
+                "default String source");
+    }
+
+    @Test
+    void overridingATrackedMethodWithTrackedIsOneQuery() throws IOException {
+        JavaFileObject group = source("test.Group", "package test;",
+                "public interface Group { @dev.tracked.Tracked default int size() { return 1; } }");
+        JavaFileObject db = source("test.Db", "package test;", "@dev.tracked.Database",
+                "public interface Db extends Group {",
+                "  @dev.tracked.Tracked @Override default int size() { return 2; }", "}");
+        Compilation compilation = compile(group, db);
+        assertThat(compilation).succeededWithoutWarnings();
+        com.google.common.truth.Truth.assertThat(
+                countInGenerated(compilation, "new MemoTable<>(runtime, \"size\"")).isEqualTo(1);
+    }
+
+    @Test
+    void trackedMethodOverridingAnInput() {
+        JavaFileObject group = source("test.Group", "package test;",
+                "public interface Group { @dev.tracked.Input String source(String file); }");
+        JavaFileObject db = source("test.Db", "package test;", "@dev.tracked.Database",
+                "public interface Db extends Group {",
+                "  @dev.tracked.Tracked default String source(String file) { return file; }", "}");
+        assertError(compile(group, db), Message.TRACKED_OVERRIDES_INPUT,
+                "separate @Tracked method with another name", "default String source");
+    }
+
+    /** {@code test.A} and {@code test.B}, each declaring {@code source} as the given line. */
+    private static Compilation diamond(String inA, String inB) {
+        JavaFileObject a = source("test.A", "package test;", "import dev.tracked.*;",
+                "public interface A {", inA, "}");
+        JavaFileObject b = source("test.B", "package test;", "import dev.tracked.*;",
+                "public interface B {", inB, "}");
+        JavaFileObject db = source("test.Db", "package test;", "@dev.tracked.Database",
+                "public interface Db extends A, B {}");
+        return compile(a, b, db);
+    }
+
+    @Test
+    void inputDeclaredByTwoQueryGroupsIsOneInput() throws IOException {
+        Compilation compilation = diamond("@Input String source(String file);",
+                "@Input String source(String path);");
+        assertThat(compilation).succeededWithoutWarnings();
+        com.google.common.truth.Truth.assertThat(
+                countInGenerated(compilation, "new InputTable<>(runtime, \"source\""))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void trackedQueryInheritedTwiceThroughADiamondIsOneQuery() throws IOException {
+        JavaFileObject base = source("test.Base", "package test;", "public interface Base {",
+                "  @dev.tracked.Tracked default int size() { return 1; }", "}");
+        JavaFileObject a = source("test.A", "package test;", "public interface A extends Base {}");
+        JavaFileObject b = source("test.B", "package test;", "public interface B extends Base {}");
+        JavaFileObject db = source("test.Db", "package test;", "@dev.tracked.Database",
+                "public interface Db extends A, B {}");
+        Compilation compilation = compile(base, a, b, db);
+        assertThat(compilation).succeededWithoutWarnings();
+        com.google.common.truth.Truth.assertThat(
+                countInGenerated(compilation, "new MemoTable<>(runtime, \"size\"")).isEqualTo(1);
+    }
+
+    @Test
+    void inputDeclaredByTwoQueryGroupsWithOtherDurabilities() {
+        assertError(diamond("@Input(durability = Durability.HIGH) String source(String file);",
+                        "@Input String source(String file);"),
+                Message.INPUT_MISMATCH, "durability = HIGH", "interface Db extends A, B");
+    }
+
+    @Test
+    void inputDeclaredByTwoQueryGroupsOnceWithADefaultBody() {
+        // javac's own "inherits abstract and default" error is not reached: ours comes first.
+        Compilation compilation = diamond(
+                "@Input default String source(String file) { return file; }",
+                "@Input String source(String file);");
+        assertError(compilation, Message.INPUT_MISMATCH,
+                "A.source(java.lang.String) has a default body", "interface Db extends A, B");
+        assertThat(compilation).hadErrorContaining("declare the input in Db");
+    }
+
+    @Test
+    void inputDeclaredByTwoQueryGroupsBothWithDefaultBodies() {
+        assertError(diamond("@Input default String source(String file) { return file; }",
+                        "@Input default String source(String file) { return \"\"; }"),
+                Message.INPUT_MISMATCH, "both have a default body", "interface Db extends A, B");
+    }
+
+    @Test
+    void inputDeclaredByTwoQueryGroupsWithOtherReturnTypes() {
+        assertError(diamond("@Input String source(String file);",
+                        "@Input CharSequence source(String file);"),
+                Message.INPUT_MISMATCH, "return types", "interface Db extends A, B");
     }
 
     @Test
@@ -322,6 +474,74 @@ class DiagnosticsTest {
     void accumulatorWithTwoParameters() {
         assertError(compile(database("@Accumulator void report(String d, int line);")),
                 Message.ACCUMULATOR_PARAMETERS, "exactly one", "void report");
+    }
+
+    @Test
+    void keyOfAClassThatComparesByIdentity() {
+        assertWarning(compileKeepingWarnings(database("final class Handle {}",
+                        "@Input String name(Handle handle);")),
+                Message.IDENTITY_KEY, "inherits equals from Object", "Handle handle");
+    }
+
+    @Test
+    void keyOfARecordWithAnArrayComponent() {
+        assertWarning(compileKeepingWarnings(database("record Chunk(byte[] data) {}",
+                        "@Tracked default int size(Chunk chunk) { return 0; }")),
+                Message.IDENTITY_KEY, "component data of type byte[]", "Chunk chunk");
+    }
+
+    @Test
+    void identityKeyOfAQueryGroupIsReportedOnTheDatabase() {
+        JavaFileObject group = source("test.Group", "package test;",
+                "public interface Group { @dev.tracked.Input String name(StringBuilder text); }");
+        JavaFileObject db = source("test.Db", "package test;", "@dev.tracked.Database",
+                "public interface Db extends Group {}");
+        assertWarning(compileKeepingWarnings(group, db), Message.IDENTITY_KEY,
+                "Parameter text of query name(java.lang.StringBuilder)",
+                "interface Db extends Group");
+    }
+
+    @Test
+    void identityKeyWarningIsSuppressible() {
+        // On the parameter, the method, the database, or the query group declaring the method.
+        assertThat(compile(database("@Input String name(",
+                "    @SuppressWarnings(\"tracked\") StringBuilder text);")))
+                .succeededWithoutWarnings();
+        assertThat(compile(database("@SuppressWarnings(\"tracked\")",
+                "@Input String name(StringBuilder text);")))
+                .succeededWithoutWarnings();
+        assertThat(compile(source("test.Db", "package test;", "@SuppressWarnings(\"tracked\")",
+                "@dev.tracked.Database", "public interface Db {",
+                "  @dev.tracked.Input String name(StringBuilder text);", "}")))
+                .succeededWithoutWarnings();
+        JavaFileObject group = source("test.Group", "package test;",
+                "@SuppressWarnings(\"tracked\")",
+                "public interface Group { @dev.tracked.Input String name(StringBuilder text); }");
+        assertThat(compile(group, source("test.Db", "package test;", "@dev.tracked.Database",
+                "public interface Db extends Group {}")))
+                .succeededWithoutWarnings();
+    }
+
+    @Test
+    void keysWithValueEqualityOrUnknownEqualityDoNotWarn() {
+        Compilation compilation = compile(database(
+                "enum Color { RED }",
+                "interface Named {}",
+                "abstract class Shape {}",
+                "class Valued {",
+                "  @Override public boolean equals(Object o) { return o instanceof Valued; }",
+                "  @Override public int hashCode() { return 1; } }",
+                "class SubValued extends Valued {}",
+                "record Point(int x, int y) {}",
+                "record Node(String name, Node next) {}",
+                "record Bytes(byte[] data) {",
+                "  @Override public boolean equals(Object o) {",
+                "    return o instanceof Bytes b && java.util.Arrays.equals(data, b.data); }",
+                "  @Override public int hashCode() { return java.util.Arrays.hashCode(data); } }",
+                "@Input String all(String s, Integer i, int p, Object o, List<String> l, Color c,",
+                "    Named n, Shape sh, Valued v, SubValued sv, Point pt, Node node, Bytes bytes,",
+                "    Class<?> type, java.math.BigDecimal d, java.util.Optional<String> opt);"));
+        assertThat(compilation).succeededWithoutWarnings();
     }
 
     @Test

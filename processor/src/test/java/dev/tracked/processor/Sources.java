@@ -21,4 +21,12 @@ final class Sources {
                 .withOptions("-Xlint:all,-processing", "-Werror")
                 .compile(sources);
     }
+
+    /** Like {@link #compile}, but warnings stay warnings, so that a test can look at them. */
+    static Compilation compileKeepingWarnings(JavaFileObject... sources) {
+        return javac()
+                .withProcessors(new TrackedProcessor())
+                .withOptions("-Xlint:all,-processing")
+                .compile(sources);
+    }
 }
