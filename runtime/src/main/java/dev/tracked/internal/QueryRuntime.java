@@ -1639,9 +1639,21 @@ public final class QueryRuntime {
             throw e; // out of memory or stack: nothing to go on with
         } catch (Throwable e) {
             // Anything else, AssertionErrors and checked exceptions thrown sneakily included.
-            System.getLogger("dev.tracked")
-                    .log(System.Logger.Level.WARNING, "Event listener failed on " + event
-                            + "; the event was dropped and the database is unaffected", e);
+            int failures = listenerFailures.incrementAndGet();
+            System.Logger.Level level = failures <= LOUD_LISTENER_FAILURES
+                    ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
+            System.getLogger("dev.tracked").log(level, "Event listener failed on " + event
+                    + "; the event was dropped and the database is unaffected"
+                    + (failures == LOUD_LISTENER_FAILURES ? " (further listener failures of this"
+                            + " database are logged at DEBUG)" : ""), e);
         }
     }
+
+    /**
+     * How many failures of the listener are logged as warnings; later ones are logged at DEBUG,
+     * so that a listener that fails on every event does not flood the log.
+     */
+    private static final int LOUD_LISTENER_FAILURES = 8;
+    private final java.util.concurrent.atomic.AtomicInteger listenerFailures =
+            new java.util.concurrent.atomic.AtomicInteger();
 }

@@ -248,7 +248,7 @@ class DifferentialTest {
      * Every query is read after every edit, so every memo is current; then an edit of input
      * {@code i} may execute only queries that read {@code i}, transitively, before or after the
      * edit, and a synthetic write or an equal value set at an unchanged durability executes
-     * nothing at all.
+     * nothing at all: the input keeps its changed-revision.
      */
     @Test
     void onlyQueriesThatCanBeAffectedExecute() {
@@ -298,6 +298,10 @@ class DifferentialTest {
                 assertEquals(truth[q], queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
             }
             List<java.util.Set<Integer>> after = closures(shapes, values);
+            if (kind >= 2 && !executed.isEmpty()) {
+                throw new AssertionError(executed + " executed after input " + changed
+                        + " was set to the value it had (edit " + edit + ")");
+            }
             for (String name : executed) {
                 int q = Integer.parseInt(name.substring(1));
                 if (changed < 0
@@ -346,7 +350,46 @@ class DifferentialTest {
 
     @Test
     void failuresUnsetInputsAndLazyReloadsAgreeWithFromScratch() {
-        forEachSeed(1, seed -> runWithFailures(seed, 200));
+        // The listener's failures are logged (the first few of each database as warnings):
+        // not for this test's output.
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.tracked");
+        java.util.logging.Level level = logger.getLevel();
+        logger.setLevel(java.util.logging.Level.OFF);
+        try {
+            forEachSeed(1, seed -> runWithFailures(seed, 200));
+        } finally {
+            logger.setLevel(level);
+        }
+    }
+
+    /** A failing query throws one of these, by its number: unchecked, an Error, or checked. */
+    private static Throwable failureOf(int q) {
+        switch (q % 3) {
+            case 0:
+                return new IllegalStateException("q" + q + " failed");
+            case 1:
+                return new AssertionError("q" + q + " failed");
+            default:
+                return new java.io.IOException("q" + q + " failed, thrown sneakily");
+        }
+    }
+
+    /** Throws {@code failure} from code that does not declare it. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable failure) throws E {
+        throw (E) failure;
+    }
+
+    /** What the listener of {@link #runWithFailures} throws, by event: anything but fatal. */
+    private static void noisyListener(dev.tracked.runtime.Event event) {
+        int hash = event.query().hashCode();
+        if (Math.floorMod(hash, 5) == 0) {
+            throw sneaky(new java.io.IOException("listener failure, thrown sneakily"));
+        } else if (Math.floorMod(hash, 5) == 1) {
+            throw new AssertionError("listener failure");
+        } else if (Math.floorMod(hash, 5) == 2) {
+            throw new IllegalStateException("listener failure");
+        }
     }
 
     /** A query failed: the model's counterpart of the body's IllegalStateException. */
@@ -361,7 +404,8 @@ class DifferentialTest {
     /**
      * Even inputs are abstract (and may be unset: readers then see -1); odd inputs are lazy,
      * loaded from a simulated disk and reset when it changes. A query whose sum is 3 mod 7
-     * throws; its readers catch that and read -100 instead.
+     * throws (an unchecked exception, an Error or a checked exception thrown sneakily); its
+     * readers catch that and read -100 instead. The listener throws on most events.
      */
     private static void runWithFailures(long seed, int edits) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -371,7 +415,8 @@ class DifferentialTest {
         }
         int[] disk = new int[INPUTS];
         Integer[] model = new Integer[INPUTS]; // the value each input holds; null: unset or unloaded
-        QueryRuntime runtime = new QueryRuntime(null);
+        // A listener that throws on most events: it must change nothing.
+        QueryRuntime runtime = new QueryRuntime(DifferentialTest::noisyListener);
         InputTable<Integer, Integer> abstractInputs =
                 new InputTable<>(runtime, "set", List::of, Durability.LOW, null);
         InputTable<Integer, Integer> lazyInputs =
@@ -401,13 +446,13 @@ class DifferentialTest {
                     } else {
                         try {
                             sum += queries.get(source).fetch(NoKey.INSTANCE);
-                        } catch (IllegalStateException e) {
+                        } catch (Throwable e) { // whatever it throws, Errors and checked ones too
                             sum -= 100;
                         }
                     }
                 }
                 if (Math.floorMod(sum, 7) == 3) {
-                    throw new IllegalStateException("q failed");
+                    throw sneaky(failureOf(shape.condition()));
                 }
                 return Math.floorMod(sum, 7);
             }, random.nextInt(4) != 0));
@@ -459,7 +504,12 @@ class DifferentialTest {
         Integer actual;
         try {
             actual = queries.get(q).fetch(NoKey.INSTANCE);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | AssertionError e) {
+            actual = null;
+        } catch (Exception e) {
+            if (!(e instanceof java.io.IOException)) {
+                throw e;
+            }
             actual = null;
         }
         assertEquals(expected, actual, "q" + q + " " + when + " (null: failed)");
