@@ -1,0 +1,172 @@
+package dev.tracked.internal;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tracked.Durability;
+import dev.tracked.runtime.Event;
+import dev.tracked.runtime.UntrackedReadException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What users hand the database: keys that are mutated after they reach a table (reported, never
+ * answered with another key's memo), values that are {@code null} (memoized and backdated like
+ * any value), and values that are mutated (named by {@code verifyReuse}).
+ */
+class KeysAndValuesTest {
+    private final List<String> log = new ArrayList<>();
+    private final QueryRuntime runtime = new QueryRuntime(event -> {
+        if (event instanceof Event.WillExecute || event instanceof Event.DidBackdate
+                || event instanceof Event.DidValidateMemoizedValue) {
+            log.add(event.getClass().getSimpleName() + " " + event.query());
+        }
+    });
+
+    /** A key users can change after passing it: a bug the database must report. */
+    static final class MutKey {
+        int id;
+
+        MutKey(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MutKey other && other.id == id;
+        }
+
+        @Override
+        public int hashCode() {
+            return Integer.hashCode(id) * 31 + 7;
+        }
+
+        @Override
+        public String toString() {
+            return "MutKey[" + id + "]";
+        }
+    }
+
+    @Test
+    void aMutatedKeyIsReportedWhenItsTableGrowsAndItsMemoGoesToNoOtherKey() {
+        MemoTable<MutKey, Integer> mut = new MemoTable<>(runtime, "mut", List::of,
+                key -> key.id * 100, true);
+        MutKey key = new MutKey(1);
+        assertThat(mut.fetch(key)).isEqualTo(100);
+        key.id = 2; // the caller mutates the key it passed
+
+        // Enough other keys to make the table grow: the growth finds the mutated key.
+        IllegalStateException reported = null;
+        for (int i = 10; i < 200 && reported == null; i++) {
+            try {
+                assertThat(mut.fetch(new MutKey(i))).isEqualTo(i * 100);
+            } catch (IllegalStateException e) {
+                reported = e;
+            }
+        }
+        assertThat(reported).isNotNull();
+        assertThat(reported).hasMessageThat().contains("mut(MutKey[2])");
+        assertThat(reported).hasMessageThat().contains("mutated");
+        // Never the memo of 1 for 2; the keys whose insert reported it were stored anyway.
+        assertThat(mut.fetch(new MutKey(2))).isEqualTo(200);
+        assertThat(mut.fetch(new MutKey(1))).isEqualTo(100);
+        for (int i = 10; i < 200; i++) {
+            assertThat(mut.fetch(new MutKey(i))).isEqualTo(i * 100);
+        }
+    }
+
+    @Test
+    void aForkLeavesAMutatedKeysMemoOutOfBothDatabases() throws Exception {
+        InputTable<NoKey, Integer> base =
+                new InputTable<>(runtime, "base", key -> List.of(), Durability.LOW, null);
+        MemoTable<MutKey, Integer> mut = new MemoTable<>(runtime, "mut", List::of,
+                key -> key.id * 100 + base.get(NoKey.INSTANCE), true);
+        MemoTable<NoKey, Integer> reader = new MemoTable<>(runtime, "reader", key -> List.of(),
+                key -> mut.fetch(new MutKey(1)) + 1, true);
+        base.set(NoKey.INSTANCE, 0);
+        MutKey key = new MutKey(1);
+        assertThat(mut.fetch(key)).isEqualTo(100);
+        key.id = 2;
+
+        List<MemoTable<MutKey, Integer>> forked = new ArrayList<>();
+        runtime.fork(next -> {
+            InputTable<NoKey, Integer> b =
+                    new InputTable<>(next, "base", k -> List.of(), Durability.LOW, null);
+            forked.add(new MemoTable<>(next, "mut", List::of,
+                    k -> k.id * 100 + b.get(NoKey.INSTANCE), true));
+            new MemoTable<NoKey, Integer>(next, "reader", k -> List.of(),
+                    k -> forked.get(0).fetch(new MutKey(1)) + 1, true);
+            return next;
+        }, null);
+        // The fork's table grows (a rehash would move a stale memo under its new hash).
+        for (int i = 10; i < 200; i++) {
+            assertThat(forked.get(0).fetch(new MutKey(i))).isEqualTo(i * 100);
+        }
+        assertThat(forked.get(0).fetch(new MutKey(2))).isEqualTo(200);
+        assertThat(mut.fetch(new MutKey(2))).isEqualTo(200);
+        assertThat(reader.fetch(NoKey.INSTANCE)).isEqualTo(101);
+    }
+
+    @Test
+    void nullValuesAreMemoizedAndBackdatedLikeAnyValue() {
+        InputTable<String, String> text =
+                new InputTable<>(runtime, "text", List::of, Durability.LOW, null);
+        InputTable<String, String> lazy =
+                new InputTable<>(runtime, "lazy", List::of, Durability.LOW, key -> null);
+        MemoTable<String, String> upper = new MemoTable<>(runtime, "upper", List::of, key -> {
+            String value = text.get(key);
+            return value == null || value.isEmpty() ? null : value.toUpperCase();
+        }, true);
+        MemoTable<String, Integer> length = new MemoTable<>(runtime, "length", List::of,
+                key -> Objects.requireNonNullElse(upper.fetch(key), "").length()
+                        + (lazy.get(key) == null ? 0 : 1000), true);
+
+        text.set("a", null);
+        assertThat(text.get("a")).isNull();
+        assertThat(lazy.get("a")).isNull();
+        assertThat(upper.fetch("a")).isNull();
+        assertThat(length.fetch("a")).isEqualTo(0);
+        assertThat(upper.find("a")).isNotNull(); // a null value is a hit like any other
+
+        // null again, then "", which both give null: nothing downstream runs.
+        text.set("a", null);
+        log.clear();
+        assertThat(length.fetch("a")).isEqualTo(0);
+        assertThat(log).containsExactly("DidValidateMemoizedValue length(a)");
+        text.set("a", "");
+        log.clear();
+        assertThat(length.fetch("a")).isEqualTo(0);
+        assertThat(log).containsExactly("WillExecute upper(a)", "DidBackdate upper(a)",
+                "DidValidateMemoizedValue length(a)").inOrder();
+
+        text.set("a", "ab");
+        assertThat(length.fetch("a")).isEqualTo(2);
+        text.set("a", null);
+        assertThat(length.fetch("a")).isEqualTo(0);
+        assertThrows(NullPointerException.class, () -> upper.fetch(null));
+        assertThrows(NullPointerException.class, () -> text.set(null, "x"));
+    }
+
+    @Test
+    void verifyReuseNamesAMutatedValueAsALikelyCause() {
+        QueryRuntime checked = new QueryRuntime(null, false, true);
+        InputTable<String, Integer> size =
+                new InputTable<>(checked, "size", List::of, Durability.LOW, null);
+        MemoTable<String, List<Integer>> list = new MemoTable<>(checked, "list", List::of, key -> {
+            List<Integer> values = new ArrayList<>();
+            for (int i = 0; i < size.get(key); i++) {
+                values.add(i);
+            }
+            return values;
+        }, true);
+        size.set("a", 2);
+        List<Integer> value = list.fetch("a");
+        value.add(99); // a caller mutates the value the database handed out
+        UntrackedReadException e =
+                assertThrows(UntrackedReadException.class, () -> list.fetch("a"));
+        assertThat(e).hasMessageThat().contains("mutated");
+        assertThat(e).hasMessageThat().contains("[0, 1, 99]");
+    }
+}
