@@ -47,12 +47,15 @@ class ConcurrencyStressTest {
         }
 
         Set<String> executed = ConcurrentHashMap.newKeySet();
+        // A fork cancels running queries without starting a revision: a key may then execute
+        // again in the same revision, once per fork. (Counted inside fork(), while no query runs.)
+        AtomicLong forks = new AtomicLong();
         List<String> doubleExecutions = new ArrayList<>();
         QueryRuntime[] holder = new QueryRuntime[1];
         QueryRuntime runtime = new QueryRuntime(event -> {
             if (event instanceof Event.WillExecute) {
                 // The revision cannot change while this thread is inside a query.
-                String key = event.query() + "@r" + holder[0].publicRevision();
+                String key = event.query() + "@r" + holder[0].publicRevision() + "/f" + forks.get();
                 if (!executed.add(key)) {
                     synchronized (doubleExecutions) {
                         doubleExecutions.add(key);
@@ -63,23 +66,9 @@ class ConcurrencyStressTest {
         holder[0] = runtime;
         // Rebase stored revisions every 100 writes or so, while queries race with the writes.
         runtime.rebaseAt(100);
-        InputTable<Integer, Integer> input =
-                new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
-        List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
-        for (int q = 0; q < QUERIES; q++) {
-            Shape shape = shapes[q];
-            int index = q;
-            queries.add(new MemoTable<>(runtime, "q" + q, key -> List.of(), key -> {
-                int[] sources = input.get(shape.condition()) % 2 == 0
-                        ? shape.whenEven() : shape.whenOdd();
-                long sum = index;
-                for (int source : sources) {
-                    sum = sum * 31 + (source < 0
-                            ? input.get(-source - 1) : queries.get(source).fetch(NoKey.INSTANCE));
-                }
-                return (int) Math.floorMod(sum, (long) shape.modulus());
-            }, q % 5 != 0));
-        }
+        Graph graph = new Graph(runtime, shapes);
+        InputTable<Integer, Integer> input = graph.input;
+        List<MemoTable<NoKey, Integer>> queries = graph.queries;
 
         int[] values = new int[INPUTS];
         for (int i = 0; i < INPUTS; i++) {
@@ -98,6 +87,30 @@ class ConcurrencyStressTest {
         AtomicLong writes = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
 
+        // Forks, made while readers read and the writer writes, answer as the revision they were
+        // made in: checked against a from-scratch evaluation, then closed.
+        threads.add(new Thread(() -> {
+            SplittableRandom choices = new SplittableRandom(seed + 2);
+            while (System.nanoTime() < deadline) {
+                Graph[] copy = new Graph[1];
+                long[] at = new long[1];
+                runtime.fork(next -> {
+                    at[0] = runtime.publicRevision(); // forks wait for running queries, as writes
+                    forks.incrementAndGet();
+                    copy[0] = new Graph(next, shapes);
+                    return next;
+                }, null);
+                int[] expected = expectedAt.computeIfAbsent(at[0],
+                        v -> evaluate(shapes, inputsAt.get(v)));
+                for (int r = 0; r < 20; r++) {
+                    int q = choices.nextInt(QUERIES);
+                    assertEquals(expected[q], copy[0].queries.get(q).fetch(NoKey.INSTANCE),
+                            "q" + q + " of a fork made in revision " + at[0]);
+                }
+                copy[0].runtime.close();
+                LockSupport.parkNanos(choices.nextInt(2_000_000));
+            }
+        }, "forker"));
         threads.add(new Thread(() -> {
             SplittableRandom edits = new SplittableRandom(seed + 1);
             int[] current = values.clone();
@@ -163,8 +176,9 @@ class ConcurrencyStressTest {
             throw error;
         }
         assertEquals(List.of(), doubleExecutions, "keys executed twice in one revision");
-        if (writes.get() == 0 || reads.get() == 0) {
-            fail("nothing happened: " + writes + " writes, " + reads + " reads");
+        if (writes.get() == 0 || reads.get() == 0 || forks.get() == 0) {
+            fail("nothing happened: " + writes + " writes, " + reads + " reads, " + forks
+                    + " forks");
         }
         if (runtime.publicRevision() <= 100) {
             fail("no rebase happened: " + writes + " writes");
@@ -174,8 +188,163 @@ class ConcurrencyStressTest {
         for (int q = 0; q < QUERIES; q++) {
             assertEquals(expected[q], queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
         }
-        System.out.printf("stress: %d reads, %d cancelled, %d writes, %d executions%n",
-                reads.get(), cancellations.get(), writes.get(), executed.size());
+        System.out.printf("stress: %d reads, %d cancelled, %d writes, %d forks, %d executions%n",
+                reads.get(), cancellations.get(), writes.get(), forks.get(), executed.size());
+    }
+
+    /** The stress test's queries on one runtime: {@code input}, and query {@code q} per shape. */
+    static final class Graph {
+        final QueryRuntime runtime;
+        final InputTable<Integer, Integer> input;
+        final List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
+
+        Graph(QueryRuntime runtime, Shape[] shapes) {
+            this.runtime = runtime;
+            this.input = new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
+            for (int q = 0; q < shapes.length; q++) {
+                Shape shape = shapes[q];
+                int index = q;
+                queries.add(new MemoTable<>(runtime, "q" + q, key -> List.of(), key -> {
+                    int[] sources = input.get(shape.condition()) % 2 == 0
+                            ? shape.whenEven() : shape.whenOdd();
+                    long sum = index;
+                    for (int source : sources) {
+                        sum = sum * 31 + (source < 0 ? input.get(-source - 1)
+                                : queries.get(source).fetch(NoKey.INSTANCE));
+                    }
+                    return (int) Math.floorMod(sum, (long) shape.modulus());
+                }, q % 5 != 0));
+            }
+        }
+    }
+
+    /**
+     * {@code close()} racing with readers (hits through {@code find}/{@code read} as generated
+     * code makes them, unboxed to {@code int}, and slow reads) and a writer: every call returns a
+     * value right for a revision current during it, or throws {@link IllegalStateException}
+     * saying the database is closed; never {@code null} or a {@link NullPointerException} from
+     * unboxing, and {@link Cancelled} only for the writer's writes. Many short rounds, each
+     * closing at another moment.
+     */
+    @Test
+    void closeRacingReadersAndAWriterEndsEveryCallInAValueOrClosed() throws Exception {
+        long seed = Long.getLong("tracked.seed", 7);
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape[] shapes = new Shape[QUERIES];
+        for (int q = 0; q < QUERIES; q++) {
+            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q),
+                    q % 4 == 0 ? 3 : 1_000_003);
+        }
+        int rounds = (int) Math.max(10, 10 * Long.getLong("tracked.stress.seconds", 3));
+        AtomicLong closedCalls = new AtomicLong();
+        AtomicLong values = new AtomicLong();
+        for (int round = 0; round < rounds; round++) {
+            Graph graph = new Graph(new QueryRuntime(null), shapes);
+            int[] initial = new int[INPUTS];
+            for (int i = 0; i < INPUTS; i++) {
+                initial[i] = random.nextInt(100);
+                graph.input.set(i, initial[i]);
+            }
+            Map<Long, int[]> inputsAt = new ConcurrentHashMap<>();
+            Map<Long, int[]> expectedAt = new ConcurrentHashMap<>();
+            inputsAt.put(graph.runtime.publicRevision(), initial.clone());
+            for (int q = 0; q < QUERIES; q++) {
+                graph.queries.get(q).fetch(NoKey.INSTANCE); // warm: most reads are hits
+            }
+            List<Throwable> failures = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            long roundSeed = seed * 1000 + round;
+            // Every other round has no writer: then nothing may end in Cancelled.
+            boolean writing = round % 2 == 0;
+            Thread writer = new Thread(() -> {
+                SplittableRandom edits = new SplittableRandom(roundSeed);
+                int[] current = initial.clone();
+                try {
+                    while (true) {
+                        int i = edits.nextInt(INPUTS);
+                        current[i] = edits.nextInt(100);
+                        inputsAt.put(graph.runtime.publicRevision() + 1, current.clone());
+                        graph.input.set(i, current[i]);
+                        LockSupport.parkNanos(edits.nextInt(300_000));
+                    }
+                } catch (IllegalStateException e) {
+                    checkClosed(e); // the writer ends when the database is closed
+                }
+            }, "writer");
+            if (writing) {
+                threads.add(writer);
+            }
+            for (int r = 0; r < READERS; r++) {
+                long readerSeed = roundSeed + 100 + r;
+                threads.add(new Thread(() -> {
+                    SplittableRandom choices = new SplittableRandom(readerSeed);
+                    while (true) {
+                        int q = choices.nextInt(QUERIES);
+                        MemoTable<NoKey, Integer> query = graph.queries.get(q);
+                        long before = graph.runtime.publicRevision();
+                        int value;
+                        try {
+                            Object memo = query.find(NoKey.INSTANCE);
+                            value = memo != null ? query.read(memo) : query.fetch(NoKey.INSTANCE);
+                        } catch (Cancelled e) {
+                            if (!writing) {
+                                throw new AssertionError("cancelled with no writer", e);
+                            }
+                            continue; // by a write: close() itself never cancels a call
+                        } catch (IllegalStateException e) {
+                            checkClosed(e);
+                            closedCalls.incrementAndGet();
+                            return;
+                        }
+                        long after = graph.runtime.publicRevision();
+                        boolean matched = false;
+                        for (long v = before; v <= after && !matched; v++) {
+                            int[] inputs = inputsAt.get(v);
+                            matched = inputs != null && expectedAt.computeIfAbsent(v,
+                                    x -> evaluate(shapes, inputs))[q] == value;
+                        }
+                        if (!matched) {
+                            throw new AssertionError("q" + q + " read " + value
+                                    + " between revisions " + before + " and " + after);
+                        }
+                        values.incrementAndGet();
+                    }
+                }, "reader-" + r));
+            }
+            for (Thread thread : threads) {
+                thread.setDaemon(true);
+                thread.setUncaughtExceptionHandler((t, e) -> {
+                    synchronized (failures) {
+                        failures.add(new AssertionError(t.getName() + " failed in round "
+                                + roundSeed, e));
+                    }
+                });
+                thread.start();
+            }
+            LockSupport.parkNanos(random.nextInt(20_000_000));
+            graph.runtime.close();
+            for (Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(20));
+                if (thread.isAlive()) {
+                    fail("Threads still running after close (round " + roundSeed + "):\n"
+                            + dump());
+                }
+            }
+            if (!failures.isEmpty()) {
+                AssertionError error = new AssertionError(failures.size() + " thread(s) failed");
+                failures.forEach(error::addSuppressed);
+                throw error;
+            }
+        }
+        if (closedCalls.get() == 0 || values.get() == 0) {
+            fail("nothing raced: " + values + " values, " + closedCalls + " calls closed");
+        }
+    }
+
+    private static void checkClosed(IllegalStateException e) {
+        if (!String.valueOf(e.getMessage()).startsWith("This database was closed")) {
+            throw new AssertionError("an IllegalStateException other than closed", e);
+        }
     }
 
     /**
