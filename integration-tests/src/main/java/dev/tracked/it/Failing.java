@@ -57,4 +57,39 @@ public interface Failing {
     default int valueOrZeroPlusOne() {
         return valueOrZero() + 1;
     }
+
+    /** Throws an undeclared IOException for 13, as code using Lombok's @SneakyThrows does. */
+    @Tracked
+    default int sneaky() {
+        int value = value();
+        if (value == 13) {
+            throw Sneaky.raise(new java.io.IOException("unlucky: " + value));
+        }
+        return value;
+    }
+
+    /** Catches anything {@link #sneaky()} throws. */
+    @Tracked
+    default int sneakyOrMinusOne() {
+        try {
+            return sneaky();
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
+    /** A nullable text, and a query that may return null. */
+    @Input String text();
+
+    @Tracked
+    default String upperOrNull() {
+        String text = text();
+        return text == null || text.isEmpty() ? null : text.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    @Tracked
+    default int upperLength() {
+        String upper = upperOrNull();
+        return upper == null ? -1 : upper.length();
+    }
 }

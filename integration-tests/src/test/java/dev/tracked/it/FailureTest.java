@@ -70,6 +70,44 @@ class FailureTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void aCheckedExceptionThrownSneakilyPropagatesAndLeavesTheDatabaseWorking() {
+        db.setValue(13);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            log.clear();
+            Exception thrown = assertThrows(Exception.class, db::sneaky);
+            assertThat(thrown).isInstanceOf(java.io.IOException.class);
+            assertThat(thrown).hasMessageThat().isEqualTo("unlucky: 13");
+            assertThat(log.take().lines()).containsExactly("execute sneaky()");
+        }
+        assertThat(db.sneakyOrMinusOne()).isEqualTo(-1);
+        db.setValue(14); // a write, which waits for nothing left running
+        assertThat(db.sneakyOrMinusOne()).isEqualTo(14);
+        db.setValue(13);
+        assertThat(db.sneakyOrMinusOne()).isEqualTo(-1);
+    }
+
+    @Test
+    void nullValuesAreMemoizedAndBackdatedLikeAnyOther() {
+        db.setText(null);
+        assertThat(db.text()).isNull();
+        assertThat(db.upperOrNull()).isNull();
+        assertThat(db.upperLength()).isEqualTo(-1);
+        log.clear();
+        assertThat(db.upperOrNull()).isNull();
+        assertThat(log.take().lines()).isEmpty(); // a hit
+
+        db.setText(""); // upperOrNull() runs again to null: backdated
+        log.clear();
+        assertThat(db.upperLength()).isEqualTo(-1);
+        assertThat(log.take().lines()).containsExactly(
+                "execute upperOrNull()", "backdate upperOrNull()", "validate upperLength()")
+                .inOrder();
+        db.setText("abc");
+        assertThat(db.upperLength()).isEqualTo(3);
+    }
+
+    @Test
     void unsetInputNamesTheInputAndTheSetter() {
         InputNotSetException e = assertThrows(InputNotSetException.class, db::dependent);
         assertThat(e.input()).isEqualTo(QueryKey.of("value"));
