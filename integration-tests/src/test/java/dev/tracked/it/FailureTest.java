@@ -70,7 +70,9 @@ class FailureTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(10)
+    // A hang here spins without checking for interrupts: time it out from another thread.
+    @org.junit.jupiter.api.Timeout(value = 10,
+            threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void aCheckedExceptionThrownSneakilyPropagatesAndLeavesTheDatabaseWorking() {
         db.setValue(13);
         for (int attempt = 0; attempt < 2; attempt++) {

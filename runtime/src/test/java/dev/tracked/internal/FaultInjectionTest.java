@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * User code that throws where the engine calls it (bodies, keys' {@code hashCode} and {@code
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * StackOverflowError}. The call fails with the user's exception, and the database stays usable
  * and correct: no claim is left held, no thread stays counted as running, writes do not hang.
  */
+// A regression that wedges the database spins or waits without end: time out from outside.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FaultInjectionTest {
     private final List<String> log = new ArrayList<>();
     private final QueryRuntime runtime = new QueryRuntime(event -> {

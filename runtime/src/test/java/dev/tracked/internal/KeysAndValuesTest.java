@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * What users hand the database: keys that are mutated after they reach a table (reported, never
  * answered with another key's memo), values that are {@code null} (memoized and backdated like
  * any value), and values that are mutated (named by {@code verifyReuse}).
  */
+// A regression that wedges the database spins or waits without end: time out from outside.
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KeysAndValuesTest {
     private final List<String> log = new ArrayList<>();
     private final QueryRuntime runtime = new QueryRuntime(event -> {
