@@ -304,6 +304,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
                     runtime.unwind(stack, base, e);
                     throw e;
                 }
+                runtime.unwindAbove(stack, base + 1);
                 runtime.release(this, null);
                 frame.claimed = false;
                 stack.pop(frame);

@@ -344,6 +344,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             try {
                 ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.LOAD);
                 recomputed = table.body.apply(key());
+                table.runtime.unwindAbove(stack, base + 1);
                 stack.pop(frame);
             } catch (Throwable e) {
                 table.runtime.unwind(stack, base, e);
@@ -427,6 +428,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                     runtime.unwind(stack, base, e);
                     throw e;
                 }
+                runtime.unwindAbove(stack, base + 1);
                 if (retained) {
                     frame.claimed = false; // the cycle's head releases it
                 } else {
@@ -513,6 +515,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 // is released by the unwinding.
                 ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.EXECUTE);
                 retained = execute(stack, frame, table.runtime.revision(), false);
+                table.runtime.unwindAbove(stack, base + 1);
                 stack.pop(frame);
             } catch (Throwable e) {
                 table.runtime.unwind(stack, base, e);
@@ -614,7 +617,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 } catch (Throwable e) {
                     // A dependency that now fails, whatever it throws, counts as changed: the
                     // body runs again and meets the failure itself (it may catch it, as it may
-                    // have before, and gets the same as a cold run would).
+                    // have before, and gets the same as a cold run would). Whatever unwinding
+                    // the failure left undone above this frame is finished first.
+                    runtime.unwindAbove(stack, stack.indexOf(this) + 1);
                     return changed(stack);
                 }
                 // A dependency may have re-run to an equal value while reading other inputs,
@@ -726,6 +731,13 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                         throw frame.cancelled;
                     }
                     throw e;
+                }
+                if (stack.depth > index + 1) {
+                    // The body caught a failure whose unwinding failed too (a nearly exhausted
+                    // stack) and read on above the frames it left: some reads may have been
+                    // recorded there. Its value is returned, not memoized.
+                    runtime.unwindAbove(stack, index + 1);
+                    frame.unrecorded = true;
                 }
                 if (frame.cancelled != null) {
                     // The body caught a cancellation and returned anyway: its value may be made

@@ -1137,6 +1137,17 @@ public final class QueryRuntime {
         }
     }
 
+    /**
+     * Unwinds frames above the first {@code depth}, if any: frames that a failure left behind
+     * when unwinding them failed in turn, and that the body that caught the failure went on
+     * above. Call before popping or storing the frame at {@code depth - 1}.
+     */
+    void unwindAbove(ActiveStack stack, int depth) {
+        if (stack.depth > depth) {
+            unwind(stack, depth, null);
+        }
+    }
+
     /** Waits until the thread that claimed {@code slot} releases it. */
     private void awaitRelease(Slot slot, ActiveStack stack) {
         ActiveStack owner = awaitOwner(slot, stack);
@@ -1542,6 +1553,7 @@ public final class QueryRuntime {
                 throw frame.cancelled;
             }
             List<T> values = collect(type, frame.reads());
+            unwindAbove(stack, base + 1);
             stack.pop(frame);
             return values;
         } catch (Throwable e) {

@@ -326,6 +326,78 @@ class FaultInjectionTest {
         assertNothingHeld(runtime, chain);
     }
 
+    /**
+     * A body that catches a {@link StackOverflowError} from a dependency and reads on, run at
+     * stack depths swept up to where nothing fits any more, so that the overflow also strikes
+     * while the failure is being recorded and unwound right under the body: whenever it returns
+     * a value, its later reads are its dependencies (or its value is not memoized), so an edit
+     * of what it read after the overflow reaches it; nothing is left claimed.
+     */
+    @Test
+    void aBodyThatCatchesAStackOverflowAndReadsOnStillSeesItsLaterReadsChange()
+            throws Exception {
+        input.set("x", 1);
+        MemoTable<Integer, Integer> chain = deepChain();
+        MemoTable<Integer, Integer> safe = new MemoTable<>(runtime, "safe", List::of, pad ->
+                padded(pad, () -> {
+                    try {
+                        return chain.fetch(1_000_000);
+                    } catch (StackOverflowError e) {
+                        return input.get("y"); // read after the overflow
+                    }
+                }), true);
+        AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        AtomicInteger answered = new AtomicInteger();
+        Thread deep = new Thread(null, () -> {
+            try {
+                int limit = maxPad();
+                for (int pad = limit / 2; pad <= limit; pad += Math.max(1, limit / 300)) {
+                    for (int round = 0; round < 2; round++) {
+                        int y = pad * 10 + round;
+                        input.set("y", y);
+                        Integer value;
+                        try {
+                            value = safe.fetch(pad);
+                        } catch (StackOverflowError e) {
+                            value = null; // it may not fit at all: then it fails, no harm done
+                        }
+                        assertNothingHeld(runtime, chain, safe);
+                        if (value != null) {
+                            assertThat(value).isEqualTo(y);
+                            answered.incrementAndGet();
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                unexpected.set(t);
+            }
+        }, "deep", 256 * 1024);
+        deep.start();
+        deep.join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(deep.isAlive()).isFalse();
+        if (unexpected.get() != null) {
+            throw new AssertionError(unexpected.get());
+        }
+        assertThat(answered.get()).isGreaterThan(0);
+    }
+
+    /** How deep {@link #padded} can go on this thread before the stack overflows. */
+    private static int maxPad() {
+        int[] reached = new int[1];
+        try {
+            measure(reached, 0);
+        } catch (StackOverflowError e) {
+            // reached[0] is as deep as it got
+        }
+        return reached[0];
+    }
+
+    private static void measure(int[] reached, int depth) {
+        reached[0] = depth;
+        padded(0, () -> 0);
+        measure(reached, depth + 1);
+    }
+
     /** {@code depth(n)}: {@code x + n}, through a chain of {@code n} queries. */
     private MemoTable<Integer, Integer> deepChain() {
         AtomicReference<MemoTable<Integer, Integer>> chain = new AtomicReference<>();
