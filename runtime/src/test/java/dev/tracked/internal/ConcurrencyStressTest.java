@@ -39,12 +39,7 @@ class ConcurrencyStressTest {
         long seed = Long.getLong("tracked.seed", 7);
         long seconds = Long.getLong("tracked.stress.seconds", 3);
         SplittableRandom random = new SplittableRandom(seed);
-        Shape[] shapes = new Shape[QUERIES];
-        for (int q = 0; q < QUERIES; q++) {
-            // Some queries reduce to few values, so that re-executions are often backdated.
-            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q),
-                    q % 4 == 0 ? 3 : 1_000_003);
-        }
+        Shape[] shapes = shapes(random);
 
         Set<String> executed = ConcurrentHashMap.newKeySet();
         // A fork cancels running queries without starting a revision: a key may then execute
@@ -230,11 +225,7 @@ class ConcurrencyStressTest {
     void closeRacingReadersAndAWriterEndsEveryCallInAValueOrClosed() throws Exception {
         long seed = Long.getLong("tracked.seed", 7);
         SplittableRandom random = new SplittableRandom(seed);
-        Shape[] shapes = new Shape[QUERIES];
-        for (int q = 0; q < QUERIES; q++) {
-            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q),
-                    q % 4 == 0 ? 3 : 1_000_003);
-        }
+        Shape[] shapes = shapes(random);
         int rounds = (int) Math.max(10, 10 * Long.getLong("tracked.stress.seconds", 3));
         AtomicLong closedCalls = new AtomicLong();
         AtomicLong values = new AtomicLong();
@@ -439,6 +430,17 @@ class ConcurrencyStressTest {
             fail("no rebase happened: revision " + runtime.publicRevision());
         }
         assertEquals(true, times.valuesHeld() <= 64, "values held: " + times.valuesHeld());
+    }
+
+    /** A random graph's shapes, one per query. */
+    private static Shape[] shapes(SplittableRandom random) {
+        Shape[] shapes = new Shape[QUERIES];
+        for (int q = 0; q < QUERIES; q++) {
+            // Some queries reduce to few values, so that re-executions are often backdated.
+            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q),
+                    q % 4 == 0 ? 3 : 1_000_003);
+        }
+        return shapes;
     }
 
     /** Sources of query {@code q}: inputs (negative, {@code -1 - id}) or lower queries. */

@@ -296,31 +296,20 @@ class FaultInjectionTest {
     void aStackOverflowInADeepChainLeavesNothingClaimed() throws Exception {
         input.set("x", 1);
         MemoTable<Integer, Integer> chain = deepChain();
-        AtomicReference<Throwable> unexpected = new AtomicReference<>();
-        Thread deep = new Thread(null, () -> {
-            try {
-                for (int pad = 0; pad < 60; pad++) {
-                    int depth = padded(pad, () -> {
-                        try {
-                            return chain.fetch(1_000_000);
-                        } catch (StackOverflowError expected) {
-                            return -1;
-                        }
-                    });
-                    assertThat(depth).isEqualTo(-1);
-                    assertNothingHeld(runtime, chain);
-                }
-                assertThat(chain.fetch(50)).isEqualTo(50 + 1);
-            } catch (Throwable t) {
-                unexpected.set(t);
+        onASmallStack(() -> {
+            for (int pad = 0; pad < 60; pad++) {
+                int depth = padded(pad, () -> {
+                    try {
+                        return chain.fetch(1_000_000);
+                    } catch (StackOverflowError expected) {
+                        return -1;
+                    }
+                });
+                assertThat(depth).isEqualTo(-1);
+                assertNothingHeld(runtime, chain);
             }
-        }, "deep", 256 * 1024);
-        deep.start();
-        deep.join(TimeUnit.SECONDS.toMillis(60));
-        assertThat(deep.isAlive()).isFalse();
-        if (unexpected.get() != null) {
-            throw new AssertionError(unexpected.get());
-        }
+            assertThat(chain.fetch(50)).isEqualTo(50 + 1);
+        });
         writeOnAnotherThread(() -> input.set("x", 2));
         assertThat(chain.fetch(50)).isEqualTo(50 + 2);
         assertNothingHeld(runtime, chain);
@@ -346,39 +335,49 @@ class FaultInjectionTest {
                         return input.get("y"); // read after the overflow
                     }
                 }), true);
-        AtomicReference<Throwable> unexpected = new AtomicReference<>();
         AtomicInteger answered = new AtomicInteger();
-        Thread deep = new Thread(null, () -> {
-            try {
-                int limit = maxPad();
-                for (int pad = limit / 2; pad <= limit; pad += Math.max(1, limit / 300)) {
-                    for (int round = 0; round < 2; round++) {
-                        int y = pad * 10 + round;
-                        input.set("y", y);
-                        Integer value;
-                        try {
-                            value = safe.fetch(pad);
-                        } catch (StackOverflowError e) {
-                            value = null; // it may not fit at all: then it fails, no harm done
-                        }
-                        assertNothingHeld(runtime, chain, safe);
-                        if (value != null) {
-                            assertThat(value).isEqualTo(y);
-                            answered.incrementAndGet();
-                        }
+        onASmallStack(() -> {
+            int limit = maxPad();
+            for (int pad = limit / 2; pad <= limit; pad += Math.max(1, limit / 300)) {
+                for (int round = 0; round < 2; round++) {
+                    int y = pad * 10 + round;
+                    input.set("y", y);
+                    Integer value;
+                    try {
+                        value = safe.fetch(pad);
+                    } catch (StackOverflowError e) {
+                        value = null; // it may not fit at all: then it fails, no harm done
+                    }
+                    assertNothingHeld(runtime, chain, safe);
+                    if (value != null) {
+                        assertThat(value).isEqualTo(y);
+                        answered.incrementAndGet();
                     }
                 }
+            }
+        });
+        assertThat(answered.get()).isGreaterThan(0);
+    }
+
+    /**
+     * Runs {@code body} on a thread with a 256 KiB stack, which a deep chain overflows quickly,
+     * and rethrows what it fails with; fails if it does not end within a minute.
+     */
+    private static void onASmallStack(Runnable body) throws Exception {
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread deep = new Thread(null, () -> {
+            try {
+                body.run();
             } catch (Throwable t) {
-                unexpected.set(t);
+                failed.set(t);
             }
         }, "deep", 256 * 1024);
         deep.start();
         deep.join(TimeUnit.SECONDS.toMillis(60));
         assertThat(deep.isAlive()).isFalse();
-        if (unexpected.get() != null) {
-            throw new AssertionError(unexpected.get());
+        if (failed.get() != null) {
+            throw new AssertionError(failed.get());
         }
-        assertThat(answered.get()).isGreaterThan(0);
     }
 
     /** How deep {@link #padded} can go on this thread before the stack overflows. */
