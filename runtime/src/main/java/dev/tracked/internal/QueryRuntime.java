@@ -69,6 +69,7 @@ public final class QueryRuntime {
     private static final VarHandle WAITERS;
     private static final VarHandle STATE;
     private static final VarHandle RECENT;
+    private static final VarHandle HIT_REVISION;
     /** How many threads' stacks {@link #byThread} holds at most (a power of two). */
     private static final int CACHED_STACKS = 16;
     private static final VarHandle BY_THREAD =
@@ -81,6 +82,7 @@ public final class QueryRuntime {
             WAITERS = lookup.findVarHandle(QueryRuntime.class, "waiters", int.class);
             STATE = lookup.findVarHandle(Slot.class, "state", byte.class);
             RECENT = lookup.findVarHandle(QueryRuntime.class, "recent", ActiveStack.class);
+            HIT_REVISION = lookup.findVarHandle(QueryRuntime.class, "hitRevision", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -437,7 +439,9 @@ public final class QueryRuntime {
             writeLock.unlock();
             throw closed();
         }
-        hitRevision = NO_HITS;
+        // A release store: the atomic update of activeThreads right after it is the fence that
+        // makes it visible before the write is seen pending.
+        HIT_REVISION.setRelease(this, NO_HITS);
         int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
         if ((before & COUNT) != 0) {
             awaitQueriesUnwound();
@@ -526,7 +530,7 @@ public final class QueryRuntime {
     List<Slot> endWrite() {
         List<Slot> evicted = discarded;
         discarded = List.of();
-        hitRevision = revision;
+        HIT_REVISION.setRelease(this, revision); // after everything the write changed
         ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
         if (waiters != 0) {
             synchronized (waitLock) {

@@ -32,11 +32,16 @@ abstract class SlotTable<S extends Slot> {
      * equals} runs, as in {@code HashMap}: a stored key whose {@code equals} throws fails only
      * lookups of itself.
      */
-    @SuppressWarnings("unchecked")
     final S slotOf(Object key) {
+        return slotOf(key, key.hashCode());
+    }
+
+    /** {@link #slotOf(Object)} for a key whose hash code is {@code hash}. */
+    @SuppressWarnings("unchecked")
+    private S slotOf(Object key, int hash) {
         Slot[] table = cells;
         int mask = table.length - 1;
-        int i = index(key.hashCode(), mask);
+        int i = index(hash, mask);
         Slot slot = table[i];
         while (slot != null && slot.key != key && !key.equals(slot.key)) {
             i = (i + 1) & mask;
@@ -59,12 +64,13 @@ abstract class SlotTable<S extends Slot> {
     final <K> S getOrCreate(K key, SlotFactory<? super K, S> create) {
         List<Slot> mutated = null;
         S slot;
+        int hash = key.hashCode();
         synchronized (lock) {
-            S existing = slotOf(key);
+            S existing = slotOf(key, hash);
             if (existing != null) {
                 return existing;
             }
-            slot = create.create(key, Slot.tag(key.hashCode()));
+            slot = create.create(key, Slot.tag(hash));
             Slot[] table = cells;
             if ((size + 1) * 3 > table.length * 2) {
                 mutated = new ArrayList<>(0);
@@ -73,7 +79,7 @@ abstract class SlotTable<S extends Slot> {
                         mutated);
                 size -= mutated.size();
             }
-            put(table, slot);
+            put(table, slot, hash);
             cells = table;
             size++;
         }
@@ -91,27 +97,31 @@ abstract class SlotTable<S extends Slot> {
         Slot[] table = new Slot[capacity];
         for (Slot slot : old) {
             if (slot != null) {
-                if (keyChanged(slot)) {
+                long hash = currentHash(slot);
+                if (hash == THROWS || Slot.tag((int) hash) != slot.keyTag) {
                     mutated.add(slot);
                 } else {
-                    put(table, slot);
+                    put(table, slot, (int) hash);
                 }
             }
         }
         return table;
     }
 
+    /** What {@link #currentHash} returns for a key whose {@code hashCode} throws. */
+    private static final long THROWS = Long.MIN_VALUE;
+
     /**
-     * Whether the key of {@code slot} no longer hashes as it did when it was stored, or its
-     * {@code hashCode} now throws: either way no lookup can be trusted to reach it.
+     * The hash code of {@code slot}'s key now, or {@link #THROWS} if computing it throws: then
+     * no lookup can be trusted to reach the slot, as for a mutated key.
      */
-    private static boolean keyChanged(Slot slot) {
+    private static long currentHash(Slot slot) {
         try {
-            return Slot.tag(slot.key.hashCode()) != slot.keyTag;
+            return slot.key.hashCode();
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            return true;
+            return THROWS;
         }
     }
 
@@ -136,9 +146,9 @@ abstract class SlotTable<S extends Slot> {
         }
     }
 
-    private static void put(Slot[] table, Slot slot) {
+    private static void put(Slot[] table, Slot slot, int hash) {
         int mask = table.length - 1;
-        int i = index(slot.key.hashCode(), mask);
+        int i = index(hash, mask);
         while (table[i] != null) {
             i = (i + 1) & mask;
         }
@@ -158,7 +168,9 @@ abstract class SlotTable<S extends Slot> {
             synchronized (source.lock) {
                 Slot[] from = source.cells;
                 for (Slot slot : from) {
-                    if (slot != null && keyChanged(slot)) {
+                    long hash;
+                    if (slot != null && ((hash = currentHash(slot)) == THROWS
+                            || Slot.tag((int) hash) != slot.keyTag)) {
                         mutated.add(slot);
                     }
                 }
