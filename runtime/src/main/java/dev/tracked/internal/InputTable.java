@@ -131,7 +131,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             // that readers' durability drops with it.
             boolean unchanged = (slot.state & (Slot.PRESENT | Slot.STALE)) != 0
                     && durability.ordinal() >= slot.durability
-                    && Objects.equals(slot.value, value);
+                    && equalToCurrent(slot, value);
             if (!unchanged) {
                 slot.value = value;
                 slot.changedAt = revision;
@@ -147,6 +147,24 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             runtime.emit(new Event.DidSetInput(slot.queryKey(), durability, published));
         }
         runtime.reportDiscarded(evicted);
+    }
+
+    /**
+     * Whether {@code value} equals the value {@code slot} holds. An {@code equals} that throws
+     * (anything but a {@link VirtualMachineError}) makes the set a change, and is logged: the
+     * comparison only saves work, and an input whose value cannot be compared must still be
+     * settable.
+     */
+    private boolean equalToCurrent(InputSlot<K, V> slot, V value) {
+        try {
+            return Objects.equals(slot.value, value);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            System.getLogger("dev.tracked").log(System.Logger.Level.WARNING, "equals of the"
+                    + " value of " + slot.queryKey() + " failed; the set counts as a change", e);
+            return false;
+        }
     }
 
     /**

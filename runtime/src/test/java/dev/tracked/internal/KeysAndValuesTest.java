@@ -172,4 +172,42 @@ class KeysAndValuesTest {
         assertThat(e).hasMessageThat().contains("mutated");
         assertThat(e).hasMessageThat().contains("[0, 1, 99]");
     }
+
+    /** A value whose equals throws while {@code broken} is set. */
+    static final class Touchy {
+        final int value;
+        boolean broken;
+
+        Touchy(int value) {
+            this.value = value;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (broken) {
+                throw new IllegalStateException("equals of Touchy " + value);
+            }
+            return o instanceof Touchy other && other.value == value;
+        }
+
+        @Override
+        public int hashCode() {
+            return value;
+        }
+    }
+
+    @Test
+    void anInputWhoseValueCannotBeComparedIsStillSet() {
+        InputTable<String, Touchy> input =
+                new InputTable<>(runtime, "touchy", List::of, Durability.LOW, null);
+        MemoTable<String, Integer> reader = new MemoTable<>(runtime, "reader", List::of,
+                key -> input.get(key).value * 2, false);
+        Touchy first = new Touchy(1);
+        input.set("a", first);
+        assertThat(reader.fetch("a")).isEqualTo(2);
+        first.broken = true; // its equals now throws: the comparison on set cannot be made
+        input.set("a", new Touchy(1));
+        input.set("a", new Touchy(5));
+        assertThat(reader.fetch("a")).isEqualTo(10);
+    }
 }
