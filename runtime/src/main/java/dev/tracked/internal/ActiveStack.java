@@ -259,9 +259,9 @@ final class ActiveStack {
          */
         boolean claimed;
         /**
-         * Set while recording a failed read is under way: if recording itself fails (the stack
-         * is nearly exhausted), the body's result, should it catch the failure and return, is
-         * not memoized, since its dependencies are incomplete.
+         * Set when a read could not be recorded (recording it failed, on a nearly exhausted
+         * stack) and the body went on: then its memo also depends on {@link
+         * QueryRuntime#unrecordedRead}, which reads as changed in every later revision.
          */
         boolean unrecorded;
         /** This query's stamp, written into the slots it reads. */
@@ -462,7 +462,6 @@ final class ActiveStack {
             hi = Integer.MAX_VALUE;
             readsDurable = true;
             remember(dep);
-            unrecorded = false;
         }
 
         /**

@@ -228,7 +228,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
      */
     void dropAll(List<Object> closing) {
         if (closeDiscarded) {
-            for (Slot cell : cells()) {
+            for (Slot cell : allSlots()) {
                 if (cell instanceof MemoSlot<?, ?> memo && memo.value != null) {
                     closing.add(memo.value);
                 }
@@ -266,18 +266,23 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     @Override
     void remap(QueryRuntime.Copies copies) {
         for (Slot cell : cells()) {
-            if (cell instanceof MemoSlot<?, ?> memo) {
-                Object deps = memo.deps;
-                if (deps instanceof Slot one) {
-                    memo.deps = copies.of(one);
-                } else if (deps != null) {
-                    Slot[] from = (Slot[]) deps;
-                    Slot[] to = new Slot[from.length];
-                    for (int i = 0; i < from.length; i++) {
-                        to[i] = copies.of(from[i]);
-                    }
-                    memo.deps = to;
+            remapDeps(cell, copies);
+        }
+    }
+
+    /** Points the dependencies of {@code slot}, a memo's copy, at the copies of what it read. */
+    static void remapDeps(Slot slot, QueryRuntime.Copies copies) {
+        if (slot instanceof MemoSlot<?, ?> memo) {
+            Object deps = memo.deps;
+            if (deps instanceof Slot one) {
+                memo.deps = copies.of(one);
+            } else if (deps != null) {
+                Slot[] from = (Slot[]) deps;
+                Slot[] to = new Slot[from.length];
+                for (int i = 0; i < from.length; i++) {
+                    to[i] = copies.of(from[i]);
                 }
+                memo.deps = to;
             }
         }
     }
@@ -739,6 +744,12 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                     runtime.unwindAbove(stack, index + 1);
                     frame.unrecorded = true;
                 }
+                if (frame.unrecorded) {
+                    // Some read could not be recorded (the stack was nearly exhausted) and the
+                    // body caught the failure: the memo also depends on a slot that reads as
+                    // changed in every later revision, so it runs again after any write.
+                    frame.recordFailure(runtime.unrecordedRead, now);
+                }
                 if (frame.cancelled != null) {
                     // The body caught a cancellation and returned anyway: its value may be made
                     // of what a cancelled read left behind, and is dropped.
@@ -792,17 +803,6 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             } catch (Throwable e) {
                 discardFresh(fresh);
                 throw e;
-            }
-            if (frame.unrecorded) {
-                // A read failed and could not be recorded (the stack was nearly exhausted), and
-                // the body caught the failure: its value is returned, not memoized.
-                V old = value;
-                value = fresh;
-                if (hasValue && old != fresh) {
-                    discardValue(old);
-                }
-                failed(frame, null);
-                return false;
             }
             if (!backdated) {
                 V old = value;

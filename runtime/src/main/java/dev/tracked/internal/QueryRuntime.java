@@ -267,6 +267,9 @@ public final class QueryRuntime {
                 reportMutatedKeys(mutated);
             }
             shareCloseables(copy);
+            for (Slot outside : copies.outside.values()) {
+                MemoTable.remapDeps(outside, copies); // a mutated key's memo: in no table
+            }
             for (int i = 0; i < tables.size(); i++) {
                 SlotTable<?> table = copy.tables.get(i);
                 table.remap(copies);
@@ -310,6 +313,9 @@ public final class QueryRuntime {
         final Map<Slot, Slot> outside = new IdentityHashMap<>();
 
         Slot of(Slot original) {
+            if (original instanceof UnrecordedRead) {
+                return original; // holds nothing: the copies may share it
+            }
             if (!outside.isEmpty()) {
                 Slot copy = outside.get(original);
                 if (copy != null) {
@@ -335,7 +341,7 @@ public final class QueryRuntime {
         Map<Object, Integer> held = new IdentityHashMap<>();
         for (SlotTable<?> table : tables) {
             if (table instanceof MemoTable<?, ?> memos && memos.closesDiscarded()) {
-                for (Slot cell : table.cells()) {
+                for (Slot cell : table.allSlots()) {
                     if (cell instanceof MemoTable.MemoSlot<?, ?> memo
                             && memo.value instanceof AutoCloseable value) {
                         held.merge(value, 1, Integer::sum);
@@ -363,6 +369,41 @@ public final class QueryRuntime {
             if (family == null || family.release(value)) {
                 closeQuietly(value);
             }
+        }
+    }
+
+    /**
+     * The dependency of a memo whose body caught a failure and could not record all it read
+     * (the stack was nearly exhausted): it reads as changed in every later revision, so that
+     * such a memo is used in the revision it was computed in, and runs again after any write.
+     */
+    final Slot unrecordedRead = new UnrecordedRead();
+
+    /** See {@link #unrecordedRead}. In no table. */
+    private static final class UnrecordedRead extends Slot {
+        UnrecordedRead() {
+            super("unrecorded read", (byte) 0);
+            changedAt = Integer.MAX_VALUE;
+        }
+
+        @Override
+        Object update(ActiveStack stack) {
+            return NONE;
+        }
+
+        @Override
+        boolean changedAfter(int revision, ActiveStack stack) {
+            return true;
+        }
+
+        @Override
+        public QueryKey queryKey() {
+            return QueryKey.of("unrecordedRead", List.of());
+        }
+
+        @Override
+        SlotTable<?> owner() {
+            throw new UnsupportedOperationException("not in a table");
         }
     }
 
@@ -442,12 +483,17 @@ public final class QueryRuntime {
         // A release store: the atomic update of activeThreads right after it is the fence that
         // makes it visible before the write is seen pending.
         HIT_REVISION.setRelease(this, NO_HITS);
-        int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
-        if ((before & COUNT) != 0) {
-            awaitQueriesUnwound();
-        }
-        if (revision >= rebaseAt) {
-            rebase();
+        ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
+        try {
+            if ((activeThreads & COUNT) != 0) {
+                awaitQueriesUnwound();
+            }
+            if (revision >= rebaseAt) {
+                rebase();
+            }
+        } catch (Throwable e) {
+            endWrite(); // out of memory or stack: no write, and nothing left held
+            throw e;
         }
     }
 
@@ -471,7 +517,7 @@ public final class QueryRuntime {
         lastSyntheticWrite = rebasedChange(lastSyntheticWrite, shift);
         inputWrites.rebase(shift);
         for (SlotTable<?> table : tables) {
-            for (Slot slot : table.cells()) {
+            for (Slot slot : table.allSlots()) {
                 if (slot != null) {
                     slot.changedAt = rebasedChange(slot.changedAt, shift);
                     if (slot instanceof MemoTable.MemoSlot<?, ?> memo) {
@@ -847,7 +893,12 @@ public final class QueryRuntime {
         ActiveStack.Frame frame;
         if (active < CLOSED && stack != null && stack.thread == Thread.currentThread()
                 && (frame = stack.recording) != null) {
-            frame.record(slot);
+            try {
+                frame.record(slot);
+            } catch (Throwable e) {
+                frame.unrecorded = true; // a nearly exhausted stack: the read is not recorded
+                throw e;
+            }
             return;
         }
         recordReadSlow(slot);
@@ -864,7 +915,12 @@ public final class QueryRuntime {
                 throw cancel(stack);
             }
             if (top.kind == ActiveStack.Kind.EXECUTE) {
-                top.record(slot);
+                try {
+                    top.record(slot);
+                } catch (Throwable e) {
+                    top.unrecorded = true;
+                    throw e;
+                }
             }
         }
         if (verifyReuse && slot instanceof MemoTable.MemoSlot<?, ?> memo) {
@@ -903,9 +959,12 @@ public final class QueryRuntime {
             throw cancel(stack);
         }
         int base = stack.depth;
-        ActiveStack.Frame caller = stack.top();
-        boolean recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
-        try {
+        ActiveStack.Frame caller = null;
+        boolean recording = false;
+        boolean recorded = true; // false while recording a read that succeeded
+        try { // from right after enter(): whatever fails from here on, the thread leaves
+            caller = stack.top();
+            recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
             Object read = slot.update(stack);
             int cycleDepth = stack.readCycleDepth;
             if (cycleDepth != Integer.MAX_VALUE) {
@@ -917,6 +976,7 @@ public final class QueryRuntime {
                 }
             }
             if (recording) {
+                recorded = false;
                 caller.record(slot);
             }
             return read;
@@ -935,8 +995,12 @@ public final class QueryRuntime {
             // Anything at all, checked exceptions thrown sneakily and Errors included: the
             // caller may catch it, and then still depends on the slot.
             if (recording) {
-                caller.unrecorded = true; // cleared by recordFailure, if it gets to its end
-                caller.recordFailure(slot, revision);
+                boolean before = caller.unrecorded;
+                caller.unrecorded = true; // stays set if recording fails, or failed before
+                if (recorded) {
+                    caller.recordFailure(slot, revision);
+                    caller.unrecorded = before;
+                }
             }
             if (stack.depth > base) {
                 unwind(stack, base, e);
@@ -1099,6 +1163,15 @@ public final class QueryRuntime {
      */
     void release(Slot slot, Throwable failure) {
         STATE.setVolatile(slot, (byte) (slot.state & ~Slot.BUSY));
+        wake(slot, failure);
+    }
+
+    /**
+     * Wakes the threads waiting for {@code slot}, just released, handing them {@code failure}.
+     * Should this fail (a nearly exhausted stack), they wake by themselves: they wait with a
+     * timeout and stop once the slot is free.
+     */
+    private void wake(Slot slot, Throwable failure) {
         if (waiters != 0) {
             synchronized (waitLock) {
                 boolean woke = false;
@@ -1134,8 +1207,11 @@ public final class QueryRuntime {
                 slot.abandon(stack, top, failure);
             }
             if (top.claimed) {
-                release(slot, failure);
+                // Released and marked so with no call in between: a failure after this point
+                // can only skip waking the waiters, who wake by themselves.
+                STATE.setVolatile(slot, (byte) (slot.state & ~Slot.BUSY));
                 top.claimed = false;
+                wake(slot, failure);
             }
             stack.pop(top);
         }
@@ -1151,6 +1227,9 @@ public final class QueryRuntime {
             unwind(stack, depth, null);
         }
     }
+
+    /** How long a waiting thread sleeps before it checks again whether its slot was released. */
+    private static final long RECHECK_MILLIS = 50;
 
     /** Waits until the thread that claimed {@code slot} releases it. */
     private void awaitRelease(Slot slot, ActiveStack stack) {
@@ -1176,8 +1255,14 @@ public final class QueryRuntime {
         boolean interrupted = false;
         synchronized (waitLock) {
             while (stack.waitingOn == slot) {
+                if (((byte) STATE.getVolatile(slot) & Slot.BUSY) == 0) {
+                    // Released, but the owner could not wake this thread (its stack overflowed
+                    // while it did): go on as if woken, and try again.
+                    stack.waitingOn = null;
+                    break;
+                }
                 try {
-                    waitLock.wait();
+                    waitLock.wait(RECHECK_MILLIS);
                 } catch (InterruptedException e) {
                     // The owner finishes or fails; either way it wakes this thread.
                     interrupted = true;
@@ -1192,7 +1277,8 @@ public final class QueryRuntime {
         }
         if (failure != null) {
             if (failure instanceof Cancelled cancelled) {
-                if (cancelled.reason() == Cancelled.Reason.PENDING_WRITE) {
+                if (cancelled.reason() == Cancelled.Reason.PENDING_WRITE
+                        && (activeThreads & PENDING_WRITE) != 0) {
                     // The owner was cancelled by a write, which cancels this thread too.
                     throw cancel(stack, slot);
                 }
@@ -1237,7 +1323,11 @@ public final class QueryRuntime {
             }
         }
         // Not found: the owner is between its claim and its first frame, or between its last
-        // frame and its release, a matter of instructions. Let it run, outside the lock.
+        // frame and its release, a matter of instructions. Let it run, outside the lock; and do
+        // not hold up a write meanwhile.
+        if ((activeThreads & PENDING_WRITE) != 0) {
+            throw cancel(stack, slot);
+        }
         Thread.yield();
         return null;
     }
@@ -1461,15 +1551,17 @@ public final class QueryRuntime {
     }
 
     private static List<Slot> dependencies(Slot slot) {
+        List<Slot> found = new ArrayList<>();
         if (slot instanceof MemoTable.MemoSlot<?, ?> memo) {
             Object deps = memo.deps;
             if (deps instanceof Slot one) {
-                return List.of(one);
+                found.add(one);
             } else if (deps != null) {
-                return Arrays.asList((Slot[]) deps);
+                found.addAll(Arrays.asList((Slot[]) deps));
             }
         }
-        return List.of();
+        found.removeIf(dep -> dep instanceof UnrecordedRead); // not a query
+        return found;
     }
 
     /** Fill colours: executed red, backdated orange, validated green, inputs set now blue. */

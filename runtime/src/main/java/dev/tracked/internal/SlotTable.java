@@ -19,6 +19,12 @@ abstract class SlotTable<S extends Slot> {
     private final Object lock;
     /** Guarded by {@link #lock}. */
     private int size;
+    /**
+     * Slots left out of the table because their key was mutated (see {@link #getOrCreate}): no
+     * lookup reaches them, but memos that read them still do, so forks, rebases and {@code
+     * close()} must; guarded by {@link #lock}.
+     */
+    private List<Slot> orphans = List.of();
 
     /** A table whose inserts are serialized by {@code lock}. */
     SlotTable(Object lock) {
@@ -78,6 +84,7 @@ abstract class SlotTable<S extends Slot> {
                 table = rehash(table, table.length < 4096 ? table.length * 4 : table.length * 2,
                         mutated);
                 size -= mutated.size();
+                adopt(mutated);
             }
             put(table, slot, hash);
             cells = table;
@@ -179,6 +186,7 @@ abstract class SlotTable<S extends Slot> {
                     from = rehash(from, from.length, new ArrayList<>());
                     source.size -= mutated.size();
                     source.cells = from;
+                    source.adopt(mutated);
                 }
                 Slot[] to = new Slot[from.length];
                 for (int i = 0; i < from.length; i++) {
@@ -188,13 +196,17 @@ abstract class SlotTable<S extends Slot> {
                         to[i] = copyOf(original);
                     }
                 }
-                for (Slot slot : mutated) {
+                List<Slot> copied = new ArrayList<>(source.orphans.size());
+                for (Slot slot : source.orphans) {
                     @SuppressWarnings("unchecked")
                     S original = (S) slot;
-                    copies.outside.put(slot, copyOf(original));
+                    S copy = copyOf(original);
+                    copies.outside.put(slot, copy);
+                    copied.add(copy);
                 }
                 size = source.size;
                 cells = to;
+                orphans = copied.isEmpty() ? List.of() : copied;
             }
         }
         return mutated;
@@ -205,6 +217,30 @@ abstract class SlotTable<S extends Slot> {
         synchronized (lock) {
             cells = new Slot[32];
             size = 0;
+            orphans = List.of();
+        }
+    }
+
+    /** Keeps {@code mutated}, left out of the table, among the {@link #orphans}. Under lock. */
+    private void adopt(List<Slot> mutated) {
+        if (!mutated.isEmpty()) {
+            List<Slot> all = new ArrayList<>(orphans);
+            all.addAll(mutated);
+            orphans = all;
+        }
+    }
+
+    /** The slots in the table, then those left out of it for a mutated key. */
+    final List<Slot> allSlots() {
+        synchronized (lock) {
+            List<Slot> all = new ArrayList<>(size + orphans.size());
+            for (Slot slot : cells) {
+                if (slot != null) {
+                    all.add(slot);
+                }
+            }
+            all.addAll(orphans);
+            return all;
         }
     }
 

@@ -411,6 +411,54 @@ class FaultInjectionTest {
     }
 
     /**
+     * A body whose read could not be recorded (as when recording overflows a nearly exhausted
+     * stack and the body catches it), simulated by marking its frame: its value is used in its
+     * revision, it runs again after any later write, even one of an input it never read, and
+     * then, recording normally again, only when what it reads changes. An LRU query so marked
+     * returns at once.
+     */
+    @Test
+    void aMemoThatCouldNotRecordAReadRunsAgainAfterAnyWrite() {
+        input.set("x", 1);
+        input.set("other", 0);
+        AtomicBoolean lose = new AtomicBoolean(true);
+        MemoTable<String, Integer> lossy = new MemoTable<>(runtime, "lossy", List::of, key -> {
+            int x = input.get("x");
+            if (lose.get()) {
+                runtime.stack().top().unrecorded = true;
+            }
+            return x * 2;
+        }, true);
+        MemoTable<String, Integer> reader = new MemoTable<>(runtime, "reader", List::of,
+                key -> lossy.fetch(key) + 1, true);
+        assertThat(reader.fetch("a")).isEqualTo(3);
+        assertThat(lossy.find("a")).isNotNull(); // current in its revision
+
+        input.set("other", 1); // not read by anything
+        log.clear();
+        assertThat(reader.fetch("a")).isEqualTo(3);
+        assertThat(log).contains("WillExecute lossy(a)");
+        lose.set(false);
+        input.set("other", 2);
+        assertThat(reader.fetch("a")).isEqualTo(3); // runs once more, recording normally
+        input.set("other", 3);
+        log.clear();
+        assertThat(reader.fetch("a")).isEqualTo(3);
+        assertThat(log).doesNotContain("WillExecute lossy(a)");
+        input.set("x", 5);
+        assertThat(reader.fetch("a")).isEqualTo(11);
+
+        MemoTable<String, Integer> lossyLru = new MemoTable<>(runtime, "lossyLru", List::of,
+                key -> {
+                    runtime.stack().top().unrecorded = true;
+                    return input.get("x");
+                }, true, 1);
+        assertThat(lossyLru.fetch("a")).isEqualTo(5);
+        assertThat(lossyLru.fetch("b")).isEqualTo(5);
+        assertNothingHeld(runtime, lossy, reader, lossyLru);
+    }
+
+    /**
      * Listeners that throw anything but a {@link VirtualMachineError} are logged and ignored;
      * one that runs out of memory stops the call it was in, and nothing else.
      */

@@ -112,6 +112,50 @@ class KeysAndValuesTest {
         assertThat(reader.fetch(NoKey.INSTANCE)).isEqualTo(101);
     }
 
+    /** {@code reader() = mut(key) + 1}, {@code mut(k) = k.id * 100 + base()}. */
+    record MutGraph(InputTable<NoKey, Integer> base, MemoTable<MutKey, Integer> mut,
+            MemoTable<NoKey, Integer> reader) {
+        static MutGraph on(QueryRuntime runtime, MutKey key) {
+            InputTable<NoKey, Integer> base =
+                    new InputTable<>(runtime, "base", k -> List.of(), Durability.LOW, null);
+            MemoTable<MutKey, Integer> mut = new MemoTable<>(runtime, "mut", List::of,
+                    k -> k.id * 100 + base.get(NoKey.INSTANCE), true);
+            MemoTable<NoKey, Integer> reader = new MemoTable<>(runtime, "reader",
+                    k -> List.of(), k -> mut.fetch(key) + 1, true);
+            return new MutGraph(base, mut, reader);
+        }
+    }
+
+    /**
+     * A memo left out of its table for a mutated key is still what its readers read: a fork
+     * copies it and points its copy at the fork's own slots, so that an edit in the fork reaches
+     * the reader there, and nothing of the fork reads the original database.
+     */
+    @Test
+    void aMemoLeftOutForAMutatedKeyStillServesItsReadersInForks() {
+        MutKey key = new MutKey(1);
+        MutGraph graph = MutGraph.on(runtime, key);
+        graph.base().set(NoKey.INSTANCE, 0);
+        assertThat(graph.reader().fetch(NoKey.INSTANCE)).isEqualTo(101);
+        key.id = 2;
+        for (int i = 10; i < 200; i++) {
+            try {
+                graph.mut().fetch(new MutKey(i)); // grows: the mutated key's memo is left out
+            } catch (IllegalStateException reported) {
+                assertThat(reported).hasMessageThat().contains("mutated");
+            }
+        }
+        List<MutGraph> forked = new ArrayList<>();
+        runtime.fork(next -> {
+            forked.add(MutGraph.on(next, key));
+            return next;
+        }, null);
+        forked.get(0).base().set(NoKey.INSTANCE, 5);
+        // The reader re-validates through the left-out memo's copy, which reads the fork's base.
+        assertThat(forked.get(0).reader().fetch(NoKey.INSTANCE)).isEqualTo(206);
+        assertThat(graph.reader().fetch(NoKey.INSTANCE)).isEqualTo(101); // the original: as it was
+    }
+
     @Test
     void nullValuesAreMemoizedAndBackdatedLikeAnyValue() {
         InputTable<String, String> text =
