@@ -312,6 +312,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
                 ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.CLAIM);
                 try {
                     if (!runtime.claim(this, stack, frame)) {
+                        runtime.unwindAbove(stack, base + 1); // what a listener left, if anything
                         stack.pop(frame);
                         continue;
                     }

@@ -425,6 +425,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 try {
                     if (!runtime.claim(this, stack, frame)) {
                         // Another thread held the memo, and released it: it may be current now.
+                        runtime.unwindAbove(stack, base + 1); // what a listener left, if anything
                         stack.pop(frame);
                         continue;
                     }
@@ -714,6 +715,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         private boolean execute(ActiveStack stack, ActiveStack.Frame frame, int now,
                 boolean hasValue) {
             QueryRuntime runtime = table.runtime;
+            int index = stack.depth - 1; // before the listener runs, which may leave frames
             if (runtime.hasListener()) {
                 runtime.emit(new Event.WillExecute(queryKey()));
             }
@@ -722,7 +724,6 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             } else if (!hasValue) {
                 runtime.explainRun(this, QueryRuntime.EVICTED);
             }
-            int index = stack.depth - 1;
             V fresh;
             while (true) {
                 stack.become(frame, ActiveStack.Kind.EXECUTE);
