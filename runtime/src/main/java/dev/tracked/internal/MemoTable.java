@@ -771,6 +771,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 }
                 if (frame.iteration == MAX_ITERATIONS) {
                     discardFresh(fresh);
+                    discardProvisional(frame, fresh); // the last iteration's, too
                     throw runtime.diverged(this, frame.participants);
                 }
                 // Start over from the new value: every memo computed from the old one runs again.

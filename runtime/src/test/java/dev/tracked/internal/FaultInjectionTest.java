@@ -163,7 +163,7 @@ class FaultInjectionTest {
         assertThat(log).contains("WillExecute noisy(a)");
     }
 
-    /** Throws {@code failure} from code that does not declare it, as Lombok's @SneakyThrows does. */
+    /** Throws {@code failure} from code that does not declare it, as @SneakyThrows code does. */
     @SuppressWarnings("unchecked")
     static <E extends Throwable> RuntimeException sneaky(Throwable failure) throws E {
         throw (E) failure;

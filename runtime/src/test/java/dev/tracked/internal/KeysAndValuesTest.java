@@ -4,11 +4,14 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tracked.Durability;
+import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.UntrackedReadException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -253,5 +256,31 @@ class KeysAndValuesTest {
         input.set("a", new Touchy(1));
         input.set("a", new Touchy(5));
         assertThat(reader.fetch("a")).isEqualTo(10);
+    }
+
+    /** A closeable value that counts how many of its kind are open. */
+    record Handle(int generation, AtomicInteger open) implements AutoCloseable {
+        Handle {
+            open.incrementAndGet();
+        }
+
+        @Override
+        public void close() {
+            open.decrementAndGet();
+        }
+    }
+
+    @Test
+    void aDivergingCycleClosesEveryValueItsIterationsMade() {
+        AtomicInteger open = new AtomicInteger();
+        AtomicReference<MemoTable<NoKey, Handle>> self =
+                new AtomicReference<>();
+        // Each iteration makes a handle of the next generation: it never converges.
+        self.set(new MemoTable<>(runtime, "grow", k -> List.of(),
+                k -> new Handle(self.get().fetch(NoKey.INSTANCE).generation() + 1, open), true, 0,
+                k -> new Handle(0, open), null, true));
+        assertThrows(CycleException.class,
+                () -> self.get().fetch(NoKey.INSTANCE));
+        assertThat(open.get()).isEqualTo(0);
     }
 }
