@@ -44,10 +44,18 @@ final class QueryInterfaceValidator {
     static final String TRACKED = "dev.tracked.Tracked";
     static final String ACCUMULATOR = "dev.tracked.Accumulator";
 
-    /** Names of members every generated database has; a query may not take them. */
-    private static final Set<String> RESERVED =
-            Set.of("create", "builder", "revision", "syntheticWrite", "unwindIfCancelled",
-                    "setLruCapacity", "accumulated", "pushAccumulated", "fork", "forkWith", "explain", "dot", "close");
+    /**
+     * Names of members every generated database has, in the order the {@code reserved-name}
+     * message and the README list them: its static factories, the methods of the runtime's
+     * database interface, and the two its superclass lends generated code ({@code forkWith},
+     * {@code pushAccumulated}). A query may not take them. A list, not a set: the message must
+     * read the same on every run.
+     */
+    static final List<String> RESERVED = List.of(
+            "create", "builder",
+            "accumulated", "close", "dot", "explain", "fork", "revision", "setLruCapacity",
+            "syntheticWrite", "unwindIfCancelled",
+            "forkWith", "pushAccumulated");
 
     /**
      * The interface every generated database implements. A query interface may extend it, so

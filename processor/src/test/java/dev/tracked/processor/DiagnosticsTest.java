@@ -330,6 +330,15 @@ class DiagnosticsTest {
     }
 
     @Test
+    void reservedNamesAreListedCompletelyInAStableOrder() {
+        // The same list, in the same order, on every run (a Set.of would not be), as documented.
+        assertError(compile(database("@Tracked default int dot() { return 1; }")),
+                Message.RESERVED_NAME, "(create, builder, accumulated, close, dot, explain, fork,"
+                        + " revision, setLruCapacity, syntheticWrite, unwindIfCancelled, forkWith,"
+                        + " pushAccumulated)", "int dot()");
+    }
+
+    @Test
     void setterClash() {
         assertError(compile(database("@Input String source(String file);",
                         "default void setSource(String file) {}")),
