@@ -6,8 +6,8 @@ import dev.tracked.internal.InputTable;
 import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.NoKey;
 import dev.tracked.internal.QueryRuntime;
-import dev.tracked.runtime.Database;
 import dev.tracked.runtime.EventListener;
+import dev.tracked.runtime.TrackedDatabase;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,7 +88,7 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
 
     /**
      * An independent copy of this database, with its inputs, memos and listener: see
-     * {@link Database#fork()}.
+     * {@link TrackedDatabase#fork()}.
      */
     @Override
     public TrackedConfigured fork() {

@@ -7,7 +7,7 @@ import dev.tracked.Tracked;
 
 /** Salsa's accumulator scenarios: queries that push log lines (and numbers) as side outputs. */
 @Database
-public interface Logs extends dev.tracked.runtime.Database {
+public interface Logs extends dev.tracked.runtime.TrackedDatabase {
     @Accumulator
     void log(String line);
 

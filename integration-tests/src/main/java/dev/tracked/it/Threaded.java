@@ -11,7 +11,7 @@ import dev.tracked.runtime.Cancelled;
  * Database} so that a long body can poll {@link #unwindIfCancelled()}.
  */
 @Database
-public interface Threaded extends dev.tracked.runtime.Database {
+public interface Threaded extends dev.tracked.runtime.TrackedDatabase {
     /** Called by bodies: where they are, and for which key. */
     interface Hook {
         void at(String where, int key);

@@ -2,7 +2,7 @@ package dev.tracked.it;
 
 import static com.google.common.truth.Truth.assertThat;
 
-import dev.tracked.runtime.Database;
+import dev.tracked.runtime.TrackedDatabase;
 import dev.tracked.testing.EventRecorder;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +84,7 @@ class QueryGroupTest {
         db.setName("Ada");
         assertThat(db.greeting()).isEqualTo("Hello, Ada!");
         Outer.Inner asInterface = db;
-        Database asDatabase = db;
+        TrackedDatabase asDatabase = db;
         assertThat(asInterface.greeting()).isEqualTo("Hello, Ada!");
         assertThat(asDatabase.revision()).isEqualTo(2);
     }

@@ -29,7 +29,7 @@ final class DatabaseWriter {
     private static final ClassName INPUT_TABLE = ClassName.get(INTERNAL, "InputTable");
     private static final ClassName NO_KEY = ClassName.get(INTERNAL, "NoKey");
     private static final ClassName EVENT_LISTENER = ClassName.get(RUNTIME, "EventListener");
-    private static final ClassName DATABASE = ClassName.get(RUNTIME, "Database");
+    private static final ClassName DATABASE = ClassName.get(RUNTIME, "TrackedDatabase");
     private static final ClassName DURABILITY = ClassName.get("dev.tracked", "Durability");
     private static final ClassName LIST = ClassName.get(List.class);
     private static final ClassName OBJECTS = ClassName.get(java.util.Objects.class);

@@ -61,7 +61,9 @@ final class QueryInterfaceValidator {
      * The interface every generated database implements. A query interface may extend it, so
      * that its bodies can call {@code unwindIfCancelled()}; its methods are not queries.
      */
-    static final String RUNTIME_DATABASE = "dev.tracked.runtime.Database";
+    static final String RUNTIME_DATABASE = "dev.tracked.runtime.TrackedDatabase";
+    /** Its former name, deprecated, which query interfaces may still extend. */
+    static final String FORMER_RUNTIME_DATABASE = "dev.tracked.runtime.Database";
 
     private final Elements elements;
     private final Types types;
@@ -91,8 +93,7 @@ final class QueryInterfaceValidator {
         DeclaredType dbType = (DeclaredType) db.asType();
         List<ExecutableElement> members = ElementFilter.methodsIn(elements.getAllMembers(db)).stream()
                 .filter(m -> m.getEnclosingElement().getKind() == ElementKind.INTERFACE)
-                .filter(m -> !((TypeElement) m.getEnclosingElement()).getQualifiedName()
-                        .contentEquals(RUNTIME_DATABASE))
+                .filter(m -> !isRuntimeDatabase((TypeElement) m.getEnclosingElement()))
                 .collect(Collectors.toList());
         Set<String> memberNames =
                 members.stream().map(m -> m.getSimpleName().toString()).collect(Collectors.toSet());
@@ -269,6 +270,12 @@ final class QueryInterfaceValidator {
                 name, TypeName.get(asMember.getReturnType()), List.copyOf(parameters),
                 hasBody, durability, backdate, lru, cycleInitial, cycleResult,
                 closeDiscarded));
+    }
+
+    /** Whether {@code type} is the runtime's database interface, by its name or its former one. */
+    private static boolean isRuntimeDatabase(TypeElement type) {
+        return type.getQualifiedName().contentEquals(RUNTIME_DATABASE)
+                || type.getQualifiedName().contentEquals(FORMER_RUNTIME_DATABASE);
     }
 
     /**

@@ -125,6 +125,31 @@ class ProcessingTest {
     void interfaceMayExtendTheRuntimeDatabaseToPollForCancellation() {
         Compilation compilation = compile(source("test.Db", "package test;",
                 "@dev.tracked.Database",
+                "public interface Db extends dev.tracked.runtime.TrackedDatabase {",
+                "    @dev.tracked.Input int rounds();",
+                "    @dev.tracked.Tracked default int spin() {",
+                "        int total = 0;",
+                "        for (int i = 0; i < rounds(); i++) {",
+                "            unwindIfCancelled();",
+                "            total += i;",
+                "        }",
+                "        return total;",
+                "    }",
+                "}"));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.TrackedDb").isNotNull();
+    }
+
+    /**
+     * The runtime interface's former name still works for one release: the generated code
+     * compiles warning-free, and only the user's own mention of the deprecated name warns (here
+     * suppressed).
+     */
+    @Test
+    void interfaceMayStillExtendTheDeprecatedFormerName() {
+        Compilation compilation = compile(source("test.Db", "package test;",
+                "@dev.tracked.Database",
+                "@SuppressWarnings(\"deprecation\")",
                 "public interface Db extends dev.tracked.runtime.Database {",
                 "    @dev.tracked.Input int rounds();",
                 "    @dev.tracked.Tracked default int spin() {",

@@ -1,7 +1,7 @@
 package dev.tracked.internal;
 
 import dev.tracked.Durability;
-import dev.tracked.runtime.Database;
+import dev.tracked.runtime.TrackedDatabase;
 import dev.tracked.runtime.EventListener;
 import dev.tracked.runtime.Explanation;
 import dev.tracked.runtime.QueryKey;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /** The superclass of generated databases: what every database does the same way. */
-public abstract class AbstractDatabase implements Database {
+public abstract class AbstractDatabase implements TrackedDatabase {
     private final QueryRuntime runtime;
 
     protected AbstractDatabase(QueryRuntime runtime) {

@@ -641,7 +641,7 @@ public final class QueryRuntime {
         }
     }
 
-    /** Implements {@link dev.tracked.runtime.Database#close}. */
+    /** Implements {@link dev.tracked.runtime.TrackedDatabase#close}. */
     public void close() {
         if ((activeThreads & CLOSED) != 0) {
             return;
@@ -754,7 +754,7 @@ public final class QueryRuntime {
         }
     }
 
-    /** Implements {@link dev.tracked.runtime.Database#setLruCapacity}. */
+    /** Implements {@link dev.tracked.runtime.TrackedDatabase#setLruCapacity}. */
     public void setLruCapacity(String query, int capacity) {
         if (isClosed()) {
             throw closed();
@@ -799,7 +799,7 @@ public final class QueryRuntime {
         startRevision(next);
     }
 
-    /** Implements {@link dev.tracked.runtime.Database#syntheticWrite}. */
+    /** Implements {@link dev.tracked.runtime.TrackedDatabase#syntheticWrite}. */
     public void syntheticWrite(Durability durability) {
         if (inQuery()) {
             throw notInQuery("syntheticWrite(" + durability + ")");
@@ -1013,7 +1013,7 @@ public final class QueryRuntime {
         }
     }
 
-    /** Implements {@link dev.tracked.runtime.Database#unwindIfCancelled}. */
+    /** Implements {@link dev.tracked.runtime.TrackedDatabase#unwindIfCancelled}. */
     public void unwindIfCancelled() {
         if ((activeThreads & PENDING_WRITE) != 0) {
             ActiveStack stack = current();
@@ -1414,7 +1414,7 @@ public final class QueryRuntime {
         }
     }
 
-    /** Implements {@link dev.tracked.runtime.Database#explain}. */
+    /** Implements {@link dev.tracked.runtime.TrackedDatabase#explain}. */
     public Explanation explain(String query, Object... args) {
         if (isClosed()) {
             throw closed();
@@ -1490,7 +1490,7 @@ public final class QueryRuntime {
     }
 
     /**
-     * Implements {@link dev.tracked.runtime.Database#dot}: the dependency graph in Graphviz DOT,
+     * Implements {@link dev.tracked.runtime.TrackedDatabase#dot}: the dependency graph in Graphviz DOT,
      * from {@code root} (all of it if {@code null}), coloured by what happened in the current
      * revision.
      */
@@ -1625,7 +1625,7 @@ public final class QueryRuntime {
         }
     }
 
-    /** Implements {@link dev.tracked.runtime.Database#accumulated}. */
+    /** Implements {@link dev.tracked.runtime.TrackedDatabase#accumulated}. */
     public <T> List<T> accumulated(Class<T> type, Runnable queries) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(queries, "queries");

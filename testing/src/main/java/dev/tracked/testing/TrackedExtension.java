@@ -1,6 +1,6 @@
 package dev.tracked.testing;
 
-import dev.tracked.runtime.Database;
+import dev.tracked.runtime.TrackedDatabase;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -38,15 +38,15 @@ public final class TrackedExtension implements ParameterResolver {
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == EventRecorder.class
                 || (parameter.isAnnotated(Warm.class)
-                        && Database.class.isAssignableFrom(parameter.getParameter().getType()));
+                        && TrackedDatabase.class.isAssignableFrom(parameter.getParameter().getType()));
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         if (parameter.isAnnotated(Warm.class)) {
             String method = parameter.findAnnotation(Warm.class).map(Warm::value).orElse("warm");
-            Database warm = warmDatabase(context, method);
-            Database fork = warm.fork(recorder(context));
+            TrackedDatabase warm = warmDatabase(context, method);
+            TrackedDatabase fork = warm.fork(recorder(context));
             Class<?> type = parameter.getParameter().getType();
             if (!type.isInstance(fork)) {
                 throw new ParameterResolutionException("@Warm parameter " + parameter
@@ -62,14 +62,14 @@ public final class TrackedExtension implements ParameterResolver {
      * The database built by the static method {@code name} of the test class, once per class
      * (kept in the class's store, shared by its tests, read-only: each test works on a fork).
      */
-    private static Database warmDatabase(ExtensionContext context, String name) {
+    private static TrackedDatabase warmDatabase(ExtensionContext context, String name) {
         ExtensionContext classContext = context.getParent()
                 .filter(parent -> parent.getTestClass().equals(context.getTestClass()))
                 .orElse(context);
         ExtensionContext.Store store = classContext.getStore(NAMESPACE);
         String key = "warm:" + name;
         synchronized (store) {
-            Database warm = store.get(key, Database.class);
+            TrackedDatabase warm = store.get(key, TrackedDatabase.class);
             if (warm == null) {
                 warm = build(context.getRequiredTestClass(), name);
                 store.put(key, warm);
@@ -78,7 +78,7 @@ public final class TrackedExtension implements ParameterResolver {
         }
     }
 
-    private static Database build(Class<?> testClass, String name) {
+    private static TrackedDatabase build(Class<?> testClass, String name) {
         Method method;
         try {
             method = testClass.getDeclaredMethod(name);
@@ -88,13 +88,13 @@ public final class TrackedExtension implements ParameterResolver {
                     e);
         }
         if (!Modifier.isStatic(method.getModifiers())
-                || !Database.class.isAssignableFrom(method.getReturnType())) {
+                || !TrackedDatabase.class.isAssignableFrom(method.getReturnType())) {
             throw new ParameterResolutionException("@Warm method " + testClass.getName() + "."
                     + name + "() must be static and return a generated database");
         }
         try {
             method.setAccessible(true);
-            return (Database) method.invoke(null);
+            return (TrackedDatabase) method.invoke(null);
         } catch (ReflectiveOperationException e) {
             throw new ParameterResolutionException("@Warm method " + testClass.getName() + "."
                     + name + "() failed", e.getCause() != null ? e.getCause() : e);

@@ -1,0 +1,104 @@
+package dev.tracked.runtime;
+
+import dev.tracked.Durability;
+import java.util.List;
+
+/**
+ * Implemented by every generated database ({@code TrackedCalc} for an interface {@code Calc}). A
+ * query interface may extend it, so that its bodies can call {@link #unwindIfCancelled()}, {@link
+ * #accumulated} or {@link #fork()}; its methods are not queries. (Named {@code Database} until
+ * 0.1.0, which clashed with the {@code @Database} annotation; {@link Database} remains, deprecated,
+ * for one release.)
+ *
+ * <p>A database holds inputs and memos. Each input set starts a new {@linkplain #revision()
+ * revision}; memos are re-validated lazily, when next read.
+ */
+public interface TrackedDatabase extends AutoCloseable {
+    /**
+     * The current revision: {@code 1} for a new database, incremented by every input set or
+     * reset and every {@link #syntheticWrite}.
+     */
+    long revision();
+
+    /**
+     * Starts a new revision as if an input of the given durability had changed, without changing
+     * any value. Memos of that durability or lower are re-validated when next read (and none
+     * re-executes, since no value changed). Meant for tests and benchmarks.
+     */
+    void syntheticWrite(Durability durability);
+
+    /**
+     * Throws {@link Cancelled} if this thread runs a query and an input is being set on another
+     * thread. Query calls check this themselves; a body that computes for long without calling
+     * other queries (a big parse, a solver loop) calls it now and then, so that the write, which
+     * waits for running queries to unwind, is not held up. Does nothing outside a query.
+     */
+    void unwindIfCancelled();
+
+    /**
+     * Changes how many values the query named {@code query}, declared with {@code @Tracked(lru =
+     * N)}, keeps; {@code 0} keeps them all. Takes effect at the start of the next revision, when
+     * the least recently used values beyond the capacity are dropped.
+     *
+     * @throws IllegalArgumentException if no query of this database by that name has an LRU
+     *     capacity, or {@code capacity} is negative
+     */
+    void setLruCapacity(String query, int capacity);
+
+    /**
+     * Runs {@code queries} (which call query methods of this database) and returns every value
+     * of {@code type} pushed through an {@code @Accumulator} method by the queries they called,
+     * or by anything those depend on: each query's own values, then those of the queries it
+     * read, in read order, depth first, each query once. The order is the same whichever
+     * queries re-ran. Values belong to the memo of the query that pushed them: reused when it is
+     * re-validated, replaced when it runs again.
+     *
+     * @throws IllegalStateException when called from inside a query body
+     */
+    <T> List<T> accumulated(Class<T> type, Runnable queries);
+
+    /**
+     * An independent copy of this database: same inputs, same memos (so it answers at once what
+     * this one has computed), same listener, and nothing shared: writes to one are never seen by
+     * the other. Cheaper than computing again: the copy is proportional to the number of memos,
+     * and runs no query. Generated databases return their own type. Like a write, it waits for
+     * queries running on other threads, which are cancelled.
+     *
+     * @throws IllegalStateException when called from inside a query body
+     */
+    TrackedDatabase fork();
+
+    /** {@link #fork()}, with the copy reporting its events to {@code listener} instead. */
+    TrackedDatabase fork(EventListener listener);
+
+    /**
+     * Why the memo of {@code query(args…)} is what it is in the revision it was last verified in:
+     * re-validated, or run because of which changed input, through which queries. The chain of
+     * changes is recorded only by databases built with {@code builder().explain(true)}; others
+     * still say what happened.
+     *
+     * @throws IllegalArgumentException if the database has no query of that name
+     */
+    Explanation explain(String query, Object... args);
+
+    /**
+     * The dependency graph of every input and memo, in Graphviz DOT: an edge from each query to
+     * what it read, in the current revision's colours (executed red, backdated orange,
+     * re-validated green, inputs set now blue, untouched white).
+     */
+    String dot();
+
+    /** {@link #dot()}, from {@code query(args…)} to everything it read, transitively. */
+    String dot(String query, Object... args);
+
+    /**
+     * Drops every value (closing the {@link AutoCloseable} values of queries declared with
+     * {@code closeDiscarded = true}; a close that throws is logged and swallowed); then every
+     * call of the database throws {@link IllegalStateException}. Waits for queries running on
+     * other threads, which are cancelled. Calling it again does nothing.
+     *
+     * @throws IllegalStateException when called from inside a query body
+     */
+    @Override
+    void close();
+}
