@@ -6,7 +6,6 @@ import dev.tracked.internal.InputTable;
 import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.QueryRuntime;
 import dev.tracked.runtime.EventListener;
-import dev.tracked.runtime.TrackedDatabase;
 import java.util.List;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
@@ -85,7 +84,7 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
 
     /**
      * An independent copy of this database, with its inputs, memos and listener: see
-     * {@link TrackedDatabase#fork()}.
+     * {@link dev.tracked.runtime.TrackedDatabase#fork()}.
      */
     @Override
     public TrackedCompiler fork() {

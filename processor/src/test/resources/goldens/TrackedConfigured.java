@@ -7,7 +7,6 @@ import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.NoKey;
 import dev.tracked.internal.QueryRuntime;
 import dev.tracked.runtime.EventListener;
-import dev.tracked.runtime.TrackedDatabase;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,7 +87,7 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
 
     /**
      * An independent copy of this database, with its inputs, memos and listener: see
-     * {@link TrackedDatabase#fork()}.
+     * {@link dev.tracked.runtime.TrackedDatabase#fork()}.
      */
     @Override
     public TrackedConfigured fork() {

@@ -7,7 +7,6 @@ import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.NoKey;
 import dev.tracked.internal.QueryRuntime;
 import dev.tracked.runtime.EventListener;
-import dev.tracked.runtime.TrackedDatabase;
 import java.util.List;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
@@ -68,7 +67,7 @@ final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
 
     /**
      * An independent copy of this database, with its inputs, memos and listener: see
-     * {@link TrackedDatabase#fork()}.
+     * {@link dev.tracked.runtime.TrackedDatabase#fork()}.
      */
     @Override
     public TrackedOuter_Calc fork() {

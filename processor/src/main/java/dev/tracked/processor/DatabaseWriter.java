@@ -82,8 +82,9 @@ final class DatabaseWriter {
                 .addStatement("return new Builder()")
                 .build());
         type.addMethod(MethodSpec.methodBuilder("fork")
+                // Named in full, not imported: an import used only in javadoc is unused to ECJ.
                 .addJavadoc("An independent copy of this database, with its inputs, memos and"
-                        + " listener: see\n{@link $T#fork()}.\n", DATABASE)
+                        + " listener: see\n{@link $L#fork()}.\n", DATABASE.canonicalName())
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .returns(model.generatedName())
