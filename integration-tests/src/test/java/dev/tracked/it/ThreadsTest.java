@@ -172,23 +172,14 @@ class ThreadsTest {
 
     @Test
     void waitersGetCancelledWithTheFailureOfTheComputingThread() throws Exception {
-        Gate inside = new Gate();
-        Gate release = new Gate();
-        AtomicBoolean failing = new AtomicBoolean(true);
-        actions.put("slow:1", () -> {
-            if (failing.getAndSet(false)) {
-                inside.open();
-                release.await();
-                throw new IllegalStateException("boom");
-            }
-        });
+        Hold failing = failOnce("slow:1", "boom");
         db.setValue(1, 4);
 
         Worker<Integer> computing = start("t1", () -> db.slow(1));
-        inside.await();
+        failing.awaitInside();
         Worker<Integer> waiting = start("t2", () -> db.slow(1));
         awaitLog("t2: block slow(1) on thread t1");
-        release.open();
+        failing.release();
 
         IllegalStateException failure = computing.failure(IllegalStateException.class);
         assertThat(failure).hasMessageThat().isEqualTo("boom");
@@ -316,25 +307,16 @@ class ThreadsTest {
 
     @Test
     void aChainOfWaitersNamesTheFirstFailureOnceInOneLine() throws Exception {
-        Gate inside = new Gate();
-        Gate release = new Gate();
-        AtomicBoolean failing = new AtomicBoolean(true);
-        actions.put("slow:1", () -> {
-            if (failing.getAndSet(false)) {
-                inside.open();
-                release.await();
-                throw new IllegalStateException("boom\nat line two of the message");
-            }
-        });
+        Hold failing = failOnce("slow:1", "boom\nat line two of the message");
         db.setValue(1, 4);
 
         Worker<Integer> computing = start("t1", () -> db.slow(1));
-        inside.await();
+        failing.awaitInside();
         Worker<Integer> second = start("t2", () -> db.twice(1)); // waits for t1
         awaitLog("t2: block slow(1) on thread t1");
         Worker<Integer> third = start("t3", () -> db.twice(1)); // waits for t2
         awaitLog("t3: block twice(1) on thread t2");
-        release.open();
+        failing.release();
 
         IllegalStateException boom = computing.failure(IllegalStateException.class);
         Cancelled inner = second.failure(Cancelled.class);
@@ -693,6 +675,23 @@ class ThreadsTest {
         actions.put(where, () -> {
             hold.inside.open();
             hold.release.await();
+        });
+        return hold;
+    }
+
+    /**
+     * Like {@link #hold}, but the first body to get to {@code where} then throws an {@link
+     * IllegalStateException} with {@code message}; later ones go on.
+     */
+    private Hold failOnce(String where, String message) {
+        Hold hold = new Hold();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        actions.put(where, () -> {
+            if (failing.getAndSet(false)) {
+                hold.inside.open();
+                hold.release.await();
+                throw new IllegalStateException(message);
+            }
         });
         return hold;
     }

@@ -123,19 +123,7 @@ class ProcessingTest {
 
     @Test
     void interfaceMayExtendTheRuntimeDatabaseToPollForCancellation() {
-        Compilation compilation = compile(source("test.Db", "package test;",
-                "@dev.tracked.Database",
-                "public interface Db extends dev.tracked.runtime.TrackedDatabase {",
-                "    @dev.tracked.Input int rounds();",
-                "    @dev.tracked.Tracked default int spin() {",
-                "        int total = 0;",
-                "        for (int i = 0; i < rounds(); i++) {",
-                "            unwindIfCancelled();",
-                "            total += i;",
-                "        }",
-                "        return total;",
-                "    }",
-                "}"));
+        Compilation compilation = compile(pollingDatabase("", "TrackedDatabase"));
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(compilation).generatedSourceFile("test.TrackedDb").isNotNull();
     }
@@ -147,10 +135,21 @@ class ProcessingTest {
      */
     @Test
     void interfaceMayStillExtendTheDeprecatedFormerName() {
-        Compilation compilation = compile(source("test.Db", "package test;",
+        Compilation compilation = compile(
+                pollingDatabase("@SuppressWarnings(\"deprecation\")", "Database"));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.TrackedDb").isNotNull();
+    }
+
+    /**
+     * A database extending the runtime interface named {@code runtimeName}, whose body polls
+     * {@code unwindIfCancelled()}, with {@code annotation} on the interface.
+     */
+    private static JavaFileObject pollingDatabase(String annotation, String runtimeName) {
+        return source("test.Db", "package test;",
                 "@dev.tracked.Database",
-                "@SuppressWarnings(\"deprecation\")",
-                "public interface Db extends dev.tracked.runtime.Database {",
+                annotation,
+                "public interface Db extends dev.tracked.runtime." + runtimeName + " {",
                 "    @dev.tracked.Input int rounds();",
                 "    @dev.tracked.Tracked default int spin() {",
                 "        int total = 0;",
@@ -160,9 +159,7 @@ class ProcessingTest {
                 "        }",
                 "        return total;",
                 "    }",
-                "}"));
-        assertThat(compilation).succeededWithoutWarnings();
-        assertThat(compilation).generatedSourceFile("test.TrackedDb").isNotNull();
+                "}");
     }
 
     @Test

@@ -379,11 +379,17 @@ public final class QueryRuntime {
      */
     final Slot unrecordedRead = new UnrecordedRead();
 
-    /** See {@link #unrecordedRead}. In no table. */
-    private static final class UnrecordedRead extends Slot {
-        UnrecordedRead() {
-            super("unrecorded read", (byte) 0);
-            changedAt = Integer.MAX_VALUE;
+    /**
+     * A slot in no table, standing for something that is not a query: the frame {@link
+     * #accumulated} runs its queries in, or {@link #unrecordedRead}. It is never brought up to
+     * date, and reads as changed.
+     */
+    private static class Outside extends Slot {
+        private final QueryKey name;
+
+        Outside(QueryKey name) {
+            super(name, (byte) 0);
+            this.name = name;
         }
 
         @Override
@@ -398,12 +404,19 @@ public final class QueryRuntime {
 
         @Override
         public QueryKey queryKey() {
-            return QueryKey.of("unrecordedRead", List.of());
+            return name;
         }
 
         @Override
         SlotTable<?> owner() {
-            throw new UnsupportedOperationException("not in a table");
+            throw new UnsupportedOperationException(name + " is in no table");
+        }
+    }
+
+    /** See {@link #unrecordedRead}. */
+    private static final class UnrecordedRead extends Outside {
+        UnrecordedRead() {
+            super(QueryKey.of("unrecordedRead", List.of()));
         }
     }
 
@@ -1639,9 +1652,10 @@ public final class QueryRuntime {
         if (outermost) {
             enter(stack);
         }
-        // The queries run inside a frame of their own, which records what they call.
+        // The queries run inside a frame of their own, which records what they call: the frame
+        // of a slot that is not a query, and is never memoized.
         int base = stack.depth;
-        Slot root = new Root(type);
+        Slot root = new Outside(QueryKey.of("accumulated", List.of(type.getSimpleName())));
         try {
             ActiveStack.Frame frame = stack.push(root, ActiveStack.Kind.EXECUTE);
             queries.run();
@@ -1701,35 +1715,6 @@ public final class QueryRuntime {
         return values;
     }
 
-    /** The frame {@link #accumulated} runs its queries in: not a query, never memoized. */
-    private static final class Root extends Slot {
-        private final Class<?> type;
-
-        Root(Class<?> type) {
-            super(type, (byte) 0);
-            this.type = type;
-        }
-
-        @Override
-        Object update(ActiveStack stack) {
-            return NONE;
-        }
-
-        @Override
-        boolean changedAfter(int revision, ActiveStack stack) {
-            return true;
-        }
-
-        @Override
-        public QueryKey queryKey() {
-            return QueryKey.of("accumulated", List.of(type.getSimpleName()));
-        }
-
-        @Override
-        SlotTable<?> owner() {
-            throw new UnsupportedOperationException("not in a table");
-        }
-    }
 
     // ---------------------------------------------------------------------------------------
     // Events

@@ -144,11 +144,16 @@ abstract class SlotTable<S extends Slot> {
                 + " values), or pass a copy.");
     }
 
-    /** {@code query(key)}, without calling anything that could fail again. */
+    /**
+     * {@code query(key)}; or, if the key's {@code toString} throws anything (checked exceptions
+     * thrown sneakily included), the query and the key's class, so that the report is made.
+     */
     private static String describe(Slot slot) {
         try {
             return slot.queryKey().toString();
-        } catch (RuntimeException | Error e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             return slot.owner().name() + "(a key of " + slot.key.getClass().getName() + ")";
         }
     }

@@ -10,6 +10,7 @@ import dev.tracked.runtime.UntrackedReadException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -220,41 +221,18 @@ class KeysAndValuesTest {
         assertThat(e).hasMessageThat().contains("[0, 1, 99]");
     }
 
-    /** A value whose equals throws while {@code broken} is set. */
-    static final class Touchy {
-        final int value;
-        boolean broken;
-
-        Touchy(int value) {
-            this.value = value;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (broken) {
-                throw new IllegalStateException("equals of Touchy " + value);
-            }
-            return o instanceof Touchy other && other.value == value;
-        }
-
-        @Override
-        public int hashCode() {
-            return value;
-        }
-    }
-
     @Test
     void anInputWhoseValueCannotBeComparedIsStillSet() {
-        InputTable<String, Touchy> input =
+        InputTable<String, FaultInjectionTest.Touchy> input =
                 new InputTable<>(runtime, "touchy", List::of, Durability.LOW, null);
         MemoTable<String, Integer> reader = new MemoTable<>(runtime, "reader", List::of,
                 key -> input.get(key).value * 2, false);
-        Touchy first = new Touchy(1);
-        input.set("a", first);
+        AtomicBoolean broken = new AtomicBoolean();
+        input.set("a", new FaultInjectionTest.Touchy(1, broken));
         assertThat(reader.fetch("a")).isEqualTo(2);
-        first.broken = true; // its equals now throws: the comparison on set cannot be made
-        input.set("a", new Touchy(1));
-        input.set("a", new Touchy(5));
+        broken.set(true); // its equals now throws: the comparison on set cannot be made
+        input.set("a", new FaultInjectionTest.Touchy(1, new AtomicBoolean()));
+        input.set("a", new FaultInjectionTest.Touchy(5, new AtomicBoolean()));
         assertThat(reader.fetch("a")).isEqualTo(10);
     }
 
