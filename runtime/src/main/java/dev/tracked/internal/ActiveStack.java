@@ -57,7 +57,7 @@ final class ActiveStack {
     int readCycleDepth = Integer.MAX_VALUE;
 
     /** The stamp of the last query started on this thread; 0 is never used. */
-    private byte stamps;
+    private short stamps;
 
     /**
      * Whether this thread is inside a call of the database (counted in the runtime's active
@@ -70,12 +70,12 @@ final class ActiveStack {
         this.thread = thread;
         // Threads start their stamps apart, so that the first queries of two threads do not
         // leave the same stamps (an equal stamp is only a hint, checked exactly, but costs).
-        this.stamps = (byte) (((int) thread.getId() * 0x9E3779B9) >>> 24);
+        this.stamps = (short) (((int) thread.getId() * 0x9E3779B9) >>> 16);
     }
 
     /** The stamp the next query started on this thread will get (for tests). */
-    byte nextStamp() {
-        return stamps == -1 ? 1 : (byte) (stamps + 1);
+    short nextStamp() {
+        return stamps == -1 ? 1 : (short) (stamps + 1);
     }
 
     /**
@@ -265,7 +265,7 @@ final class ActiveStack {
          */
         boolean unrecorded;
         /** This query's stamp, written into the slots it reads. */
-        private byte stamp;
+        private short stamp;
         /** The lowest durability read so far (ordinal); HIGH until something is read. */
         int durability;
         /** The latest changed-revision read so far. */
@@ -324,7 +324,7 @@ final class ActiveStack {
         private int seenCount;
         private int generation;
 
-        void reset(Slot slot, Kind kind, byte stamp) {
+        void reset(Slot slot, Kind kind, short stamp) {
             this.slot = slot;
             this.claimed = false;
             this.stamp = stamp;
@@ -372,10 +372,11 @@ final class ActiveStack {
          * frame's.
          */
         void widen(Slot dep) {
-            if (dep.durability < durability) {
-                durability = dep.durability;
+            int depDurability = dep.durability();
+            if (depDurability < durability) {
+                durability = depDurability;
             }
-            if (dep instanceof InputTable.InputSlot<?, ?> && dep.durability > 0) {
+            if (dep instanceof InputTable.InputSlot<?, ?> && depDurability > 0) {
                 readsDurable = true;
                 return;
             }
@@ -388,7 +389,7 @@ final class ActiveStack {
 
         /** Records a read of {@code dep}, which is up to date. */
         void record(Slot dep) {
-            int depDurability = dep.durability;
+            int depDurability = dep.durability();
             if (depDurability < durability) {
                 durability = depDurability;
             }

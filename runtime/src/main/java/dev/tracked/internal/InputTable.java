@@ -93,12 +93,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     }
 
     private V getSlow(K key) {
-        requireKey(key);
-        InputSlot<K, V> slot = slotOf(key);
-        if (slot == null) {
-            runtime.checkOpen(); // a closed database's tables stay empty
-            slot = getOrCreate(key, this::newSlot);
-        }
+        InputSlot<K, V> slot = slot(key);
         runtime.readSlow(slot);
         if ((slot.state & Slot.PRESENT) == 0) {
             throw new InputNotSetException(slot.queryKey());
@@ -123,20 +118,20 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         try {
             // Memos that read the old value carry its durability: report the write at the
             // higher of the two, or a memo that read a HIGH value would miss its change to LOW.
-            int reported = Math.max(slot.durability, durability.ordinal());
+            int reported = Math.max(slot.durability(), durability.ordinal());
             revision = runtime.nextRevision();
             // An equal value (the one set, or held from before a reset) at the same or a
             // higher durability changes nothing that was computed from it: the input keeps its
             // value and changed-revision, and no memo runs. A lower durability is a change, so
             // that readers' durability drops with it.
             boolean unchanged = (slot.state & (Slot.PRESENT | Slot.STALE)) != 0
-                    && durability.ordinal() >= slot.durability
+                    && durability.ordinal() >= slot.durability()
                     && equalToCurrent(slot, value);
             if (!unchanged) {
                 slot.value = value;
                 slot.changedAt = revision;
             }
-            slot.durability = (byte) durability.ordinal();
+            slot.durability(durability.ordinal());
             STATE.setRelease(slot, Slot.PRESENT);
             runtime.commitWrite(unchanged ? -1 : slot.lo, reported, revision);
             published = runtime.publicRevision();
@@ -179,7 +174,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         List<Slot> evicted;
         runtime.beginWrite();
         try {
-            int reported = Math.max(slot.durability, defaultDurability.ordinal());
+            int reported = Math.max(slot.durability(), defaultDurability.ordinal());
             revision = runtime.nextRevision();
             if (lazy == null) {
                 // An abstract input becomes unset: that is a change, now. (Keeping the old
@@ -193,7 +188,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             } else if ((slot.state & Slot.STALE) == 0) {
                 slot.changedAt = revision;
             }
-            slot.durability = (byte) defaultDurability.ordinal();
+            slot.durability(defaultDurability.ordinal());
             runtime.commitWrite(slot.lo, reported, revision);
             published = runtime.publicRevision();
         } finally {
@@ -229,6 +224,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         requireKey(key);
         InputSlot<K, V> slot = slotOf(key);
         if (slot == null) {
+            runtime.checkOpen(); // a closed database's tables stay empty
             slot = getOrCreate(key, this::newSlot);
         }
         return slot;
@@ -241,10 +237,10 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
 
     @Override
     InputSlot<K, V> copyOf(InputSlot<K, V> slot) {
-        InputSlot<K, V> copy = new InputSlot<>(this, slot.key(), slot.keyTag, slot.lo);
+        InputSlot<K, V> copy = new InputSlot<>(this, slot.key(), slot.keyTag(), slot.lo);
         copy.value = slot.value;
         copy.changedAt = slot.changedAt;
-        copy.durability = slot.durability;
+        copy.durability(slot.durability());
         copy.state = (byte) (slot.state & ~Slot.BUSY);
         return copy;
     }
@@ -272,7 +268,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             this.lo = id;
             this.hi = id;
             this.changedAt = 1;
-            this.durability = (byte) table.defaultDurability.ordinal();
+            durability(table.defaultDurability.ordinal());
         }
 
         @SuppressWarnings("unchecked")
@@ -345,7 +341,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
                 value = loaded;
                 changedAt = now;
             }
-            durability = (byte) table.defaultDurability.ordinal();
+            durability(table.defaultDurability.ordinal());
             // Clears STALE; BUSY stays until the release.
             STATE.setRelease(this, (byte) (PRESENT | BUSY));
         }

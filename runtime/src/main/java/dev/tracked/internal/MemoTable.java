@@ -251,14 +251,14 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
 
     @Override
     MemoSlot<K, V> copyOf(MemoSlot<K, V> slot) {
-        MemoSlot<K, V> copy = new MemoSlot<>(this, slot.key(), slot.keyTag);
+        MemoSlot<K, V> copy = new MemoSlot<>(this, slot.key(), slot.keyTag());
         copy.value = slot.value;
         copy.deps = slot.deps;
         copy.verifiedAt = slot.verifiedAt;
         copy.changedAt = slot.changedAt;
         copy.lo = slot.lo;
         copy.hi = slot.hi;
-        copy.durability = slot.durability;
+        copy.durability(slot.durability());
         copy.state = (byte) (slot.state & ~Slot.BUSY);
         return copy;
     }
@@ -588,7 +588,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             QueryRuntime runtime = table.runtime;
             int verified = Math.abs(verifiedAt);
             if (deps != null && !runtime.unchangedSince(
-                    verified, durability, lo, hi, (state & READS_DURABLE) != 0)) {
+                    verified, durability(), lo, hi, (state & READS_DURABLE) != 0)) {
                 try {
                     if (deps instanceof Slot one) {
                         if (one.changedAfter(verified, stack)) {
@@ -612,7 +612,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                         // Valid if a cycle head being validated further up is: stays claimed
                         // until that head is validated (or runs again, and then so does this).
                         setInputs(frame);
-                        durability = (byte) frame.durability;
+                        durability(frame.durability);
                         state |= ASSUMED;
                         retainIn(stack, frame, assumed);
                         return null;
@@ -632,7 +632,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 // or changed durability without changing value (a lazy input reloaded with
                 // its default durability): what the memo read is what its dependencies read now.
                 setInputs(frame);
-                durability = (byte) frame.durability;
+                durability(frame.durability);
             }
             if (!frame.participants.isEmpty()) {
                 finalizeCycle(stack, frame, now);
@@ -801,7 +801,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             boolean backdated;
             try {
                 backdated = !provisional && hasValue && (state & PRESENT) != 0 && table.backdate
-                        && frame.durability >= durability && Objects.equals(value, fresh);
+                        && frame.durability >= durability() && Objects.equals(value, fresh);
             } catch (Throwable e) {
                 discardFresh(fresh);
                 throw e;
@@ -822,7 +822,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             }
             deps = frame.takeDeps(deps);
             setInputs(frame);
-            durability = (byte) frame.durability;
+            durability(frame.durability);
             state = (byte) ((state | PRESENT | EXECUTED) & ~(ASSUMED | BACKDATED));
             if (backdated) {
                 state |= BACKDATED;
@@ -853,7 +853,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         private void finalizeCycle(ActiveStack stack, ActiveStack.Frame frame, int now) {
             int cycleLo = lo;
             int cycleHi = hi;
-            int cycleDurability = durability;
+            int cycleDurability = durability();
             boolean cycleDurable = (state & READS_DURABLE) != 0;
             for (Slot participant : frame.participants) {
                 if ((participant.state & PRESENT) == 0 || !stack.retains(participant)) {
@@ -861,12 +861,12 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 }
                 cycleLo = Math.min(cycleLo, participant.lo);
                 cycleHi = Math.max(cycleHi, participant.hi);
-                cycleDurability = Math.min(cycleDurability, participant.durability);
+                cycleDurability = Math.min(cycleDurability, participant.durability());
                 cycleDurable |= (participant.state & READS_DURABLE) != 0;
             }
             lo = cycleLo;
             hi = cycleHi;
-            durability = (byte) cycleDurability;
+            durability(cycleDurability);
             state = (byte) (cycleDurable ? state | READS_DURABLE : state & ~READS_DURABLE);
             for (Slot participant : frame.participants) {
                 MemoSlot<?, ?> memo = (MemoSlot<?, ?>) participant;
@@ -882,7 +882,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 }
                 memo.lo = cycleLo;
                 memo.hi = cycleHi;
-                memo.durability = (byte) cycleDurability;
+                memo.durability(cycleDurability);
                 memo.state = (byte) (cycleDurable
                         ? memo.state | READS_DURABLE : memo.state & ~READS_DURABLE);
                 memo.changedAt = Math.max(memo.changedAt, changedAt);

@@ -906,12 +906,9 @@ public final class QueryRuntime {
         ActiveStack.Frame frame;
         if (active < CLOSED && stack != null && stack.thread == Thread.currentThread()
                 && (frame = stack.recording) != null) {
-            try {
-                frame.record(slot);
-            } catch (Throwable e) {
-                frame.unrecorded = true; // a nearly exhausted stack: the read is not recorded
-                throw e;
-            }
+            // No handler here, to keep this path lean: a recording that overflows the stack on a
+            // hit can lose this dependency if the body catches the overflow (see Limitations).
+            frame.record(slot);
             return;
         }
         recordReadSlow(slot);

@@ -47,31 +47,49 @@ public abstract class Slot {
      */
     int lo;
     int hi;
-    /** The durability (ordinal): an input's own, a memo's lowest of what it read. */
-    byte durability;
+    /**
+     * The durability (ordinal, {@link #durability()}: an input's own, a memo's lowest of what it
+     * read) in the low two bits, and above them six bits of the key's hash when the slot was
+     * created ({@link #keyTag()}): a key whose hash no longer matches was mutated after it
+     * reached the table, which {@link SlotTable} reports when it rehashes (and a fork when it
+     * copies), instead of handing the memo to another key. Packed into one byte so that a memo
+     * stays 48 bytes with a 16-bit read stamp.
+     */
+    private byte bits;
     byte state;
     /**
      * The stamp of the last query that recorded a read of this slot: a hint for de-duplicating
      * dependencies without a side table (see {@code ActiveStack.Frame}). Written without
      * synchronization; a stale or foreign value only costs an exact check.
      */
-    byte readStamp;
-    /**
-     * Eight bits of the key's hash when the slot was created: a key whose hash no longer matches
-     * was mutated after it reached the table, which {@link SlotTable} reports when it rehashes
-     * (and a fork when it copies), instead of handing the memo to another key.
-     */
-    final byte keyTag;
+    short readStamp;
 
     /** A slot for {@code key}, with the {@link #tag} of its hash code. */
     Slot(Object key, byte keyTag) {
         this.key = key;
-        this.keyTag = keyTag;
+        this.bits = (byte) (keyTag << 2);
     }
 
-    /** The bits of a hash code kept in {@link #keyTag}. */
+    private static final int DURABILITY = 3;
+
+    /** The durability (ordinal). */
+    final int durability() {
+        return bits & DURABILITY;
+    }
+
+    /** Sets the durability (ordinal), keeping the key tag. */
+    final void durability(int durability) {
+        bits = (byte) ((bits & ~DURABILITY) | durability);
+    }
+
+    /** The six bits of the key's hash code taken when the slot was created. */
+    final byte keyTag() {
+        return (byte) ((bits >>> 2) & 0x3F);
+    }
+
+    /** The bits of a hash code kept in {@link #keyTag()}: six of them. */
     static byte tag(int hash) {
-        return (byte) ((hash * 0x9E3779B9) >>> 8);
+        return (byte) (((hash * 0x9E3779B9) >>> 8) & 0x3F);
     }
 
     /** What {@link #update} returns when the value read is the slot's own. */

@@ -105,7 +105,7 @@ abstract class SlotTable<S extends Slot> {
         for (Slot slot : old) {
             if (slot != null) {
                 long hash = currentHash(slot);
-                if (hash == THROWS || Slot.tag((int) hash) != slot.keyTag) {
+                if (hash == THROWS || Slot.tag((int) hash) != slot.keyTag()) {
                     mutated.add(slot);
                 } else {
                     put(table, slot, (int) hash);
@@ -182,7 +182,7 @@ abstract class SlotTable<S extends Slot> {
                 for (Slot slot : from) {
                     long hash;
                     if (slot != null && ((hash = currentHash(slot)) == THROWS
-                            || Slot.tag((int) hash) != slot.keyTag)) {
+                            || Slot.tag((int) hash) != slot.keyTag())) {
                         mutated.add(slot);
                     }
                 }
