@@ -53,10 +53,19 @@ public final class TrackedProcessor extends AbstractProcessor {
         options = Options.parse(processingEnv.getOptions(), diagnostics);
     }
 
+    /**
+     * Tracked's own annotations, and {@code @Generated}, which the generated classes carry. The
+     * processor claims them all ({@link #process} returns {@code true}), so that {@code
+     * -Xlint:processing} does not warn that no processor claimed them; no other processor is
+     * meant to handle Tracked's annotations. A processor that supports {@code "*"} still sees
+     * them if it comes first on the processor path.
+     */
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        Set<String> supported = new LinkedHashSet<>(QUERY_ANNOTATIONS);
+        Set<String> supported = new LinkedHashSet<>();
         supported.add(DATABASE);
+        supported.addAll(QUERY_ANNOTATIONS);
+        supported.add(GENERATED);
         return supported;
     }
 
@@ -77,7 +86,7 @@ public final class TrackedProcessor extends AbstractProcessor {
         } catch (RuntimeException | Error e) {
             diagnostics.error(Message.INTERNAL_ERROR, "this round", e);
         }
-        return false;
+        return true;
     }
 
     private void processRound(RoundEnvironment round) {

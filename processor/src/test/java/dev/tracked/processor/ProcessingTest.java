@@ -34,14 +34,15 @@ class ProcessingTest {
 
     /**
      * Generates {@code test.Later} and the query group {@code test.LaterGroup} in its first round,
-     * as another processor of the build would.
+     * when it sees its own annotation {@code test.MakeLater}, as another processor of the build
+     * would.
      */
     static final class GeneratesLater extends AbstractProcessor {
         private boolean done;
 
         @Override
         public Set<String> getSupportedAnnotationTypes() {
-            return Set.of("*");
+            return Set.of("test.MakeLater");
         }
 
         @Override
@@ -63,7 +64,7 @@ class ProcessingTest {
                     throw new UncheckedIOException(e);
                 }
             }
-            return false;
+            return true; // claims its annotation, as Tracked claims its own
         }
     }
 
@@ -74,19 +75,46 @@ class ProcessingTest {
         JavaFileObject db = source("test.Db",
                 "package test;",
                 "",
+                "@MakeLater",
                 "@dev.tracked.Database",
                 "public interface Db extends LaterGroup {",
                 "    @dev.tracked.Input Later value();",
                 "}");
         Compilation compilation = javac()
                 .withProcessors(new TrackedProcessor(), new GeneratesLater())
-                .withOptions("-Xlint:all,-processing", "-Werror")
-                .compile(db);
+                .withOptions("-Xlint:all", "-Werror")
+                .compile(db, MAKE_LATER);
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(compilation).generatedSourceFile("test.TrackedDb").contentsAsUtf8String()
                 .contains("public Later value()");
         assertThat(compilation).generatedSourceFile("test.TrackedDb").contentsAsUtf8String()
                 .contains("public Later later()");
+    }
+
+    private static final JavaFileObject MAKE_LATER = source("test.MakeLater",
+            "package test;",
+            "",
+            "public @interface MakeLater {}");
+
+    @Test
+    void processingLintIsQuietBecauseTrackedClaimsItsAnnotationsAndGenerated() {
+        // javac's -Xlint:processing warns about every annotation no processor claimed: without
+        // the claim, "No processor claimed any of these annotations: dev.tracked.Database, ..."
+        // in the first round and javax.annotation.processing.Generated in the second.
+        Compilation compilation = javac().withProcessors(new TrackedProcessor())
+                .withOptions("-Xlint:all", "-Werror")
+                .compile(source("test.Db", "package test;",
+                        "@dev.tracked.Database",
+                        "public interface Db {",
+                        "    @dev.tracked.Input String value(String key);",
+                        "    @dev.tracked.Tracked default int length(String key) {",
+                        "        return value(key).length();",
+                        "    }",
+                        "    @dev.tracked.Accumulator void report(String message);",
+                        "}"));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.TrackedDb").contentsAsUtf8String()
+                .contains("@Generated");
     }
 
     @Test
@@ -176,7 +204,7 @@ class ProcessingTest {
     @Test
     void generatedAnnotationCanBeTurnedOff() {
         Compilation compilation = javac().withProcessors(new TrackedProcessor())
-                .withOptions("-Atracked.generatedAnnotation=false", "-Xlint:all,-processing", "-Werror")
+                .withOptions("-Atracked.generatedAnnotation=false", "-Xlint:all", "-Werror")
                 .compile(NEEDS_GENERATED_TYPE_FREE);
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(compilation).generatedSourceFile("test.TrackedDb").contentsAsUtf8String()

@@ -18,7 +18,7 @@ final class Sources {
     static Compilation compile(JavaFileObject... sources) {
         return javac()
                 .withProcessors(new TrackedProcessor())
-                .withOptions("-Xlint:all,-processing", "-Werror")
+                .withOptions("-Xlint:all", "-Werror")
                 .compile(sources);
     }
 
@@ -26,7 +26,7 @@ final class Sources {
     static Compilation compileKeepingWarnings(JavaFileObject... sources) {
         return javac()
                 .withProcessors(new TrackedProcessor())
-                .withOptions("-Xlint:all,-processing")
+                .withOptions("-Xlint:all")
                 .compile(sources);
     }
 }
