@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
 /**
  * A side output of tracked queries, such as diagnostics: an abstract {@code void} method with
  * one parameter. Calling it inside a {@link Tracked @Tracked} body records the argument as
- * belonging to that query's memo; {@code Database.accumulated(type, queries)} reads them back.
+ * belonging to that query's memo; {@code TrackedDatabase.accumulated(type, queries)} reads them
+ * back.
  *
  * <pre>{@code
  * @Accumulator void report(Diagnostic diagnostic);

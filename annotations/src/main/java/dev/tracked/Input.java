@@ -35,6 +35,8 @@ public @interface Input {
      * The durability of values set without an explicit one. Mark inputs that rarely change
      * (configuration, standard library sources) {@link Durability#HIGH}: queries that read only
      * such inputs are re-validated in constant time after a {@link Durability#LOW} edit.
+     *
+     * @return the durability given to values set without one; {@link Durability#LOW} by default
      */
     Durability durability() default Durability.LOW;
 }

@@ -30,6 +30,9 @@ public @interface Tracked {
     /**
      * Keep at most this many memoized values for the query, dropping the least recently used
      * first; their dependency records are kept. {@code 0} (the default) means unbounded.
+     *
+     * @return the most values kept for this query, or {@code 0} for no bound; a negative
+     *     capacity is rejected at compile time
      */
     int lru() default 0;
 
@@ -37,12 +40,16 @@ public @interface Tracked {
      * Whether a re-computed value {@code equals} to the previous one counts as unchanged
      * (early cutoff). Set to {@code false} for values whose {@code equals} is expensive or not
      * meaningful; dependents then re-execute whenever this query re-executes.
+     *
+     * @return whether an equal re-computed value leaves dependents valid; {@code true} by default
      */
     boolean backdate() default true;
 
     /**
      * Close values that implement {@link AutoCloseable} when the database drops them (evicted,
      * replaced by a different value, or the database closed).
+     *
+     * @return whether discarded values are closed; {@code false} by default
      */
     boolean closeDiscarded() default false;
 
@@ -50,6 +57,9 @@ public @interface Tracked {
      * Fixpoint recovery for cycles entered at this query: the name of a {@code default} method
      * with the same parameters and return type that gives the initial value; the cycle is
      * re-run until this query's value stops changing. Empty (the default) means none.
+     *
+     * @return the name of the method giving the cycle's initial value, or empty for no fixpoint
+     *     recovery; may not be set together with {@link #cycleResult()}
      */
     String cycleInitial() default "";
 
@@ -57,6 +67,9 @@ public @interface Tracked {
      * Immediate cycle fallback: the name of a {@code default} method with the same parameters and
      * return type whose value this query takes when it is part of a cycle. Empty (the default)
      * means none.
+     *
+     * @return the name of the method giving the fallback value, or empty for no fallback; may
+     *     not be set together with {@link #cycleInitial()}
      */
     String cycleResult() default "";
 }

@@ -22,10 +22,13 @@ public final class Cancelled extends TrackedException {
         PROPAGATED_FAILURE
     }
 
+    /** Why the call was cancelled. */
     private final Reason reason;
     private final transient QueryKey query;
 
     /**
+     * A cancelled call.
+     *
      * @param reason why the call was cancelled
      * @param query the query that observed the cancellation: the one running when a write was
      *     requested, or the one whose computation this thread waited for
@@ -37,7 +40,12 @@ public final class Cancelled extends TrackedException {
         this.query = query;
     }
 
-    /** Why the call was cancelled. */
+    /**
+     * Why the call was cancelled.
+     *
+     * @return the reason, never {@code null}; for {@link Reason#PROPAGATED_FAILURE} the other
+     *     thread's failure is the {@linkplain #getCause() cause}
+     */
     public Reason reason() {
         return reason;
     }
@@ -45,6 +53,8 @@ public final class Cancelled extends TrackedException {
     /**
      * The query that observed the cancellation: for {@link Reason#PENDING_WRITE} the one running on
      * this thread, for {@link Reason#PROPAGATED_FAILURE} the one this thread waited for.
+     *
+     * @return the query and key
      */
     public QueryKey query() {
         return query;

@@ -10,22 +10,45 @@ import dev.tracked.Durability;
  */
 public sealed interface Event {
 
-    /** The query this event is about. */
+    /**
+     * The query this event is about.
+     *
+     * @return the query and key: for {@link DidSetInput} the input, for the cycle events the
+     *     query the cycle was entered at
+     */
     QueryKey query();
 
-    /** The body of {@code query} is about to run. */
+    /**
+     * The body of {@code query} is about to run.
+     *
+     * @param query the query and key about to execute
+     */
     record WillExecute(QueryKey query) implements Event {}
 
-    /** An old memo of {@code query} was re-validated for the current revision without running its body. */
+    /**
+     * An old memo of {@code query} was re-validated for the current revision without running its
+     * body.
+     *
+     * @param query the query and key whose memo was re-validated
+     */
     record DidValidateMemoizedValue(QueryKey query) implements Event {}
 
     /**
      * The body of {@code query} re-ran and produced a value equal to the old one, so the memo keeps
      * its old changed-revision and queries that read it see no change (early cutoff).
+     *
+     * @param query the query and key that re-ran to an equal value
      */
     record DidBackdate(QueryKey query) implements Event {}
 
-    /** Input {@code input} was set or reset with {@code durability}, starting {@code revision}. */
+    /**
+     * Input {@code input} was set or reset with {@code durability}, starting {@code revision}.
+     *
+     * @param input the input and key written
+     * @param durability the durability the value was set with; for a reset, the input's default
+     * @param revision the revision the write started, as {@link TrackedDatabase#revision()} then
+     *     returns it
+     */
     record DidSetInput(QueryKey input, Durability durability, long revision) implements Event {
         @Override
         public QueryKey query() {
@@ -33,13 +56,27 @@ public sealed interface Event {
         }
     }
 
-    /** This thread waits for thread {@code other}, which is computing {@code query}. */
+    /**
+     * This thread waits for thread {@code other}, which is computing {@code query}.
+     *
+     * @param query the query and key being computed on the other thread
+     * @param other the thread computing it
+     */
     record WillBlockOn(QueryKey query, Thread other) implements Event {}
 
-    /** The memoized value of {@code query} was dropped (evicted or replaced). */
+    /**
+     * The memoized value of {@code query} was dropped (evicted or replaced).
+     *
+     * @param query the query and key whose value was dropped
+     */
     record DidDiscard(QueryKey query) implements Event {}
 
-    /** A fixpoint cycle entered at {@code head} starts iteration {@code iteration}. */
+    /**
+     * A fixpoint cycle entered at {@code head} starts iteration {@code iteration}.
+     *
+     * @param head the query the cycle was entered at
+     * @param iteration the number of the iteration starting
+     */
     record WillIterateCycle(QueryKey head, int iteration) implements Event {
         @Override
         public QueryKey query() {
@@ -47,7 +84,12 @@ public sealed interface Event {
         }
     }
 
-    /** A fixpoint cycle entered at {@code head} converged after {@code iterations} iterations. */
+    /**
+     * A fixpoint cycle entered at {@code head} converged after {@code iterations} iterations.
+     *
+     * @param head the query the cycle was entered at
+     * @param iterations how many iterations it took
+     */
     record DidFinalizeCycle(QueryKey head, int iterations) implements Event {
         @Override
         public QueryKey query() {
@@ -55,6 +97,10 @@ public sealed interface Event {
         }
     }
 
-    /** A running {@code query} observed cancellation and is unwinding. */
+    /**
+     * A running {@code query} observed cancellation and is unwinding.
+     *
+     * @param query the query and key that observed it
+     */
     record DidCancel(QueryKey query) implements Event {}
 }

@@ -9,5 +9,10 @@ package dev.tracked.runtime;
  */
 @FunctionalInterface
 public interface EventListener {
+    /**
+     * Called for each event, on the thread where it happens, before the database goes on.
+     *
+     * @param event what happened
+     */
     void onEvent(Event event);
 }

@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 /**
  * Why a query's memo is what it is in the latest revision it was verified in: what happened to it
  * there, and, when it ran, the chain of dependencies that changed, from the input that started it
- * to the query. Returned by {@link Database#explain}; its {@link #toString()} reads as a sentence.
+ * to the query. Returned by {@link TrackedDatabase#explain}; its {@link #toString()} reads as a
+ * sentence.
  *
  * @param query the query explained
  * @param outcome what happened to its memo in {@code revision}
@@ -33,6 +34,17 @@ public record Explanation(QueryKey query, Outcome outcome, long revision, List<Q
         NOT_COMPUTED
     }
 
+    /**
+     * An explanation; {@code path} is copied.
+     *
+     * @param query the query explained
+     * @param outcome what happened to its memo in {@code revision}
+     * @param revision the latest revision its memo was verified in (0 if never computed)
+     * @param path for {@link Outcome#EXECUTED} and {@link Outcome#BACKDATED}: the changed input (or
+     *     the query computed for the first time), then each query that ran because the one before
+     *     changed, ending with {@code query}; empty otherwise
+     * @param cause what started the chain, in words
+     */
     public Explanation {
         path = List.copyOf(path);
     }

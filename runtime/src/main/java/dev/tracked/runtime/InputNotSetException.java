@@ -6,6 +6,11 @@ public final class InputNotSetException extends TrackedException {
 
     private final transient QueryKey input;
 
+    /**
+     * An unset input was read.
+     *
+     * @param input the input and key that were read
+     */
     public InputNotSetException(QueryKey input) {
         super("Input " + input + " was read before it was set. Call set"
                 + capitalize(input.query()) + "(...) before reading it, or give the @Input method a"
@@ -13,7 +18,11 @@ public final class InputNotSetException extends TrackedException {
         this.input = input;
     }
 
-    /** The input and key that were read. */
+    /**
+     * The input and key that were read.
+     *
+     * @return the key, whose {@link QueryKey#query()} is the input's name
+     */
     public QueryKey input() {
         return input;
     }

@@ -16,22 +16,43 @@ public final class QueryKey {
         this.args = List.copyOf(args);
     }
 
-    /** The key of query {@code query} called with {@code args}. */
+    /**
+     * The key of query {@code query} called with {@code args}.
+     *
+     * @param query the query's name, as declared in the query interface
+     * @param args the arguments, in parameter order; none for a query without parameters; none
+     *     may be {@code null}
+     * @return the key, equal to every key of the same name and equal arguments
+     */
     public static QueryKey of(String query, Object... args) {
         return new QueryKey(query, List.of(args));
     }
 
-    /** The key of query {@code query} called with {@code args}. */
+    /**
+     * The key of query {@code query} called with {@code args}.
+     *
+     * @param query the query's name, as declared in the query interface
+     * @param args the arguments, in parameter order; copied, and none may be {@code null}
+     * @return the key, equal to every key of the same name and equal arguments
+     */
     public static QueryKey of(String query, List<?> args) {
         return new QueryKey(query, List.copyOf(args));
     }
 
-    /** The query's name: the name of its method in the query interface. */
+    /**
+     * The query's name: the name of its method in the query interface.
+     *
+     * @return the name, such as {@code tokens}
+     */
     public String query() {
         return query;
     }
 
-    /** The arguments, in parameter order; empty for a query without parameters. */
+    /**
+     * The arguments, in parameter order; empty for a query without parameters.
+     *
+     * @return the arguments, an unmodifiable list
+     */
     public List<Object> args() {
         return args;
     }

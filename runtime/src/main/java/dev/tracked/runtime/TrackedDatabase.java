@@ -17,6 +17,8 @@ public interface TrackedDatabase extends AutoCloseable {
     /**
      * The current revision: {@code 1} for a new database, incremented by every input set or
      * reset and every {@link #syntheticWrite}.
+     *
+     * @return the current revision, at least {@code 1}
      */
     long revision();
 
@@ -24,6 +26,10 @@ public interface TrackedDatabase extends AutoCloseable {
      * Starts a new revision as if an input of the given durability had changed, without changing
      * any value. Memos of that durability or lower are re-validated when next read (and none
      * re-executes, since no value changed). Meant for tests and benchmarks.
+     *
+     * @param durability the durability of the pretended change: memos of this durability or
+     *     lower are re-validated
+     * @throws IllegalStateException when called from inside a query body
      */
     void syntheticWrite(Durability durability);
 
@@ -40,6 +46,8 @@ public interface TrackedDatabase extends AutoCloseable {
      * N)}, keeps; {@code 0} keeps them all. Takes effect at the start of the next revision, when
      * the least recently used values beyond the capacity are dropped.
      *
+     * @param query the query's name, as declared in the query interface
+     * @param capacity the most values to keep, or {@code 0} for no bound
      * @throws IllegalArgumentException if no query of this database by that name has an LRU
      *     capacity, or {@code capacity} is negative
      */
@@ -53,6 +61,12 @@ public interface TrackedDatabase extends AutoCloseable {
      * queries re-ran. Values belong to the memo of the query that pushed them: reused when it is
      * re-validated, replaced when it runs again.
      *
+     * @param <T> the type of the values collected
+     * @param type the class of the values to collect; pushed values that are not instances of
+     *     it are left out
+     * @param queries calls the query methods whose accumulated values to collect, run at once on
+     *     this thread
+     * @return the collected values, in the order described above
      * @throws IllegalStateException when called from inside a query body
      */
     <T> List<T> accumulated(Class<T> type, Runnable queries);
@@ -64,11 +78,18 @@ public interface TrackedDatabase extends AutoCloseable {
      * and runs no query. Generated databases return their own type. Like a write, it waits for
      * queries running on other threads, which are cancelled.
      *
+     * @return the copy, reporting its events to this database's listener
      * @throws IllegalStateException when called from inside a query body
      */
     TrackedDatabase fork();
 
-    /** {@link #fork()}, with the copy reporting its events to {@code listener} instead. */
+    /**
+     * {@link #fork()}, with the copy reporting its events to {@code listener} instead.
+     *
+     * @param listener receives the copy's events; this database keeps its own listener
+     * @return the copy
+     * @throws IllegalStateException when called from inside a query body
+     */
     TrackedDatabase fork(EventListener listener);
 
     /**
@@ -77,6 +98,11 @@ public interface TrackedDatabase extends AutoCloseable {
      * changes is recorded only by databases built with {@code builder().explain(true)}; others
      * still say what happened.
      *
+     * @param query the query's name, as declared in the query interface
+     * @param args the arguments of the call to explain, in parameter order; none for a query
+     *     without parameters
+     * @return what happened to the memo, and why; a key never read is {@link
+     *     Explanation.Outcome#NOT_COMPUTED}
      * @throws IllegalArgumentException if the database has no query of that name
      */
     Explanation explain(String query, Object... args);
@@ -85,10 +111,20 @@ public interface TrackedDatabase extends AutoCloseable {
      * The dependency graph of every input and memo, in Graphviz DOT: an edge from each query to
      * what it read, in the current revision's colours (executed red, backdated orange,
      * re-validated green, inputs set now blue, untouched white).
+     *
+     * @return the graph, a {@code digraph} ready for {@code dot -Tsvg}
      */
     String dot();
 
-    /** {@link #dot()}, from {@code query(args…)} to everything it read, transitively. */
+    /**
+     * {@link #dot()}, from {@code query(args…)} to everything it read, transitively.
+     *
+     * @param query the query's name, as declared in the query interface
+     * @param args the arguments of the call to start from, in parameter order
+     * @return the graph below that call, in Graphviz DOT
+     * @throws IllegalArgumentException if the database has no query of that name, or that call
+     *     was never read
+     */
     String dot(String query, Object... args);
 
     /**

@@ -15,6 +15,13 @@ public final class UntrackedReadException extends TrackedException {
     private final transient Object memoized;
     private final transient Object recomputed;
 
+    /**
+     * A memo about to be reused no longer matches its body.
+     *
+     * @param query the query and key whose memo was about to be reused
+     * @param memoized the value memoized
+     * @param recomputed what the body returns now, not equal to {@code memoized}
+     */
     public UntrackedReadException(QueryKey query, Object memoized, Object recomputed) {
         super("Query " + query + " was about to reuse " + memoized + ", but its body now returns "
                 + recomputed + " although nothing it read through the database changed. Likely"
@@ -29,17 +36,29 @@ public final class UntrackedReadException extends TrackedException {
         this.recomputed = recomputed;
     }
 
-    /** The query and key whose memo was about to be reused. */
+    /**
+     * The query and key whose memo was about to be reused.
+     *
+     * @return the memo's key
+     */
     public QueryKey query() {
         return query;
     }
 
-    /** The memoized value. */
+    /**
+     * The memoized value.
+     *
+     * @return the value the database was about to hand out again
+     */
     public Object memoized() {
         return memoized;
     }
 
-    /** What the body returns now. */
+    /**
+     * What the body returns now.
+     *
+     * @return the value of running the body again on the same inputs
+     */
     public Object recomputed() {
         return recomputed;
     }

@@ -40,12 +40,20 @@ public final class EventRecorder implements EventListener {
         events.clear();
     }
 
-    /** The events recorded since the last clear, which stay recorded. */
+    /**
+     * The events recorded since the last clear, which stay recorded.
+     *
+     * @return a copy of the events, unaffected by later events or clears
+     */
     public synchronized Recording snapshot() {
         return new Recording(events);
     }
 
-    /** The events recorded since the last clear; then clears. */
+    /**
+     * The events recorded since the last clear; then clears.
+     *
+     * @return the events taken
+     */
     public synchronized Recording take() {
         Recording taken = new Recording(events);
         events.clear();
@@ -55,6 +63,9 @@ public final class EventRecorder implements EventListener {
     /**
      * Runs {@code action} and returns the events reported while it ran (on any thread), keeping
      * them recorded too.
+     *
+     * @param action what to record, such as a query call; run on this thread
+     * @return the events reported from the start of {@code action} to its end
      */
     public Recording log(Runnable action) {
         int start;
@@ -67,17 +78,30 @@ public final class EventRecorder implements EventListener {
         }
     }
 
-    /** The queries whose body ran since the last clear, in order, with repeats. */
+    /**
+     * The queries whose body ran since the last clear, in order, with repeats.
+     *
+     * @return the keys of {@link dev.tracked.runtime.Event.WillExecute} events
+     */
     public List<QueryKey> executed() {
         return snapshot().executed();
     }
 
-    /** The memos re-validated without running since the last clear. */
+    /**
+     * The memos re-validated without running since the last clear.
+     *
+     * @return the keys of {@link dev.tracked.runtime.Event.DidValidateMemoizedValue} events, in
+     *     order
+     */
     public List<QueryKey> validated() {
         return snapshot().validated();
     }
 
-    /** The queries that re-ran to an equal value since the last clear. */
+    /**
+     * The queries that re-ran to an equal value since the last clear.
+     *
+     * @return the keys of {@link dev.tracked.runtime.Event.DidBackdate} events, in order
+     */
     public List<QueryKey> backdated() {
         return snapshot().backdated();
     }

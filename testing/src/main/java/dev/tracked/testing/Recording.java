@@ -17,27 +17,47 @@ public final class Recording {
         this.events = List.copyOf(events);
     }
 
-    /** Every event, in the order reported. */
+    /**
+     * Every event, in the order reported.
+     *
+     * @return the events, an unmodifiable list
+     */
     public List<Event> events() {
         return events;
     }
 
-    /** The queries whose body ran ({@link Event.WillExecute}), in order, with repeats. */
+    /**
+     * The queries whose body ran ({@link Event.WillExecute}), in order, with repeats.
+     *
+     * @return their keys, one per execution
+     */
     public List<QueryKey> executed() {
         return keysOf(Event.WillExecute.class);
     }
 
-    /** The memos re-validated without running ({@link Event.DidValidateMemoizedValue}). */
+    /**
+     * The memos re-validated without running ({@link Event.DidValidateMemoizedValue}).
+     *
+     * @return their keys, in order
+     */
     public List<QueryKey> validated() {
         return keysOf(Event.DidValidateMemoizedValue.class);
     }
 
-    /** The queries that re-ran to an equal value ({@link Event.DidBackdate}). */
+    /**
+     * The queries that re-ran to an equal value ({@link Event.DidBackdate}).
+     *
+     * @return their keys, in order
+     */
     public List<QueryKey> backdated() {
         return keysOf(Event.DidBackdate.class);
     }
 
-    /** The events as lines such as {@code "execute tokens(a.txt)"}, one per event. */
+    /**
+     * The events as lines such as {@code "execute tokens(a.txt)"}, one per event.
+     *
+     * @return one {@link #line(Event)} per event, in order
+     */
     public List<String> lines() {
         return events.stream().map(Recording::line).collect(Collectors.toList());
     }
@@ -60,6 +80,9 @@ public final class Recording {
      * One event as a line, such as {@code "execute tokens(a.txt)"}, {@code "validate
      * tokens(a.txt)"}, {@code "set source(a.txt) LOW (revision 3)"}: what {@link #lines()} holds,
      * for listeners of your own.
+     *
+     * @param event the event to describe
+     * @return the line, as {@link #lines()} and failed assertions show it
      */
     public static String line(Event event) {
         if (event instanceof Event.WillExecute e) {

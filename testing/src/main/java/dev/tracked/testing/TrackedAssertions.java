@@ -12,7 +12,7 @@ import java.util.List;
  * import static dev.tracked.testing.TrackedAssertions.assertThat;
  *
  * assertThat(recorder).executed("tokens", "a.txt").times(1)
- *                     .validated("total", "a.txt")
+ *                     .validated("total", "a.txt").and()
  *                     .didNotExecute("total");
  * }</pre>
  *
@@ -22,12 +22,23 @@ import java.util.List;
 public final class TrackedAssertions {
     private TrackedAssertions() {}
 
-    /** Assertions on the events {@code recorder} holds now. */
+    /**
+     * Assertions on the events {@code recorder} holds now.
+     *
+     * @param recorder the recorder to take a {@linkplain EventRecorder#snapshot() snapshot} of;
+     *     events it records later are not seen
+     * @return the assertions
+     */
     public static RecordingAssert assertThat(EventRecorder recorder) {
         return new RecordingAssert(recorder.snapshot());
     }
 
-    /** Assertions on {@code recording}. */
+    /**
+     * Assertions on {@code recording}.
+     *
+     * @param recording the events to check, such as those of {@link EventRecorder#log(Runnable)}
+     * @return the assertions
+     */
     public static RecordingAssert assertThat(Recording recording) {
         return new RecordingAssert(recording);
     }
@@ -40,13 +51,29 @@ public final class TrackedAssertions {
             this.recording = recording;
         }
 
-        /** Fails unless {@code query} (with {@code args}, if given) executed at least once. */
+        /**
+         * Fails unless {@code query} (with {@code args}, if given) executed at least once.
+         *
+         * @param query the query's name, as declared in the query interface
+         * @param args the arguments of the one key to match; none matches every key of {@code
+         *     query}
+         * @return how often it executed, to check with {@link Count#times(int)}
+         * @throws AssertionError if it did not execute
+         */
         public Count executed(String query, Object... args) {
             return new Count(this, "executed", query, args,
                     count(recording.executed(), query, args));
         }
 
-        /** Fails if {@code query} (with {@code args}, if given) executed. */
+        /**
+         * Fails if {@code query} (with {@code args}, if given) executed.
+         *
+         * @param query the query's name, as declared in the query interface
+         * @param args the arguments of the one key to match; none matches every key of {@code
+         *     query}
+         * @return these assertions
+         * @throws AssertionError if it executed
+         */
         public RecordingAssert didNotExecute(String query, Object... args) {
             int times = count(recording.executed(), query, args);
             if (times != 0) {
@@ -56,19 +83,40 @@ public final class TrackedAssertions {
             return this;
         }
 
-        /** Fails unless {@code query} (with {@code args}, if given) was re-validated. */
+        /**
+         * Fails unless {@code query} (with {@code args}, if given) was re-validated.
+         *
+         * @param query the query's name, as declared in the query interface
+         * @param args the arguments of the one key to match; none matches every key of {@code
+         *     query}
+         * @return how often it was re-validated, to check with {@link Count#times(int)}
+         * @throws AssertionError if it was not re-validated
+         */
         public Count validated(String query, Object... args) {
             return new Count(this, "been re-validated", query, args,
                     count(recording.validated(), query, args));
         }
 
-        /** Fails unless {@code query} (with {@code args}, if given) was backdated. */
+        /**
+         * Fails unless {@code query} (with {@code args}, if given) was backdated.
+         *
+         * @param query the query's name, as declared in the query interface
+         * @param args the arguments of the one key to match; none matches every key of {@code
+         *     query}
+         * @return how often it was backdated, to check with {@link Count#times(int)}
+         * @throws AssertionError if it was not backdated
+         */
         public Count backdated(String query, Object... args) {
             return new Count(this, "been backdated", query, args,
                     count(recording.backdated(), query, args));
         }
 
-        /** Fails unless no query executed at all. */
+        /**
+         * Fails unless no query executed at all.
+         *
+         * @return these assertions
+         * @throws AssertionError if any query executed
+         */
         public RecordingAssert executedNothing() {
             if (!recording.executed().isEmpty()) {
                 throw failure("Expected no query to execute, but " + recording.executed()
@@ -77,7 +125,14 @@ public final class TrackedAssertions {
             return this;
         }
 
-        /** Fails unless exactly {@code queries}, in this order, executed. */
+        /**
+         * Fails unless exactly {@code queries}, in this order, executed.
+         *
+         * @param queries every execution expected, in order, repeats included, such as {@code
+         *     QueryKey.of("tokens", "a.txt")}
+         * @return these assertions
+         * @throws AssertionError if other queries executed, or in another order
+         */
         public RecordingAssert executedExactly(QueryKey... queries) {
             if (!recording.executed().equals(Arrays.asList(queries))) {
                 throw failure("Expected exactly " + Arrays.asList(queries) + " to execute, in"
@@ -126,7 +181,13 @@ public final class TrackedAssertions {
             }
         }
 
-        /** Fails unless it happened exactly {@code expected} times. */
+        /**
+         * Fails unless it happened exactly {@code expected} times.
+         *
+         * @param expected how many times it should have happened
+         * @return the assertions of the recording, to go on
+         * @throws AssertionError if it happened another number of times
+         */
         public RecordingAssert times(int expected) {
             if (actual != expected) {
                 throw owner.failure("Expected " + describe(query, args) + " to have " + what
@@ -136,12 +197,21 @@ public final class TrackedAssertions {
             return owner;
         }
 
-        /** Fails unless it happened exactly once. */
+        /**
+         * Fails unless it happened exactly once.
+         *
+         * @return the assertions of the recording, to go on
+         * @throws AssertionError if it happened more than once
+         */
         public RecordingAssert once() {
             return times(1);
         }
 
-        /** The assertions of the recording, to go on without checking a count. */
+        /**
+         * The assertions of the recording, to go on without checking a count.
+         *
+         * @return the assertions this count came from
+         */
         public RecordingAssert and() {
             return owner;
         }

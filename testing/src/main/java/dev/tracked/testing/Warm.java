@@ -35,6 +35,11 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
 public @interface Warm {
-    /** The static method of the test class that builds the warm database. */
+    /**
+     * The static method of the test class that builds the warm database.
+     *
+     * @return the name of a static method without parameters that returns a generated database;
+     *     {@code "warm"} by default
+     */
     String value() default "warm";
 }
