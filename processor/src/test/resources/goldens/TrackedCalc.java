@@ -7,6 +7,7 @@ import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.NoKey;
 import dev.tracked.internal.QueryRuntime;
 import dev.tracked.runtime.EventListener;
+import dev.tracked.runtime.Query;
 import java.util.List;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
@@ -30,6 +31,34 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tracked.processor.TrackedProcessor")
 public final class TrackedCalc extends AbstractDatabase implements Calc {
     /**
+     * Names input {@code scale()} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<Integer> SCALE = Query.of(Query.Kind.INPUT, TrackedCalc.class,
+            "scale", int.class, List.of(), List.of());
+
+    /**
+     * Names input {@code source(String file)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<String> SOURCE = Query.of(Query.Kind.INPUT, TrackedCalc.class,
+            "source", String.class, List.of("file"), List.of(String.class));
+
+    /**
+     * Names query {@code tokens(String file)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<List<String>> TOKENS = Query.of(Query.Kind.TRACKED, TrackedCalc.class,
+            "tokens", List.class, List.of("file"), List.of(String.class));
+
+    /**
+     * Names query {@code total(String file, int times)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<Integer> TOTAL = Query.of(Query.Kind.TRACKED, TrackedCalc.class,
+            "total", int.class, List.of("file", "times"), List.of(String.class, int.class));
+
+    /**
      * Values of input {@code scale()}.
      */
     private final InputTable<NoKey, Integer> scale;
@@ -50,7 +79,7 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
     private final MemoTable<TotalKey, Integer> total;
 
     private TrackedCalc(QueryRuntime runtime) {
-        super(runtime);
+        super(runtime, List.of(SCALE, SOURCE, TOKENS, TOTAL));
         this.scale = new InputTable<>(runtime, "scale",
                     key -> List.of(),
                     Durability.HIGH,

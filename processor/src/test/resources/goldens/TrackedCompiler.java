@@ -6,6 +6,7 @@ import dev.tracked.internal.InputTable;
 import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.QueryRuntime;
 import dev.tracked.runtime.EventListener;
+import dev.tracked.runtime.Query;
 import java.util.List;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
@@ -29,6 +30,34 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tracked.processor.TrackedProcessor")
 public final class TrackedCompiler extends AbstractDatabase implements Compiler {
     /**
+     * Names input {@code item(String key)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<Integer> ITEM = Query.of(Query.Kind.INPUT, TrackedCompiler.class,
+            "item", Integer.class, List.of("key"), List.of(String.class));
+
+    /**
+     * Names input {@code source(String file)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<String> SOURCE = Query.of(Query.Kind.INPUT, TrackedCompiler.class,
+            "source", String.class, List.of("file"), List.of(String.class));
+
+    /**
+     * Names query {@code wordCount(String file)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<Integer> WORD_COUNT = Query.of(Query.Kind.TRACKED, TrackedCompiler.class,
+            "wordCount", int.class, List.of("file"), List.of(String.class));
+
+    /**
+     * Names query {@code words(String file)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<List<String>> WORDS = Query.of(Query.Kind.TRACKED, TrackedCompiler.class,
+            "words", List.class, List.of("file"), List.of(String.class));
+
+    /**
      * Values of input {@code item(String key)}.
      */
     private final InputTable<String, Integer> item;
@@ -49,7 +78,7 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
     private final MemoTable<String, List<String>> words;
 
     private TrackedCompiler(QueryRuntime runtime) {
-        super(runtime);
+        super(runtime, List.of(ITEM, SOURCE, WORD_COUNT, WORDS));
         this.item = new InputTable<>(runtime, "item",
                     key -> List.of(key),
                     Durability.LOW,

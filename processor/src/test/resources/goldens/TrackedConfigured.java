@@ -7,6 +7,7 @@ import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.NoKey;
 import dev.tracked.internal.QueryRuntime;
 import dev.tracked.runtime.EventListener;
+import dev.tracked.runtime.Query;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +32,34 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tracked.processor.TrackedProcessor")
 public final class TrackedConfigured extends AbstractDatabase implements Configured {
     /**
+     * Names query {@code length(String name)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<Integer> LENGTH = Query.of(Query.Kind.TRACKED, TrackedConfigured.class,
+            "length", int.class, List.of("name"), List.of(String.class));
+
+    /**
+     * Names input {@code level()} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<Integer> LEVEL = Query.of(Query.Kind.INPUT, TrackedConfigured.class,
+            "level", int.class, List.of(), List.of());
+
+    /**
+     * Names query {@code setting(String name)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<String> SETTING = Query.of(Query.Kind.TRACKED, TrackedConfigured.class,
+            "setting", String.class, List.of("name"), List.of(String.class));
+
+    /**
+     * Names input {@code settings()} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<Map<String, String>> SETTINGS = Query.of(Query.Kind.INPUT, TrackedConfigured.class,
+            "settings", Map.class, List.of(), List.of());
+
+    /**
      * Memos of query {@code length(String name)}.
      */
     private final MemoTable<String, Integer> length;
@@ -51,7 +80,7 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
     private final InputTable<NoKey, Map<String, String>> settings;
 
     private TrackedConfigured(QueryRuntime runtime) {
-        super(runtime);
+        super(runtime, List.of(LENGTH, LEVEL, SETTING, SETTINGS));
         this.length = new MemoTable<>(runtime, "length",
                     key -> List.of(key),
                     key -> Configured.super.length(key),

@@ -6,6 +6,7 @@ import dev.tracked.internal.InputTable;
 import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.QueryRuntime;
 import dev.tracked.runtime.EventListener;
+import dev.tracked.runtime.Query;
 import java.util.List;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
@@ -29,6 +30,20 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tracked.processor.TrackedProcessor")
 public final class TrackedGeometry extends AbstractDatabase implements Geometry {
     /**
+     * Names input {@code coordinate(String point, int axis)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<Double> COORDINATE = Query.of(Query.Kind.INPUT, TrackedGeometry.class,
+            "coordinate", double.class, List.of("point", "axis"), List.of(String.class, int.class));
+
+    /**
+     * Names query {@code distance(String from, String to)} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<Double> DISTANCE = Query.of(Query.Kind.TRACKED, TrackedGeometry.class,
+            "distance", double.class, List.of("from", "to"), List.of(String.class, String.class));
+
+    /**
      * Values of input {@code coordinate(String point, int axis)}.
      */
     private final InputTable<CoordinateKey, Double> coordinate;
@@ -39,7 +54,7 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
     private final MemoTable<DistanceKey, Double> distance;
 
     private TrackedGeometry(QueryRuntime runtime) {
-        super(runtime);
+        super(runtime, List.of(COORDINATE, DISTANCE));
         this.coordinate = new InputTable<>(runtime, "coordinate",
                     key -> List.of(key.point(), key.axis()),
                     Durability.LOW,

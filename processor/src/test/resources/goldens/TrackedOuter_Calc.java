@@ -7,6 +7,7 @@ import dev.tracked.internal.MemoTable;
 import dev.tracked.internal.NoKey;
 import dev.tracked.internal.QueryRuntime;
 import dev.tracked.runtime.EventListener;
+import dev.tracked.runtime.Query;
 import java.util.List;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
@@ -30,6 +31,20 @@ import javax.annotation.processing.Generated;
 @Generated("dev.tracked.processor.TrackedProcessor")
 final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
     /**
+     * Names query {@code greeting()} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<String> GREETING = Query.of(Query.Kind.TRACKED, TrackedOuter_Calc.class,
+            "greeting", String.class, List.of(), List.of());
+
+    /**
+     * Names input {@code name()} wherever a query is named: {@code explain}, {@code dot},
+     * {@code setLruCapacity} and the assertions of {@code tracked-testing}.
+     */
+    public static final Query<String> NAME = Query.of(Query.Kind.INPUT, TrackedOuter_Calc.class,
+            "name", String.class, List.of(), List.of());
+
+    /**
      * Memos of query {@code greeting()}.
      */
     private final MemoTable<NoKey, String> greeting;
@@ -40,7 +55,7 @@ final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
     private final InputTable<NoKey, String> name;
 
     private TrackedOuter_Calc(QueryRuntime runtime) {
-        super(runtime);
+        super(runtime, List.of(GREETING, NAME));
         this.greeting = new MemoTable<>(runtime, "greeting",
                     key -> List.of(),
                     key -> Outer.Calc.super.greeting(),

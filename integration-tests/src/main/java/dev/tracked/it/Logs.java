@@ -14,6 +14,10 @@ public interface Logs extends dev.tracked.runtime.TrackedDatabase {
     @Accumulator
     void measure(Integer value);
 
+    /** A second accumulator of strings: {@code accumulated(TrackedLogs.WARN, …)} reads it apart. */
+    @Accumulator
+    void warn(String message);
+
     @Input int count(String name);
 
     /** Pushes {@code name0 … name(n-1)}, and {@code n} as a measure; nothing at all for 0. */
@@ -60,6 +64,17 @@ public interface Logs extends dev.tracked.runtime.TrackedDatabase {
         int parity = push(name) % 2;
         log("parity of " + name + " is " + parity);
         return parity;
+    }
+
+    /** Logs, and warns about a count above 2: two accumulators of one value type. */
+    @Tracked
+    default int checked(String name) {
+        int n = push(name);
+        if (n > 2) {
+            warn(name + " has " + n);
+        }
+        log("checked " + name);
+        return n;
     }
 
     /** Pushes from a lazy input's body, which is not a query. */

@@ -1,6 +1,7 @@
 package dev.tracked.processor;
 
 import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -10,15 +11,18 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes the {@code Tracked<Name>} class for one {@link QueryInterface}: an ingredient field per
- * query (a {@code MemoTable} or an {@code InputTable}), the interface's query methods going
- * through them, setters and resetters for inputs, and {@code create()} / {@code builder()}.
+ * Writes the {@code Tracked<Name>} class for one {@link QueryInterface}: a static handle per
+ * query and accumulator ({@code TOKENS}), an ingredient field per query (a {@code MemoTable} or
+ * an {@code InputTable}), the interface's query methods going through them, setters and
+ * resetters for inputs, and {@code create()} / {@code builder()}.
  */
 final class DatabaseWriter {
     static final String INTERNAL = "dev.tracked.internal";
@@ -29,6 +33,7 @@ final class DatabaseWriter {
     private static final ClassName INPUT_TABLE = ClassName.get(INTERNAL, "InputTable");
     private static final ClassName NO_KEY = ClassName.get(INTERNAL, "NoKey");
     private static final ClassName EVENT_LISTENER = ClassName.get(RUNTIME, "EventListener");
+    private static final ClassName QUERY = ClassName.get(RUNTIME, "Query");
     private static final ClassName DATABASE = ClassName.get(RUNTIME, "TrackedDatabase");
     private static final ClassName DURABILITY = ClassName.get("dev.tracked", "Durability");
     private static final ClassName LIST = ClassName.get(List.class);
@@ -60,10 +65,20 @@ final class DatabaseWriter {
                     .build());
         }
 
+        List<CodeBlock> handles = new ArrayList<>();
+        for (QueryMethod query : model.queries()) {
+            type.addField(handle(query));
+            handles.add(CodeBlock.of("$N", handleName(query.name())));
+        }
+        for (QueryInterface.Accumulator accumulator : model.accumulators()) {
+            type.addField(handle(accumulator));
+            handles.add(CodeBlock.of("$N", handleName(accumulator.name())));
+        }
         MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(QUERY_RUNTIME, "runtime")
-                .addStatement("super(runtime)");
+                .addStatement("super(runtime, $T.of($L))", LIST,
+                        CodeBlock.join(handles, ", "));
         for (QueryMethod query : model.queries()) {
             type.addField(ingredientField(query));
             constructor.addStatement("this.$N = $L", query.name(), ingredientInitializer(query));
@@ -122,6 +137,74 @@ final class DatabaseWriter {
                 .skipJavaLangImports(true)
                 .indent("    ")
                 .build();
+    }
+
+    /**
+     * The constant naming a query: its name in upper case, words split at case changes, as
+     * {@code PARSE_FILE} for {@code parseFile} and {@code PARSE_URL} for {@code parseURL}.
+     */
+    static String handleName(String query) {
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (i > 0 && Character.isUpperCase(c)) {
+                char before = query.charAt(i - 1);
+                boolean wordEnds = Character.isLowerCase(before) || Character.isDigit(before);
+                boolean acronymEnds = Character.isUpperCase(before) && i + 1 < query.length()
+                        && Character.isLowerCase(query.charAt(i + 1));
+                if (wordEnds || acronymEnds) {
+                    name.append('_');
+                }
+            }
+            name.append(c);
+        }
+        return name.toString().toUpperCase(Locale.ROOT);
+    }
+
+    /** {@code public static final Query<List<String>> TOKENS = Query.of(...)}. */
+    private FieldSpec handle(QueryMethod query) {
+        String kind = query.kind() == QueryMethod.Kind.INPUT ? "INPUT" : "TRACKED";
+        CodeBlock names = query.parameters().stream()
+                .map(p -> CodeBlock.of("$S", p.name()))
+                .collect(CodeBlock.joining(", "));
+        CodeBlock classes = query.parameters().stream()
+                .map(p -> CodeBlock.of("$T.class", erasure(p.type())))
+                .collect(CodeBlock.joining(", "));
+        return FieldSpec.builder(ParameterizedTypeName.get(QUERY, query.returnType().box()),
+                        handleName(query.name()), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Names $L {@code $L} wherever a query is named: {@code explain},"
+                        + " {@code dot},\n{@code setLruCapacity} and the assertions of {@code"
+                        + " tracked-testing}.\n",
+                        query.kind() == QueryMethod.Kind.INPUT ? "input" : "query",
+                        signature(query))
+                .initializer("$T.of($T.Kind.$L, $T.class,$>$>\n$S, $T.class, $T.of($L), $T.of($L))$<$<",
+                        QUERY, QUERY, kind, model.generatedName(), query.name(),
+                        erasure(query.returnType()), LIST, names, LIST, classes)
+                .build();
+    }
+
+    /** {@code public static final Query<Diagnostic> REPORT = Query.of(...)}. */
+    private FieldSpec handle(QueryInterface.Accumulator accumulator) {
+        return FieldSpec.builder(ParameterizedTypeName.get(QUERY, accumulator.type().box()),
+                        handleName(accumulator.name()), Modifier.PUBLIC, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("Names accumulator {@code $L($L)}: {@code accumulated($L, queries)}"
+                        + " reads only\nwhat was pushed through it.\n", accumulator.name(),
+                        simple(accumulator.type()), handleName(accumulator.name()))
+                .initializer("$T.of($T.Kind.ACCUMULATOR, $T.class,$>$>\n$S, $T.class, $T.of(), $T.of())$<$<",
+                        QUERY, QUERY, model.generatedName(), accumulator.name(),
+                        erasure(accumulator.type()), LIST, LIST)
+                .build();
+    }
+
+    /** The type a class literal can name: {@code List} for {@code List<String>}. */
+    private static TypeName erasure(TypeName type) {
+        if (type instanceof ParameterizedTypeName parameterized) {
+            return parameterized.rawType();
+        } else if (type instanceof ArrayTypeName array) {
+            return ArrayTypeName.of(erasure(array.componentType()));
+        }
+        return type.withoutAnnotations();
     }
 
     private CodeBlock classJavadoc() {

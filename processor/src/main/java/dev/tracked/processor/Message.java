@@ -85,6 +85,10 @@ public enum Message {
                     + " query. Declare the derived query as a separate @Tracked method with another"
                     + " name, or replace @Tracked with @Input to keep it an input (its body then"
                     + " supplies a lazy input's value)."),
+    /** Queries whose names give the same handle constant, such as fooBar and foo_bar. */
+    HANDLE_CLASH("handle-clash",
+            "Queries %s would all get the handle %s.%s, the constant that names a query. Rename"
+                    + " all but one."),
     /** A query or accumulator named like a member every generated database has. */
     RESERVED_NAME("reserved-name",
             "Query %s has the name of a method every generated database has (%s). Rename the"

@@ -53,8 +53,8 @@ final class QueryInterfaceValidator {
      */
     static final List<String> RESERVED = List.of(
             "create", "builder",
-            "accumulated", "close", "dot", "explain", "fork", "revision", "setLruCapacity",
-            "syntheticWrite", "unwindIfCancelled",
+            "accumulated", "close", "dot", "explain", "fork", "queries", "revision",
+            "setLruCapacity", "syntheticWrite", "unwindIfCancelled",
             "forkWith", "pushAccumulated");
 
     /**
@@ -162,6 +162,7 @@ final class QueryInterfaceValidator {
                 }
             }
         }
+        checkHandles(db, generatedName, byName);
         if (diagnostics.errorCount() > errorsBefore) {
             return Optional.empty();
         }
@@ -331,6 +332,28 @@ final class QueryInterfaceValidator {
             }
         }
         return methods;
+    }
+
+    /**
+     * Reports queries whose handle constants would be one: {@code fooBar} and {@code foo_bar}
+     * both give {@code FOO_BAR}.
+     */
+    private void checkHandles(TypeElement db, ClassName generatedName,
+            Map<String, List<ExecutableElement>> byName) {
+        Map<String, List<String>> byHandle = new LinkedHashMap<>();
+        for (String name : byName.keySet()) {
+            byHandle.computeIfAbsent(DatabaseWriter.handleName(name), h -> new ArrayList<>())
+                    .add(name);
+        }
+        for (Map.Entry<String, List<String>> entry : byHandle.entrySet()) {
+            List<String> names = entry.getValue();
+            if (names.size() > 1) {
+                List<ExecutableElement> last = byName.get(names.get(names.size() - 1));
+                diagnostics.error(at(db, last.get(last.size() - 1)), Message.HANDLE_CLASH,
+                        String.join(" and ", names), generatedName.simpleName(),
+                        entry.getKey());
+            }
+        }
     }
 
     /**

@@ -334,8 +334,36 @@ class DiagnosticsTest {
         // The same list, in the same order, on every run (a Set.of would not be), as documented.
         assertError(compile(database("@Tracked default int dot() { return 1; }")),
                 Message.RESERVED_NAME, "(create, builder, accumulated, close, dot, explain, fork,"
-                        + " revision, setLruCapacity, syntheticWrite, unwindIfCancelled, forkWith,"
-                        + " pushAccumulated)", "int dot()");
+                        + " queries, revision, setLruCapacity, syntheticWrite, unwindIfCancelled,"
+                        + " forkWith, pushAccumulated)", "int dot()");
+    }
+
+    @Test
+    void queriesWhoseHandlesWouldBeOneConstant() {
+        assertError(compile(database("@Input int fooBar();", "@Input int foo_bar();")),
+                Message.HANDLE_CLASH, "Queries fooBar and foo_bar would all get the handle"
+                        + " TrackedDb.FOO_BAR", "int foo_bar()");
+        assertError(compile(database("@Input int parseURL();",
+                        "@Accumulator void parse_url(String line);")),
+                Message.HANDLE_CLASH, "TrackedDb.PARSE_URL", "void parse_url");
+    }
+
+    @Test
+    void handleNamesSplitWordsAtCaseChanges() {
+        com.google.common.truth.Truth.assertThat(DatabaseWriter.handleName("tokens"))
+                .isEqualTo("TOKENS");
+        com.google.common.truth.Truth.assertThat(DatabaseWriter.handleName("parseFile"))
+                .isEqualTo("PARSE_FILE");
+        com.google.common.truth.Truth.assertThat(DatabaseWriter.handleName("parseURL"))
+                .isEqualTo("PARSE_URL");
+        com.google.common.truth.Truth.assertThat(DatabaseWriter.handleName("parseURLNow"))
+                .isEqualTo("PARSE_URL_NOW");
+        com.google.common.truth.Truth.assertThat(DatabaseWriter.handleName("potato2"))
+                .isEqualTo("POTATO2");
+        com.google.common.truth.Truth.assertThat(DatabaseWriter.handleName("line2Column"))
+                .isEqualTo("LINE2_COLUMN");
+        com.google.common.truth.Truth.assertThat(DatabaseWriter.handleName("x"))
+                .isEqualTo("X");
     }
 
     @Test
@@ -396,6 +424,10 @@ class DiagnosticsTest {
                 .contains("public void report(String diagnostic) {");
         com.google.common.truth.Truth.assertThat(generated)
                 .contains("pushAccumulated(\"report\", diagnostic);");
+        com.google.common.truth.Truth.assertThat(generated)
+                .contains("public static final Query<String> REPORT = Query.of("
+                        + "Query.Kind.ACCUMULATOR, TrackedDb.class,\n"
+                        + "            \"report\", String.class, List.of(), List.of());");
     }
 
     @Test

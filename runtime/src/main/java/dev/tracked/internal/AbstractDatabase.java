@@ -4,16 +4,74 @@ import dev.tracked.Durability;
 import dev.tracked.runtime.TrackedDatabase;
 import dev.tracked.runtime.EventListener;
 import dev.tracked.runtime.Explanation;
+import dev.tracked.runtime.Query;
 import dev.tracked.runtime.QueryKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
-/** The superclass of generated databases: what every database does the same way. */
+/**
+ * The superclass of generated databases: what every database does the same way, and the
+ * checks of queries named by handle or by string (the query must be this database's, the
+ * arguments must fit its parameters) before the runtime looks them up.
+ */
 public abstract class AbstractDatabase implements TrackedDatabase {
     private final QueryRuntime runtime;
+    private final List<Query<?>> queries;
+    private final Map<String, Query<?>> byName;
 
-    protected AbstractDatabase(QueryRuntime runtime) {
+    /**
+     * @param runtime the engine of this database
+     * @param queries the handles of every query the generated class declares, in order; the
+     *     listener, if any, is told of them
+     */
+    protected AbstractDatabase(QueryRuntime runtime, List<Query<?>> queries) {
         this.runtime = runtime;
+        this.queries = List.copyOf(queries);
+        Map<String, Query<?>> names = new LinkedHashMap<>();
+        for (Query<?> query : this.queries) {
+            names.put(query.name(), query);
+        }
+        this.byName = names;
+        runtime.attached(this.queries);
+    }
+
+    @Override
+    public final List<Query<?>> queries() {
+        return queries;
+    }
+
+    /** The handle of this database's query named {@code name}. */
+    private Query<?> named(String name) {
+        Query<?> query = byName.get(name);
+        if (query == null) {
+            List<String> names = new ArrayList<>();
+            for (Query<?> each : queries) {
+                if (each.kind() != Query.Kind.ACCUMULATOR) {
+                    names.add(each.signature());
+                }
+            }
+            throw new IllegalArgumentException("No query named " + name + " in "
+                    + getClass().getSimpleName() + "; its queries are " + names);
+        }
+        return query;
+    }
+
+    /** {@code query}, after checking that it is a handle of this database. */
+    private Query<?> own(Query<?> query) {
+        if (byName.get(query.name()) != query) {
+            throw new IllegalArgumentException(query + " is a query of "
+                    + query.database().getSimpleName() + ", not of " + getClass().getSimpleName()
+                    + ": use " + getClass().getSimpleName() + "'s own handle");
+        }
+        return query;
+    }
+
+    /** The key of {@code query(args…)}, checked against the query's parameters. */
+    private static QueryKey key(Query<?> query, Object[] args) {
+        return query.key(args);
     }
 
     @Override
@@ -28,7 +86,12 @@ public abstract class AbstractDatabase implements TrackedDatabase {
 
     @Override
     public final void setLruCapacity(String query, int capacity) {
-        runtime.setLruCapacity(query, capacity);
+        runtime.setLruCapacity(named(query).name(), capacity);
+    }
+
+    @Override
+    public final void setLruCapacity(Query<?> query, int capacity) {
+        runtime.setLruCapacity(own(query).name(), capacity);
     }
 
     /**
@@ -53,7 +116,12 @@ public abstract class AbstractDatabase implements TrackedDatabase {
 
     @Override
     public final Explanation explain(String query, Object... args) {
-        return runtime.explain(query, args);
+        return runtime.explain(key(named(query), args));
+    }
+
+    @Override
+    public final Explanation explain(Query<?> query, Object... args) {
+        return runtime.explain(key(own(query), args));
     }
 
     @Override
@@ -63,12 +131,29 @@ public abstract class AbstractDatabase implements TrackedDatabase {
 
     @Override
     public final String dot(String query, Object... args) {
-        return runtime.dot(QueryKey.of(query, args));
+        return runtime.dot(key(named(query), args));
+    }
+
+    @Override
+    public final String dot(Query<?> query, Object... args) {
+        return runtime.dot(key(own(query), args));
     }
 
     @Override
     public final <T> List<T> accumulated(Class<T> type, Runnable queries) {
-        return runtime.accumulated(type, queries);
+        return runtime.accumulated(type, null, queries);
+    }
+
+    @Override
+    public final <T> List<T> accumulated(Query<T> accumulator, Runnable queries) {
+        if (own(accumulator).kind() != Query.Kind.ACCUMULATOR) {
+            throw new IllegalArgumentException(accumulator + " is not an accumulator: pass the"
+                    + " handle of an @Accumulator method");
+        }
+        // The values pushed through one accumulator are of its parameter's type, T.
+        @SuppressWarnings("unchecked")
+        List<T> values = (List<T>) runtime.accumulated(Object.class, accumulator.name(), queries);
+        return values;
     }
 
     /** Implements an {@code @Accumulator} method named {@code accumulator}. */

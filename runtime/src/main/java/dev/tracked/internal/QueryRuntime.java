@@ -6,6 +6,7 @@ import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.EventListener;
 import dev.tracked.runtime.Explanation;
+import dev.tracked.runtime.Query;
 import dev.tracked.runtime.QueryKey;
 import dev.tracked.runtime.UntrackedReadException;
 import java.lang.invoke.MethodHandles;
@@ -1424,12 +1425,11 @@ public final class QueryRuntime {
         }
     }
 
-    /** Implements {@link dev.tracked.runtime.TrackedDatabase#explain}. */
-    public Explanation explain(String query, Object... args) {
+    /** Implements {@link dev.tracked.runtime.TrackedDatabase#explain}, for a checked key. */
+    public Explanation explain(QueryKey key) {
         if (isClosed()) {
             throw closed();
         }
-        QueryKey key = QueryKey.of(query, args);
         Slot slot = find(key);
         if (slot instanceof InputTable.InputSlot<?, ?>) {
             return new Explanation(key, Explanation.Outcome.INPUT,
@@ -1614,6 +1614,8 @@ public final class QueryRuntime {
         if (top.accumulated == null) {
             top.accumulated = new ArrayList<>();
         }
+        // Pairs (accumulator, value), so that accumulators of one value type are read apart.
+        top.accumulated.add(accumulator);
         top.accumulated.add(value);
     }
 
@@ -1635,8 +1637,12 @@ public final class QueryRuntime {
         }
     }
 
-    /** Implements {@link dev.tracked.runtime.TrackedDatabase#accumulated}. */
-    public <T> List<T> accumulated(Class<T> type, Runnable queries) {
+    /**
+     * Implements {@link dev.tracked.runtime.TrackedDatabase#accumulated}: the values of {@code
+     * type} pushed through the accumulator named {@code accumulator}, or through any if {@code
+     * null}.
+     */
+    public <T> List<T> accumulated(Class<T> type, String accumulator, Runnable queries) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(queries, "queries");
         if (inQuery()) {
@@ -1659,7 +1665,7 @@ public final class QueryRuntime {
             if (frame.cancelled != null) {
                 throw frame.cancelled;
             }
-            List<T> values = collect(type, frame.reads());
+            List<T> values = collect(type, accumulator, frame.reads());
             unwindAbove(stack, base + 1);
             stack.pop(frame);
             return values;
@@ -1680,7 +1686,7 @@ public final class QueryRuntime {
      * The values of {@code type} pushed by {@code reads} and what they read: each memo's own
      * values, then those of its dependencies in read order, depth first, each memo once.
      */
-    private <T> List<T> collect(Class<T> type, Slot[] reads) {
+    private <T> List<T> collect(Class<T> type, String accumulator, Slot[] reads) {
         List<T> values = new ArrayList<>();
         Set<Slot> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         ArrayDeque<Slot> pending = new ArrayDeque<>();
@@ -1693,8 +1699,11 @@ public final class QueryRuntime {
                 continue;
             }
             if ((slot.state & Slot.ACCUMULATED) != 0) {
-                for (Object value : accumulatedValues.getOrDefault(slot, List.of())) {
-                    if (type.isInstance(value)) {
+                List<Object> pushed = accumulatedValues.getOrDefault(slot, List.of());
+                for (int i = 0; i < pushed.size(); i += 2) {
+                    Object value = pushed.get(i + 1);
+                    if ((accumulator == null || accumulator.equals(pushed.get(i)))
+                            && type.isInstance(value)) {
                         values.add(type.cast(value));
                     }
                 }
@@ -1721,6 +1730,19 @@ public final class QueryRuntime {
         return listener != null;
     }
 
+    /** Tells the listener, if any, which queries the database it now reports for has. */
+    void attached(List<Query<?>> queries) {
+        if (listener != null) {
+            try {
+                listener.attached(queries);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                listenerFailed("attached(" + queries.size() + " queries)", e);
+            }
+        }
+    }
+
     /** Delivers an event; a listener that throws is logged and ignored. */
     void emit(Event event) {
         try {
@@ -1729,6 +1751,12 @@ public final class QueryRuntime {
             throw e; // out of memory or stack: nothing to go on with
         } catch (Throwable e) {
             // Anything else, AssertionErrors and checked exceptions thrown sneakily included.
+            listenerFailed(event, e);
+        }
+    }
+
+    private void listenerFailed(Object event, Throwable e) {
+        {
             int failures = listenerFailures.incrementAndGet();
             System.Logger.Level level = failures <= LOUD_LISTENER_FAILURES
                     ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;

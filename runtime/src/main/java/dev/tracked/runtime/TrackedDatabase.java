@@ -54,6 +54,25 @@ public interface TrackedDatabase extends AutoCloseable {
     void setLruCapacity(String query, int capacity);
 
     /**
+     * {@link #setLruCapacity(String, int)} for the query {@code query} stands for, such as
+     * {@code TrackedCalc.PARSE}.
+     *
+     * @param query a handle of this database's class
+     * @param capacity how many values to keep; {@code 0} keeps them all
+     * @throws IllegalArgumentException if the handle belongs to another database, its query has
+     *     no LRU capacity, or {@code capacity} is negative
+     */
+    void setLruCapacity(Query<?> query, int capacity);
+
+    /**
+     * Every query of this database: the handles the generated class has as constants, inputs
+     * and tracked queries by name, then accumulators by name.
+     *
+     * @return the handles, unmodifiable
+     */
+    List<Query<?>> queries();
+
+    /**
      * Runs {@code queries} (which call query methods of this database) and returns every value
      * of {@code type} pushed through an {@code @Accumulator} method by the queries they called,
      * or by anything those depend on: each query's own values, then those of the queries it
@@ -70,6 +89,21 @@ public interface TrackedDatabase extends AutoCloseable {
      * @throws IllegalStateException when called from inside a query body
      */
     <T> List<T> accumulated(Class<T> type, Runnable queries);
+
+    /**
+     * {@link #accumulated(Class, Runnable)} for one accumulator: only the values pushed through
+     * the {@code @Accumulator} method {@code accumulator} stands for, such as {@code
+     * TrackedCalc.REPORT}, so that two accumulators of one value type are read apart.
+     *
+     * @param <T> what the accumulator pushes
+     * @param accumulator the handle of an accumulator of this database's class
+     * @param queries calls query methods of this database
+     * @return the values, in the order {@link #accumulated(Class, Runnable)} gives
+     * @throws IllegalArgumentException if the handle belongs to another database or is not an
+     *     accumulator's
+     * @throws IllegalStateException when called from inside a query body
+     */
+    <T> List<T> accumulated(Query<T> accumulator, Runnable queries);
 
     /**
      * An independent copy of this database: same inputs, same memos (so it answers at once what
@@ -103,9 +137,22 @@ public interface TrackedDatabase extends AutoCloseable {
      *     without parameters
      * @return what happened to the memo, and why; a key never read is {@link
      *     Explanation.Outcome#NOT_COMPUTED}
-     * @throws IllegalArgumentException if the database has no query of that name
+     * @throws IllegalArgumentException if the database has no query of that name, or {@code
+     *     args} do not fit its parameters (their number or types)
      */
     Explanation explain(String query, Object... args);
+
+    /**
+     * {@link #explain(String, Object...)} for the query {@code query} stands for, such as
+     * {@code TrackedCalc.TOKENS}.
+     *
+     * @param query a handle of this database's class
+     * @param args the call's arguments, in parameter order
+     * @return why the memo is what it is
+     * @throws IllegalArgumentException if the handle belongs to another database or {@code
+     *     args} do not fit the query's parameters
+     */
+    Explanation explain(Query<?> query, Object... args);
 
     /**
      * The dependency graph of every input and memo, in Graphviz DOT: an edge from each query to
@@ -122,10 +169,21 @@ public interface TrackedDatabase extends AutoCloseable {
      * @param query the query's name, as declared in the query interface
      * @param args the arguments of the call to start from, in parameter order
      * @return the graph below that call, in Graphviz DOT
-     * @throws IllegalArgumentException if the database has no query of that name, or that call
-     *     was never read
+     * @throws IllegalArgumentException if the database has no query of that name, {@code args}
+     *     do not fit its parameters, or that call was never read
      */
     String dot(String query, Object... args);
+
+    /**
+     * {@link #dot(String, Object...)} for the query {@code query} stands for.
+     *
+     * @param query a handle of this database's class
+     * @param args the call's arguments, in parameter order
+     * @return the graph from that key, in Graphviz DOT
+     * @throws IllegalArgumentException if the handle belongs to another database, {@code args}
+     *     do not fit the query's parameters, or that key was never read
+     */
+    String dot(Query<?> query, Object... args);
 
     /**
      * Drops every value (closing the {@link AutoCloseable} values of queries declared with

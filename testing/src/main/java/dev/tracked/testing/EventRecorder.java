@@ -2,6 +2,7 @@ package dev.tracked.testing;
 
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.EventListener;
+import dev.tracked.runtime.Query;
 import dev.tracked.runtime.QueryKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,8 @@ import java.util.List;
  */
 public final class EventRecorder implements EventListener {
     private final List<Event> events = new ArrayList<>();
+    /** The queries of every database that reports here, for assertions to check names. */
+    private final List<Query<?>> queries = new ArrayList<>();
 
     /** An empty recorder. */
     public EventRecorder() {}
@@ -33,6 +36,21 @@ public final class EventRecorder implements EventListener {
     @Override
     public synchronized void onEvent(Event event) {
         events.add(event);
+    }
+
+    /**
+     * Remembers the queries of a database that now reports here, so that assertions can check
+     * the queries they name. Kept across {@link #clear()}.
+     *
+     * @param queries every query of that database
+     */
+    @Override
+    public synchronized void attached(List<Query<?>> queries) {
+        for (Query<?> query : queries) {
+            if (!this.queries.contains(query)) {
+                this.queries.add(query);
+            }
+        }
     }
 
     /** Forgets every event recorded so far. */
@@ -46,7 +64,7 @@ public final class EventRecorder implements EventListener {
      * @return a copy of the events, unaffected by later events or clears
      */
     public synchronized Recording snapshot() {
-        return new Recording(events);
+        return new Recording(events, queries);
     }
 
     /**
@@ -55,7 +73,7 @@ public final class EventRecorder implements EventListener {
      * @return the events taken
      */
     public synchronized Recording take() {
-        Recording taken = new Recording(events);
+        Recording taken = new Recording(events, queries);
         events.clear();
         return taken;
     }
@@ -74,7 +92,8 @@ public final class EventRecorder implements EventListener {
         }
         action.run();
         synchronized (this) {
-            return new Recording(events.subList(Math.min(start, events.size()), events.size()));
+            return new Recording(events.subList(Math.min(start, events.size()), events.size()),
+                    queries);
         }
     }
 

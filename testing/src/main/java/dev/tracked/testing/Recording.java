@@ -1,6 +1,7 @@
 package dev.tracked.testing;
 
 import dev.tracked.runtime.Event;
+import dev.tracked.runtime.Query;
 import dev.tracked.runtime.QueryKey;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -12,9 +13,22 @@ import java.util.stream.Collectors;
  */
 public final class Recording {
     private final List<Event> events;
+    private final List<Query<?>> queries;
 
-    Recording(List<Event> events) {
+    Recording(List<Event> events, List<Query<?>> queries) {
         this.events = List.copyOf(events);
+        this.queries = List.copyOf(queries);
+    }
+
+    /**
+     * The queries of the databases the recorder was attached to when this was taken (see
+     * {@link dev.tracked.runtime.EventListener#attached}), against which assertions check the
+     * queries they name.
+     *
+     * @return the handles, unmodifiable; empty if the recorder was attached to no database
+     */
+    public List<Query<?>> queries() {
+        return queries;
     }
 
     /**

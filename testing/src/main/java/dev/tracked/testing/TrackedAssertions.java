@@ -1,6 +1,8 @@
 package dev.tracked.testing;
 
+import dev.tracked.runtime.Query;
 import dev.tracked.runtime.QueryKey;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -11,13 +13,19 @@ import java.util.List;
  * <pre>{@code
  * import static dev.tracked.testing.TrackedAssertions.assertThat;
  *
- * assertThat(recorder).executed("tokens", "a.txt").times(1)
- *                     .validated("total", "a.txt").and()
+ * assertThat(recorder).executed(TrackedCalc.TOKENS, "a.txt").times(1)
+ *                     .validated(TrackedCalc.TOTAL, "a.txt").and()
  *                     .didNotExecute("total");
  * }</pre>
  *
- * <p>A query named without arguments matches every key of that query; with arguments, the one
- * key. Plain JUnit-free code: works with any test framework and any other assertion library.
+ * <p>A query is named by its handle ({@code TrackedCalc.TOKENS}) or by its name; without
+ * arguments it matches every key of that query, with arguments the one key. Both are checked
+ * against the queries of the databases the recorder was {@linkplain
+ * dev.tracked.runtime.EventListener#attached attached} to, so that a misspelt name, a wrong
+ * number of arguments or an argument of the wrong type is an {@link IllegalArgumentException}
+ * that says what the query takes, instead of an assertion that passes because it matches
+ * nothing. Plain JUnit-free code: works with any test framework and any other assertion
+ * library.
  */
 public final class TrackedAssertions {
     private TrackedAssertions() {}
@@ -59,10 +67,27 @@ public final class TrackedAssertions {
          *     query}
          * @return how often it executed, to check with {@link Count#times(int)}
          * @throws AssertionError if it did not execute
+         * @throws IllegalArgumentException if the database has no such query, or {@code args} do
+         *     not fit its parameters
          */
         public Count executed(String query, Object... args) {
-            return new Count(this, "executed", query, args,
-                    count(recording.executed(), query, args));
+            return executed(resolve(query, args), args);
+        }
+
+        /**
+         * {@link #executed(String, Object...)} for the query {@code query} stands for.
+         *
+         * @param query the query's handle, such as {@code TrackedCalc.TOKENS}
+         * @param args the arguments of the one key to match; none matches every key
+         * @return how often it executed, to check with {@link Count#times(int)}
+         * @throws AssertionError if it did not execute
+         * @throws IllegalArgumentException if the handle is not of a database the recorder
+         *     listened to, or {@code args} do not fit its parameters
+         */
+        public Count executed(Query<?> query, Object... args) {
+            check(query, args);
+            return new Count(this, "executed", query.name(), args,
+                    count(recording.executed(), query.name(), args));
         }
 
         /**
@@ -73,12 +98,31 @@ public final class TrackedAssertions {
          *     query}
          * @return these assertions
          * @throws AssertionError if it executed
+         * @throws IllegalArgumentException if the database has no such query, or {@code args} do
+         *     not fit its parameters
+         * @throws IllegalStateException if the recorder was attached to no database, so that the
+         *     name cannot be checked
          */
         public RecordingAssert didNotExecute(String query, Object... args) {
-            int times = count(recording.executed(), query, args);
+            return didNotExecute(resolve(query, args), args);
+        }
+
+        /**
+         * {@link #didNotExecute(String, Object...)} for the query {@code query} stands for.
+         *
+         * @param query the query's handle, such as {@code TrackedCalc.TOKENS}
+         * @param args the arguments of the one key to match; none matches every key
+         * @return these assertions
+         * @throws AssertionError if it executed
+         * @throws IllegalArgumentException if the handle is not of a database the recorder
+         *     listened to, or {@code args} do not fit its parameters
+         */
+        public RecordingAssert didNotExecute(Query<?> query, Object... args) {
+            check(query, args);
+            int times = count(recording.executed(), query.name(), args);
             if (times != 0) {
-                throw failure("Expected " + describe(query, args) + " not to execute, but it"
-                        + " executed " + timesText(times) + ".");
+                throw failure("Expected " + describe(query.name(), args) + " not to execute, but"
+                        + " it executed " + timesText(times) + ".");
             }
             return this;
         }
@@ -91,10 +135,27 @@ public final class TrackedAssertions {
          *     query}
          * @return how often it was re-validated, to check with {@link Count#times(int)}
          * @throws AssertionError if it was not re-validated
+         * @throws IllegalArgumentException if the database has no such query, or {@code args} do
+         *     not fit its parameters
          */
         public Count validated(String query, Object... args) {
-            return new Count(this, "been re-validated", query, args,
-                    count(recording.validated(), query, args));
+            return validated(resolve(query, args), args);
+        }
+
+        /**
+         * {@link #validated(String, Object...)} for the query {@code query} stands for.
+         *
+         * @param query the query's handle, such as {@code TrackedCalc.TOKENS}
+         * @param args the arguments of the one key to match; none matches every key
+         * @return how often it was re-validated, to check with {@link Count#times(int)}
+         * @throws AssertionError if it was not re-validated
+         * @throws IllegalArgumentException if the handle is not of a database the recorder
+         *     listened to, or {@code args} do not fit its parameters
+         */
+        public Count validated(Query<?> query, Object... args) {
+            check(query, args);
+            return new Count(this, "been re-validated", query.name(), args,
+                    count(recording.validated(), query.name(), args));
         }
 
         /**
@@ -105,10 +166,27 @@ public final class TrackedAssertions {
          *     query}
          * @return how often it was backdated, to check with {@link Count#times(int)}
          * @throws AssertionError if it was not backdated
+         * @throws IllegalArgumentException if the database has no such query, or {@code args} do
+         *     not fit its parameters
          */
         public Count backdated(String query, Object... args) {
-            return new Count(this, "been backdated", query, args,
-                    count(recording.backdated(), query, args));
+            return backdated(resolve(query, args), args);
+        }
+
+        /**
+         * {@link #backdated(String, Object...)} for the query {@code query} stands for.
+         *
+         * @param query the query's handle, such as {@code TrackedCalc.TOKENS}
+         * @param args the arguments of the one key to match; none matches every key
+         * @return how often it was backdated, to check with {@link Count#times(int)}
+         * @throws AssertionError if it was not backdated
+         * @throws IllegalArgumentException if the handle is not of a database the recorder
+         *     listened to, or {@code args} do not fit its parameters
+         */
+        public Count backdated(Query<?> query, Object... args) {
+            check(query, args);
+            return new Count(this, "been backdated", query.name(), args,
+                    count(recording.backdated(), query.name(), args));
         }
 
         /**
@@ -139,6 +217,70 @@ public final class TrackedAssertions {
                         + " this order, but " + recording.executed() + " did.");
             }
             return this;
+        }
+
+        /**
+         * The handle of the query named {@code name} in the databases the recorder listened to.
+         * Without any, a name cannot be checked: an assertion that a query did not run would
+         * pass for a misspelt name, so that is refused.
+         */
+        private Query<?> resolve(String name, Object[] args) {
+            List<Query<?>> known = recording.queries();
+            if (known.isEmpty()) {
+                throw new IllegalStateException("Cannot check the query name " + name + ": the"
+                        + " recorder was attached to no database, so it does not know which"
+                        + " queries exist. Pass the recorder itself to builder().listener(...)"
+                        + " (a listener of your own can forward attached(queries) to it), or"
+                        + " name the query by its handle, such as TrackedCalc.TOKENS.");
+            }
+            IllegalArgumentException misfit = null;
+            for (Query<?> query : known) {
+                if (query.name().equals(name) && query.kind() != Query.Kind.ACCUMULATOR) {
+                    if (args.length == 0) {
+                        return query;
+                    }
+                    try {
+                        query.checkArguments(args);
+                        return query;
+                    } catch (IllegalArgumentException e) {
+                        misfit = misfit == null ? e : misfit;
+                    }
+                }
+            }
+            if (misfit != null) {
+                throw misfit;
+            }
+            List<String> queries = new ArrayList<>();
+            for (Query<?> query : known) {
+                if (query.kind() != Query.Kind.ACCUMULATOR) {
+                    queries.add(query.toString());
+                }
+            }
+            throw new IllegalArgumentException("No query named " + name + " in the databases"
+                    + " this recorder listened to; their queries are " + queries);
+        }
+
+        /** Checks a handle against the recorder's databases, and {@code args} against it. */
+        private void check(Query<?> query, Object[] args) {
+            List<Query<?>> known = recording.queries();
+            if (!known.isEmpty() && !known.contains(query)) {
+                List<String> databases = new ArrayList<>();
+                for (Query<?> each : known) {
+                    String database = each.database().getSimpleName();
+                    if (!databases.contains(database)) {
+                        databases.add(database);
+                    }
+                }
+                throw new IllegalArgumentException(query + " is not a query of the databases"
+                        + " this recorder listened to (" + String.join(", ", databases) + ")");
+            }
+            if (query.kind() == Query.Kind.ACCUMULATOR) {
+                throw new IllegalArgumentException(query + " is an accumulator, which never"
+                        + " executes: name a query, or read its values with accumulated(...)");
+            }
+            if (args.length > 0) {
+                query.checkArguments(args);
+            }
         }
 
         AssertionError failure(String message) {

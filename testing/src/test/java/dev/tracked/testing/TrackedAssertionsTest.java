@@ -101,4 +101,94 @@ class TrackedAssertionsTest {
                 () -> assertThat(recorder).executedNothing());
         assertTrue(nothing.getMessage().contains("execute total()"), nothing.getMessage());
     }
+
+    @Test
+    void handlesNameQueriesInEveryAssertion() {
+        db.setValue("a", 3);
+        db.total();
+        assertThat(recorder).executed(TrackedSums.DOUBLED, "a").once()
+                .executed(TrackedSums.TOTAL).once()
+                .validated(TrackedSums.DOUBLED, "b").once()
+                .didNotExecute(TrackedSums.DOUBLED, "b")
+                .didNotExecute(TrackedSums.PARITY);
+        db.parity("a");
+        db.setValue("a", 5); // doubled 6 -> 10, parity 2 -> 2
+        assertThat(recorder.log(() -> db.parity("a"))).backdated(TrackedSums.PARITY, "a").once();
+        AssertionError failed = assertThrows(AssertionError.class,
+                () -> assertThat(recorder).didNotExecute(TrackedSums.TOTAL));
+        assertTrue(failed.getMessage().startsWith(
+                "Expected total (any key) not to execute, but it executed 1 time."),
+                failed.getMessage());
+    }
+
+    @Test
+    void aMisspeltQueryIsAnErrorInsteadOfAPassingAssertion() {
+        db.setValue("a", 3);
+        db.total();
+        // Matches nothing, so it used to pass: the name is now checked first.
+        IllegalArgumentException misspelt = assertThrows(IllegalArgumentException.class,
+                () -> assertThat(recorder).didNotExecute("doubeld"));
+        assertEquals("No query named doubeld in the databases this recorder listened to; their"
+                + " queries are [TrackedSums.doubled(String name), TrackedSums.parity(String"
+                + " name), TrackedSums.total(), TrackedSums.value(String name)]",
+                misspelt.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> assertThat(recorder).executed("doubeld"));
+        assertThrows(IllegalArgumentException.class,
+                () -> assertThat(recorder).validated("doubeld", "a"));
+        assertThrows(IllegalArgumentException.class,
+                () -> assertThat(recorder).backdated("doubeld", "a"));
+    }
+
+    @Test
+    void aKeyOfTheWrongTypeOrArityIsAnError() {
+        db.setValue("a", 3);
+        db.total();
+        // The key is a String: an int never matches, so this used to pass too.
+        IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
+                () -> assertThat(recorder).didNotExecute("doubled", 1));
+        assertEquals("doubled(String name) takes a String as name, not 1 (a java.lang.Integer)",
+                wrongType.getMessage());
+        IllegalArgumentException arity = assertThrows(IllegalArgumentException.class,
+                () -> assertThat(recorder).didNotExecute("total", "a"));
+        assertEquals("total() takes no arguments, not 1: [a]", arity.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> assertThat(recorder).executed(TrackedSums.DOUBLED, "a", "b"));
+        assertThrows(IllegalArgumentException.class,
+                () -> assertThat(recorder).didNotExecute(TrackedSums.DOUBLED, 1));
+    }
+
+    @Test
+    void aHandleOfAnotherDatabaseIsAnError() {
+        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                () -> assertThat(recorder).didNotExecute(TrackedCalc.TOKENS));
+        assertEquals("TrackedCalc.tokens(String file) is not a query of the databases this"
+                + " recorder listened to (TrackedSums)", foreign.getMessage());
+    }
+
+    @Test
+    void aRecorderThatNoDatabaseAttachedCannotCheckNames() {
+        // A listener of one's own that forwards events, but not attached(queries).
+        EventRecorder forwarded = new EventRecorder();
+        TrackedSums other = TrackedSums.builder().listener(forwarded::onEvent).build();
+        other.setValue("a", 1);
+        other.doubled("a");
+        IllegalStateException unchecked = assertThrows(IllegalStateException.class,
+                () -> assertThat(forwarded).didNotExecute("doubeld"));
+        assertTrue(unchecked.getMessage().contains("attached to no database"),
+                unchecked.getMessage());
+        // Handles still work: they carry their own parameters.
+        assertThat(forwarded).executed(TrackedSums.DOUBLED, "a").once();
+        assertThrows(IllegalArgumentException.class,
+                () -> assertThat(forwarded).didNotExecute(TrackedSums.DOUBLED, 1));
+    }
+
+    @Test
+    void theRecorderKnowsTheQueriesAcrossClearsAndForks() {
+        recorder.clear();
+        assertEquals(db.queries(), recorder.snapshot().queries());
+        EventRecorder forkLog = new EventRecorder();
+        db.fork(forkLog);
+        assertEquals(db.queries(), forkLog.take().queries());
+    }
 }
