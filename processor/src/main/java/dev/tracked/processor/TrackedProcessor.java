@@ -46,6 +46,9 @@ public final class TrackedProcessor extends AbstractProcessor {
     /** Every interface that declares query methods, for the unused-group check. */
     private final Set<String> groups = new LinkedHashSet<>();
 
+    /** Called by javac, which finds the processor through the service loader. */
+    public TrackedProcessor() {}
+
     @Override
     public synchronized void init(ProcessingEnvironment processingEnv) {
         super.init(processingEnv);

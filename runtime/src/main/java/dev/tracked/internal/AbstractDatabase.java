@@ -23,7 +23,10 @@ public abstract class AbstractDatabase implements TrackedDatabase {
     private final Map<String, Query<?>> byName;
 
     /**
-     * @param runtime the engine of this database
+     * A database on {@code runtime}; the generated constructor then creates its ingredients there.
+     *
+     * @param runtime this database's own runtime: a new one from the generated builder, or the
+     *     copy a fork fills
      * @param queries the handles of every query the generated class declares, in order; the
      *     listener, if any, is told of them
      */
@@ -98,13 +101,24 @@ public abstract class AbstractDatabase implements TrackedDatabase {
      * Implements {@code fork}: {@code create} is the generated class's constructor, which builds
      * the same ingredients on the new runtime; then they are filled with copies of this
      * database's slots.
+     *
+     * @param <D> the generated class
+     * @param create makes the generated database on the new runtime
+     * @param listener receives the fork's events; {@code null} for none
+     * @return the fork
      */
     protected final <D extends AbstractDatabase> D forkWith(Function<QueryRuntime, D> create,
             EventListener listener) {
         return runtime.fork(create, listener);
     }
 
-    /** {@link #forkWith(Function, EventListener)} with this database's listener. */
+    /**
+     * {@link #forkWith(Function, EventListener)} with this database's listener.
+     *
+     * @param <D> the generated class
+     * @param create makes the generated database on the new runtime
+     * @return the fork
+     */
     protected final <D extends AbstractDatabase> D forkWith(Function<QueryRuntime, D> create) {
         return runtime.fork(create, runtime.listener());
     }
@@ -156,7 +170,12 @@ public abstract class AbstractDatabase implements TrackedDatabase {
         return values;
     }
 
-    /** Implements an {@code @Accumulator} method named {@code accumulator}. */
+    /**
+     * Implements an {@code @Accumulator} method named {@code accumulator}.
+     *
+     * @param accumulator the method's name, for the error when it is called outside a query body
+     * @param value the value pushed, kept with the memo of the query running on this thread
+     */
     protected final void pushAccumulated(String accumulator, Object value) {
         runtime.pushAccumulated(accumulator, value);
     }

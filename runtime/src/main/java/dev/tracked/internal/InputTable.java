@@ -37,6 +37,10 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     private final Function<? super K, ? extends V> lazy;
 
     /**
+     * An empty table for one input, registered with {@code runtime}. Generated constructors
+     * create their ingredients in declaration order; a fork pairs them up by that order.
+     *
+     * @param runtime the runtime of the database the input belongs to
      * @param name the input's name, for events and errors
      * @param args turns a key back into the call's arguments, for events and errors
      * @param defaultDurability the durability of values set without an explicit one
@@ -58,6 +62,9 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
      * otherwise {@code null}, and the caller goes on to {@link #get}. Small enough to be
      * inlined, so {@code key} does not escape on a hit. While a write is pending, nothing is
      * found: the call waits for the write in {@link #get}.
+     *
+     * @param key the key; {@code null} finds nothing, and {@link #get} rejects it
+     * @return the slot, or {@code null}
      */
     public Object find(K key) {
         InputSlot<K, V> slot;
@@ -72,6 +79,11 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     /**
      * The value of a slot returned by {@link #find}, recorded as a dependency of the query
      * running on this thread, if any.
+     *
+     * @param found what {@link #find} of this table just returned, not {@code null}
+     * @return the value the slot holds (which may be {@code null}, if it was set so)
+     * @throws dev.tracked.runtime.Cancelled if a query runs on this thread and a write is
+     *     pending on another
      */
     @SuppressWarnings("unchecked")
     public V read(Object found) {
@@ -80,7 +92,15 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         return slot.value;
     }
 
-    /** The input's value for {@code key}, recorded as a dependency of the running query, if any. */
+    /**
+     * The input's value for {@code key}, recorded as a dependency of the running query, if any.
+     *
+     * @param key the key; not {@code null}
+     * @return the value set for {@code key}, or loaded by the default body of a lazy input
+     * @throws InputNotSetException if no value is set for {@code key} and the input has no
+     *     default body
+     * @throws NullPointerException if {@code key} is {@code null}
+     */
     public V get(K key) {
         if (key != null && runtime.hitRevision() != QueryRuntime.NO_HITS) {
             InputSlot<K, V> slot = slotOf(key);
@@ -101,12 +121,35 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         return slot.value;
     }
 
-    /** Sets the value for {@code key} with the input's default durability; starts a new revision. */
+    /**
+     * Sets the value for {@code key} with the input's default durability; starts a new revision.
+     *
+     * @param key the key; not {@code null}
+     * @param value the new value, {@code null} allowed; if it equals the current one and the
+     *     default durability is not lower than the current one's, nothing computed from it
+     *     changes, and the input keeps the instance it holds
+     * @throws IllegalStateException if called from inside a query on this thread, or the
+     *     database is closed
+     * @throws NullPointerException if {@code key} is {@code null}
+     */
     public void set(K key, V value) {
         set(key, value, defaultDurability);
     }
 
-    /** Sets the value for {@code key} with {@code durability}; starts a new revision. */
+    /**
+     * Sets the value for {@code key} with {@code durability}; starts a new revision.
+     *
+     * @param key the key; not {@code null}
+     * @param value the new value, {@code null} allowed; one equal to the current value, set at
+     *     the same or a higher durability, changes nothing computed from it, and the input keeps
+     *     the instance it holds
+     * @param durability how rarely the value changes; not {@code null}. A memo has the lowest
+     *     durability of what it read, and a write concerns only memos no more durable than the
+     *     old value or the new one: the others stay valid without looking at what they read
+     * @throws IllegalStateException if called from inside a query on this thread, or the
+     *     database is closed
+     * @throws NullPointerException if {@code key} or {@code durability} is {@code null}
+     */
     public void set(K key, V value, Durability durability) {
         Objects.requireNonNull(durability, "durability");
         checkWritable("set", key);
@@ -165,6 +208,12 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     /**
      * Forgets the value set or loaded for {@code key} and starts a new revision. A lazy input runs
      * its default body again on the next read; an abstract one becomes unset.
+     *
+     * @param key the key; not {@code null}. Resetting a key that has no value still starts a
+     *     revision
+     * @throws IllegalStateException if called from inside a query on this thread, or the
+     *     database is closed
+     * @throws NullPointerException if {@code key} is {@code null}
      */
     public void reset(K key) {
         checkWritable("reset", key);

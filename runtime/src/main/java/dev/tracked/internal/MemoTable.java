@@ -58,19 +58,35 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     private static final Object CHANGED = new Object();
     private static final Object UNCHANGED = new Object();
 
-    /** A table without LRU eviction. */
+    /**
+     * An empty table for one query, registered with {@code runtime}: generated constructors
+     * create their ingredients in declaration order, and a fork pairs them up by that order.
+     * This one has no LRU eviction and no cycle recovery, and closes none of the values it drops.
+     *
+     * @param runtime the runtime of the database the query belongs to
+     * @param name the query's name, for events and errors
+     * @param args turns a key back into the call's arguments, for events and errors
+     * @param body runs the query's body for a key
+     * @param backdate whether a re-computed value equal to the old one (and of no lower
+     *     durability) keeps the old changed-revision, so that what read it need not run again
+     */
     public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
             Function<? super K, ? extends V> body, boolean backdate) {
         this(runtime, name, args, body, backdate, 0);
     }
 
     /**
+     * A table with LRU eviction if {@code lru} is positive, no cycle recovery, and closing none
+     * of the values it drops.
+     *
+     * @param runtime the runtime of the database the query belongs to
      * @param name the query's name, for events and errors
      * @param args turns a key back into the call's arguments, for events and errors
      * @param body runs the query's body for a key
-     * @param backdate whether a re-computed equal value keeps the old changed-revision
-     * @param lru how many values to keep, least recently used dropped first; 0 for all. A table
-     *     with LRU must be read through {@link #readLru}.
+     * @param backdate whether a re-computed value equal to the old one (and of no lower
+     *     durability) keeps the old changed-revision, so that what read it need not run again
+     * @param lru how many values to keep, the least recently used dropped first at the start of
+     *     each revision; 0 for all. A table with LRU must be read through {@link #readLru}.
      */
     public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
             Function<? super K, ? extends V> body, boolean backdate, int lru) {
@@ -78,6 +94,17 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     }
 
     /**
+     * A table with cycle recovery if either function is given, closing none of the values it
+     * drops.
+     *
+     * @param runtime the runtime of the database the query belongs to
+     * @param name the query's name, for events and errors
+     * @param args turns a key back into the call's arguments, for events and errors
+     * @param body runs the query's body for a key
+     * @param backdate whether a re-computed value equal to the old one (and of no lower
+     *     durability) keeps the old changed-revision, so that what read it need not run again
+     * @param lru how many values to keep, the least recently used dropped first at the start of
+     *     each revision; 0 for all. A table with LRU must be read through {@link #readLru}.
      * @param cycleInitial for a query declared with {@code cycleInitial}: the value a cycle
      *     entered at this query starts from; otherwise {@code null}
      * @param cycleResult for a query declared with {@code cycleResult}: the value it takes when
@@ -91,6 +118,21 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     }
 
     /**
+     * A table with every option; generated code calls it for queries declared with {@code
+     * closeDiscarded = true}.
+     *
+     * @param runtime the runtime of the database the query belongs to
+     * @param name the query's name, for events and errors
+     * @param args turns a key back into the call's arguments, for events and errors
+     * @param body runs the query's body for a key
+     * @param backdate whether a re-computed value equal to the old one (and of no lower
+     *     durability) keeps the old changed-revision, so that what read it need not run again
+     * @param lru how many values to keep, the least recently used dropped first at the start of
+     *     each revision; 0 for all. A table with LRU must be read through {@link #readLru}.
+     * @param cycleInitial for a query declared with {@code cycleInitial}: the value a cycle
+     *     entered at this query starts from; otherwise {@code null}
+     * @param cycleResult for a query declared with {@code cycleResult}: the value it takes when
+     *     part of a cycle; otherwise {@code null}
      * @param closeDiscarded whether values the table drops (replaced by a different value, an
      *     equal new instance dropped by backdating, evicted by LRU, or the database closed) are
      *     closed when they are {@link AutoCloseable}
@@ -121,6 +163,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
      * the hit path of generated code, split in two so that {@code key} is only hashed and
      * compared here, in a method small enough to be inlined: on a hit the JIT need not allocate
      * the key (nor box a primitive one).
+     *
+     * @param key the key; {@code null} finds nothing, and {@link #fetch} rejects it
+     * @return the current memo, or {@code null}
      */
     public Object find(K key) {
         // The revision is read before the memo's: see QueryRuntime.rebase. While a write is
@@ -136,6 +181,11 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     /**
      * The value of a memo returned by {@link #find}, recorded as a dependency of the query
      * running on this thread, if any.
+     *
+     * @param memo what {@link #find} of this table, one without LRU, just returned; not {@code
+     *     null}
+     * @return the memoized value
+     * @throws Cancelled if a query runs on this thread and a write is pending on another
      */
     @SuppressWarnings("unchecked")
     public V read(Object memo) {
@@ -148,6 +198,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
      * {@link #read} for a query declared with {@code lru}: also records the use, and reads the
      * value under the LRU lock, so that it cannot be one an eviction just dropped (then the value
      * is fetched again).
+     *
+     * @param memo what {@link #find} of this table just returned; not {@code null}
+     * @return the memoized value, or the value fetched again if the memo's was dropped
+     * @throws Cancelled if a query runs on this thread and a write is pending on another
      */
     @SuppressWarnings("unchecked")
     public V readLru(Object memo) {
@@ -165,6 +219,16 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     /**
      * The query's value for {@code key} in the current revision: memoized, re-validated or
      * computed, and recorded as a dependency of the query running on this thread, if any.
+     * What the body throws is thrown here, and the failure is not memoized.
+     *
+     * @param key the key; not {@code null}
+     * @return the value
+     * @throws NullPointerException if {@code key} is {@code null}
+     * @throws CycleException if the call depends on itself and the queries of the cycle do not
+     *     recover from it, if a recovering cycle does not converge, or if waiting for another
+     *     thread would deadlock
+     * @throws Cancelled if a write on another thread cancels the call, or the query another
+     *     thread was computing for this call failed
      */
     public V fetch(K key) {
         if (key != null) {

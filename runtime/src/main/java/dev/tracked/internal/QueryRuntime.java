@@ -193,11 +193,19 @@ public final class QueryRuntime {
     @SuppressWarnings("unused") // accessed through WAITERS
     private volatile int waiters;
 
+    /**
+     * A runtime that records no explanations and does not verify reuse.
+     *
+     * @param listener receives every event of the database; {@code null} for none
+     */
     public QueryRuntime(EventListener listener) {
         this(listener, false);
     }
 
     /**
+     * A runtime that does not verify reuse.
+     *
+     * @param listener receives every event of the database; {@code null} for none
      * @param explain whether to record why each memo runs again, for {@link #explain}: a map
      *     entry per re-execution
      */
@@ -206,6 +214,11 @@ public final class QueryRuntime {
     }
 
     /**
+     * A runtime with every option, as the generated builder makes it.
+     *
+     * @param listener receives every event of the database; {@code null} for none
+     * @param explain whether to record why each memo runs again, for {@link #explain}: a map
+     *     entry per re-execution
      * @param verifyReuse whether to run again the body of every memo about to be reused, and
      *     throw {@link UntrackedReadException} if it returns something else (for tests)
      */
@@ -243,6 +256,12 @@ public final class QueryRuntime {
      * copies of every input and memo of this one, so that it answers as this one would without
      * recomputing, and shares nothing with it. Like a write, it waits for queries running on
      * other threads (which are cancelled) and may not be called from inside a query.
+     *
+     * @param <D> the generated database class
+     * @param create the generated constructor: makes the database on the new runtime, creating
+     *     the same ingredients in the same order
+     * @param listener receives the new database's events; {@code null} for none
+     * @return the new database, filled with copies
      */
     public <D> D fork(Function<QueryRuntime, D> create, EventListener listener) {
         if (inQuery()) {
@@ -421,7 +440,11 @@ public final class QueryRuntime {
         }
     }
 
-    /** The listener given to the builder, or {@code null}. */
+    /**
+     * The listener given to the builder, or {@code null}.
+     *
+     * @return the listener this runtime's events go to, or {@code null}
+     */
     public EventListener listener() {
         return listener;
     }
@@ -439,7 +462,11 @@ public final class QueryRuntime {
         return hitRevision;
     }
 
-    /** The current revision as users see it: it only grows, whatever {@link #rebase} did. */
+    /**
+     * The current revision as users see it: it only grows, whatever {@link #rebase} did.
+     *
+     * @return the revision: {@code 1} for a new database, one more after each write
+     */
     public long publicRevision() {
         while (true) {
             int before = rebasing;
@@ -768,7 +795,12 @@ public final class QueryRuntime {
         }
     }
 
-    /** Implements {@link dev.tracked.runtime.TrackedDatabase#setLruCapacity}. */
+    /**
+     * Implements {@link dev.tracked.runtime.TrackedDatabase#setLruCapacity}.
+     *
+     * @param query the query's name
+     * @param capacity the most values to keep, or {@code 0} for no bound; not negative
+     */
     public void setLruCapacity(String query, int capacity) {
         if (isClosed()) {
             throw closed();
@@ -813,7 +845,11 @@ public final class QueryRuntime {
         startRevision(next);
     }
 
-    /** Implements {@link dev.tracked.runtime.TrackedDatabase#syntheticWrite}. */
+    /**
+     * Implements {@link dev.tracked.runtime.TrackedDatabase#syntheticWrite}.
+     *
+     * @param durability the durability of the pretended change
+     */
     public void syntheticWrite(Durability durability) {
         if (inQuery()) {
             throw notInQuery("syntheticWrite(" + durability + ")");
@@ -1425,7 +1461,13 @@ public final class QueryRuntime {
         }
     }
 
-    /** Implements {@link dev.tracked.runtime.TrackedDatabase#explain}, for a checked key. */
+    /**
+     * Implements {@link dev.tracked.runtime.TrackedDatabase#explain}, for a key the database has
+     * checked against the query's parameters.
+     *
+     * @param key the query and the call's arguments
+     * @return what happened to the memo, and why
+     */
     public Explanation explain(QueryKey key) {
         if (isClosed()) {
             throw closed();
@@ -1503,6 +1545,9 @@ public final class QueryRuntime {
      * Implements {@link dev.tracked.runtime.TrackedDatabase#dot}: the dependency graph in Graphviz DOT,
      * from {@code root} (all of it if {@code null}), coloured by what happened in the current
      * revision.
+     *
+     * @param root the call to start from; {@code null} for the whole graph
+     * @return the graph
      */
     public String dot(QueryKey root) {
         if (isClosed()) {
@@ -1599,6 +1644,9 @@ public final class QueryRuntime {
     /**
      * Implements an {@code @Accumulator} method: records {@code value} as a side output of the
      * query whose body is running on this thread.
+     *
+     * @param accumulator the method's name, for the error when no query body is running
+     * @param value the value pushed
      */
     public void pushAccumulated(String accumulator, Object value) {
         ActiveStack stack = current();
@@ -1641,6 +1689,12 @@ public final class QueryRuntime {
      * Implements {@link dev.tracked.runtime.TrackedDatabase#accumulated}: the values of {@code
      * type} pushed through the accumulator named {@code accumulator}, or through any if {@code
      * null}.
+     *
+     * @param <T> the type of the values collected
+     * @param type the class of the values to collect
+     * @param accumulator the name of the one accumulator to read, or {@code null} for all
+     * @param queries calls the queries whose values to collect
+     * @return the values collected
      */
     public <T> List<T> accumulated(Class<T> type, String accumulator, Runnable queries) {
         Objects.requireNonNull(type, "type");

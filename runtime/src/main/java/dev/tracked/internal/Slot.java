@@ -115,7 +115,12 @@ public abstract class Slot {
      */
     void abandon(ActiveStack stack, ActiveStack.Frame frame, Throwable failure) {}
 
-    /** The query and arguments this slot stands for. */
+    /**
+     * The query and arguments this slot stands for.
+     *
+     * @return the query's name and the call's arguments, as events, errors and explanations
+     *     name the slot
+     */
     public abstract QueryKey queryKey();
 
     /** The ingredient this slot belongs to. */

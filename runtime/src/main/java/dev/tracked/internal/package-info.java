@@ -1,7 +1,7 @@
 /**
- * The engine behind generated databases. <strong>For generated code only</strong>: these types are
- * public because generated classes live in users' packages, but they are not an API and change
- * without notice.
+ * Not an API: the engine behind generated databases, exported for generated code only. These
+ * types are public because generated classes live in users' packages; do not use them directly.
+ * <strong>They may change incompatibly in any release, without notice.</strong>
  *
  * <p>Following one query call: the generated method {@code tokens(file)} first tries {@link
  * dev.tracked.internal.MemoTable#find} and {@link dev.tracked.internal.MemoTable#read} (a current
