@@ -35,6 +35,23 @@ class ExplainTest {
     }
 
     @Test
+    void aForkExplainsWhatItsSourceExplains() {
+        db.setCount("a", 3);
+        db.both();
+        TrackedLogs fork = db.fork();
+        assertThat(fork.explain(TrackedLogs.BOTH).toString())
+                .isEqualTo(db.explain(TrackedLogs.BOTH).toString());
+        assertThat(fork.explain(TrackedLogs.BOTH).path()).containsExactly(
+                QueryKey.of("count", "a"), QueryKey.of("push", "a"), QueryKey.of("both"))
+                .inOrder();
+        // And it records its own from then on.
+        fork.setCount("b", 7);
+        fork.both();
+        assertThat(fork.explain(TrackedLogs.BOTH).toString()).contains("count(b) changed");
+        assertThat(db.explain(TrackedLogs.BOTH).toString()).contains("count(a) changed");
+    }
+
+    @Test
     void aQueryThatWasOnlyRevalidatedSaysSo() {
         db.setCount("a", 3);
         db.both();

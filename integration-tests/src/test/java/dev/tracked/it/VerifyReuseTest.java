@@ -70,4 +70,20 @@ class VerifyReuseTest {
                 .containsExactly("execute sound()", "set offset() LOW (revision 4)",
                 "execute sound()").inOrder();
     }
+
+    @Test
+    void queriesThatPushToAccumulatorsAreCheckedToo() {
+        // The check runs the body again; what it pushes is what the memo already holds.
+        TrackedLogs db = TrackedLogs.builder().verifyReuse(true).build();
+        db.setCount("a", 2);
+        db.setCount("b", 1);
+        java.util.List<String> first = db.accumulated(TrackedLogs.LOG, db::both);
+        assertThat(first).containsExactly("both", "a0", "a1", "b0").inOrder();
+        assertThat(db.accumulated(TrackedLogs.LOG, db::both)).isEqualTo(first);
+        db.setCount("b", 2);
+        assertThat(db.accumulated(TrackedLogs.LOG, db::both))
+                .containsExactly("both", "a0", "a1", "b0", "b1").inOrder();
+        assertThat(db.accumulated(TrackedLogs.LOG, db::both))
+                .containsExactly("both", "a0", "a1", "b0", "b1").inOrder();
+    }
 }

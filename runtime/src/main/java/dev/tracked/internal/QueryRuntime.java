@@ -299,6 +299,16 @@ public final class QueryRuntime {
             }
             accumulatedValues.forEach((slot, values) ->
                     copy.accumulatedValues.put(copies.of(slot), values));
+            if (reasons != null && copy.reasons != null) {
+                // So that explain on the fork says what it would have said here.
+                reasons.forEach((slot, reason) -> {
+                    Slot memo = copies.of(slot);
+                    Object why = reason instanceof Slot dep ? copies.of(dep) : reason;
+                    if (memo != null && why != null) {
+                        copy.reasons.put(memo, why);
+                    }
+                });
+            }
             return database;
         } finally {
             endWrite();
@@ -1651,6 +1661,10 @@ public final class QueryRuntime {
     public void pushAccumulated(String accumulator, Object value) {
         ActiveStack stack = current();
         ActiveStack.Frame top = stack != null ? stack.top() : null;
+        if (top != null && top.kind == ActiveStack.Kind.LOAD
+                && top.slot instanceof MemoTable.MemoSlot<?, ?>) {
+            return; // verifyReuse runs a memo's body again: the memo holds what it pushes
+        }
         if (top == null || top.kind != ActiveStack.Kind.EXECUTE
                 || !(top.slot instanceof MemoTable.MemoSlot<?, ?>)) {
             throw new IllegalStateException("Accumulator " + accumulator + "(" + value + ") was"
