@@ -29,8 +29,8 @@ class ReadmeExampleTest {
 
         db.setSource("a.txt", "one  two three ");
         assertThat(recorder.log(() -> db.count("a.txt")))
-                .executed("tokens", "a.txt").once()
-                .backdated("tokens", "a.txt").once()
-                .didNotExecute("count");
+                .executed(TrackedCalc.TOKENS, "a.txt").once()  // or executed("tokens", …)
+                .backdated(TrackedCalc.TOKENS, "a.txt").once()
+                .didNotExecute(TrackedCalc.COUNT);
     }
 }
