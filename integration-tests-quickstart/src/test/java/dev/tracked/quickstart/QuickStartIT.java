@@ -87,6 +87,9 @@ class QuickStartIT {
         Path mvn = Path.of(property("quickstart.mavenHome"), "bin", windows ? "mvn.cmd" : "mvn");
         List<String> command = new ArrayList<>(List.of(mvn.toString(), "-B", "-q",
                 "-Dstyle.color=never", "-Dmaven.repo.local=" + property("quickstart.repository")));
+        if (property("quickstart.offline").equals("offline=true")) {
+            command.add("-o"); // as the build running this test
+        }
         Path userSettings = Path.of(System.getProperty("user.home"), ".m2", "settings.xml");
         if (!Files.exists(userSettings)) {
             // Artifacts this machine has already downloaded are copied, not downloaded again.
@@ -97,8 +100,17 @@ class QuickStartIT {
         command.addAll(List.of(goals));
         Path stdout = project.resolve("stdout.txt");
         Path stderr = project.resolve("stderr.txt");
-        Process process = new ProcessBuilder(command).directory(project.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        // The project lies under this repository's target/: its own .mvn keeps Maven from
+        // taking this repository's .mvn for its configuration.
+        Files.createDirectories(project.resolve(".mvn"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        // The JDK of this build, and none of the options a developer's shell may pass to Maven.
+        builder.environment().put("JAVA_HOME", property("quickstart.javaHome"));
+        builder.environment().remove("MAVEN_OPTS");
+        builder.environment().remove("MAVEN_ARGS");
+        builder.environment().remove("MAVEN_CONFIG");
+        Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             fail("The quick start's build took more than 5 minutes: " + command);
@@ -109,7 +121,8 @@ class QuickStartIT {
     }
 
     private static String withoutColours(String text) {
-        return text.replaceAll("\u001B\\[[0-9;]*m", "");
+        // And lines end with \n, as in the README, whatever the platform's line separator.
+        return text.replaceAll("\u001B\\[[0-9;]*m", "").replace("\r\n", "\n");
     }
 
     private static String settingsReading(Path userRepository) {

@@ -68,8 +68,8 @@ class QueryHandlesTest {
     void argumentsThatDoNotFitAreErrorsThatSayWhatTheQueryTakes() {
         IllegalArgumentException type =
                 assertThrows(IllegalArgumentException.class, () -> TrackedLogs.PUSH.key(42));
-        assertThat(type).hasMessageThat().isEqualTo("push(String name) takes a String as name,"
-                + " not 42 (a java.lang.Integer)");
+        assertThat(type).hasMessageThat().isEqualTo("push(String name): name must be of type"
+                + " String, not 42 (java.lang.Integer)");
         IllegalArgumentException arity = assertThrows(IllegalArgumentException.class,
                 () -> TrackedLogs.PUSH.key("a", "b"));
         assertThat(arity).hasMessageThat().isEqualTo(
@@ -113,7 +113,7 @@ class QueryHandlesTest {
         assertThat(extra).hasMessageThat().contains("both() takes no arguments, not 1");
         IllegalArgumentException wrongType =
                 assertThrows(IllegalArgumentException.class, () -> db.dot("push", 'a'));
-        assertThat(wrongType).hasMessageThat().contains("takes a String as name, not a");
+        assertThat(wrongType).hasMessageThat().contains("name must be of type String, not a");
         assertThrows(IllegalArgumentException.class, () -> db.dot("psuh", "a"));
         assertThrows(IllegalArgumentException.class, () -> db.explain(TrackedLogs.PUSH, 1));
     }

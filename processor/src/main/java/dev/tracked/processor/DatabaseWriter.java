@@ -43,9 +43,38 @@ final class DatabaseWriter {
     /** {@code javax.annotation.processing.Generated}, or {@code null} where it does not resolve. */
     private final ClassName generatedAnnotation;
 
+    /**
+     * The ingredient field of each query: named as the query, unless that is also its handle's
+     * name (a query named {@code URL} or {@code PARSE_FILE}), then with {@code _} appended until
+     * it is free.
+     */
+    private final java.util.Map<String, String> fields = new java.util.HashMap<>();
+
     DatabaseWriter(QueryInterface model, ClassName generatedAnnotation) {
         this.model = model;
         this.generatedAnnotation = generatedAnnotation;
+        Set<String> taken = new java.util.HashSet<>();
+        for (QueryMethod query : model.queries()) {
+            taken.add(query.name());
+            taken.add(handleName(query.name()));
+        }
+        for (QueryInterface.Accumulator accumulator : model.accumulators()) {
+            taken.add(accumulator.name());
+            taken.add(handleName(accumulator.name()));
+        }
+        for (QueryMethod query : model.queries()) {
+            String name = query.name();
+            if (name.equals(handleName(name))) {
+                name = unique(name + "_", taken);
+                taken.add(name);
+            }
+            fields.put(query.name(), name);
+        }
+    }
+
+    /** The name of the ingredient field of {@code query}. */
+    private String field(QueryMethod query) {
+        return fields.get(query.name());
     }
 
     JavaFile write() {
@@ -81,7 +110,7 @@ final class DatabaseWriter {
                         CodeBlock.join(handles, ", "));
         for (QueryMethod query : model.queries()) {
             type.addField(ingredientField(query));
-            constructor.addStatement("this.$N = $L", query.name(), ingredientInitializer(query));
+            constructor.addStatement("this.$N = $L", field(query), ingredientInitializer(query));
         }
         type.addMethod(constructor.build());
         type.addMethod(MethodSpec.methodBuilder("create")
@@ -247,7 +276,7 @@ final class DatabaseWriter {
 
     private FieldSpec ingredientField(QueryMethod query) {
         String what = query.kind() == QueryMethod.Kind.INPUT ? "Values of input" : "Memos of query";
-        return FieldSpec.builder(ingredientType(query), query.name(), Modifier.PRIVATE, Modifier.FINAL)
+        return FieldSpec.builder(ingredientType(query), field(query), Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("$L {@code $L}.\n", what, signature(query))
                 .build();
     }
@@ -354,10 +383,10 @@ final class DatabaseWriter {
                 .addModifiers(Modifier.PUBLIC)
                 .returns(query.returnType())
                 .addParameters(parameters(query))
-                .addStatement("$T current = this.$N.find($L)", Object.class, query.name(),
+                .addStatement("$T current = this.$N.find($L)", Object.class, field(query),
                         keyExpression(query))
                 .addStatement("return current != null ? this.$N.$L(current) : this.$N.$L($L)",
-                        query.name(), read, query.name(), slow, keyExpression(query))
+                        field(query), read, field(query), slow, keyExpression(query))
                 .build();
     }
 
@@ -375,7 +404,7 @@ final class DatabaseWriter {
                 .addModifiers(Modifier.PUBLIC)
                 .addParameters(parameters(query))
                 .addParameter(query.returnType(), value)
-                .addStatement("this.$N.set($L, $N)", query.name(), keyExpression(query), value)
+                .addStatement("this.$N.set($L, $N)", field(query), keyExpression(query), value)
                 .build();
         MethodSpec setWithDurability = MethodSpec.methodBuilder("set" + query.capitalizedName())
                 .addJavadoc("Sets input {@code $L} to {@code $L} with {@code $L} and starts a new"
@@ -384,7 +413,7 @@ final class DatabaseWriter {
                 .addParameters(parameters(query))
                 .addParameter(query.returnType(), value)
                 .addParameter(DURABILITY, durability)
-                .addStatement("this.$N.set($L, $N, $N)", query.name(), keyExpression(query), value,
+                .addStatement("this.$N.set($L, $N, $N)", field(query), keyExpression(query), value,
                         durability)
                 .build();
         String afterReset = query.hasBody()
@@ -395,7 +424,7 @@ final class DatabaseWriter {
                         call, afterReset)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameters(parameters(query))
-                .addStatement("this.$N.reset($L)", query.name(), keyExpression(query))
+                .addStatement("this.$N.reset($L)", field(query), keyExpression(query))
                 .build();
         return List.of(set, setWithDurability, reset);
     }

@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * Every diagnostic the processor reports, with a stable id that prefixes the message as {@code
  * [Tracked:id]}. Each message says what is wrong, then how to fix it. Tests reference these
- * constants rather than copying the text. All are errors but {@link #IDENTITY_KEY} and {@link
- * #UNUSED_GROUP}, which are warnings.
+ * constants rather than copying the text. All are errors but {@link #IDENTITY_KEY}, {@link
+ * #HANDLE_HIDES_CONSTANT} and {@link #UNUSED_GROUP}, which are warnings.
  */
 public enum Message {
     /** {@code @Database} on a class, enum, record or annotation type. */
@@ -89,6 +89,11 @@ public enum Message {
     HANDLE_CLASH("handle-clash",
             "Queries %s would all get the handle %s.%s, the constant that names a query. Rename"
                     + " all but one."),
+    /** A helper method with the name and parameters of a member every generated database has. */
+    RESERVED_MEMBER("reserved-member",
+            "Method %s has the name and parameters of a method every generated database has (one"
+                    + " of %s), so the generated class would replace it or not compile. Rename"
+                    + " the method."),
     /** A query or accumulator named like a member every generated database has. */
     RESERVED_NAME("reserved-name",
             "Query %s has the name of a method every generated database has (%s). Rename the"
@@ -148,6 +153,14 @@ public enum Message {
                     + " share a memo. Give the type equals and hashCode, or use a record of value"
                     + " types (a List rather than an array); add @SuppressWarnings(\"tracked\")"
                     + " if identity is intended."),
+    /**
+     * A warning: a handle constant with the name of a constant of the query interface, which it
+     * hides.
+     */
+    HANDLE_HIDES_CONSTANT("handle-hides-constant",
+            "%s.%s is the handle of query %s, which hides the constant %s.%s: code that names the"
+                    + " constant through %s gets the handle. Refer to the constant as %s.%s, rename"
+                    + " it or the query, or add @SuppressWarnings(\"tracked\")."),
     /**
      * A warning: an interface declaring queries that no {@code @Database} interface of the
      * compilation extends.

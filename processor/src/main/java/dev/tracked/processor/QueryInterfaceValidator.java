@@ -114,6 +114,10 @@ final class QueryInterfaceValidator {
                 if (method.getModifiers().contains(Modifier.ABSTRACT)) {
                     diagnostics.error(at(db, method), Message.UNANNOTATED_ABSTRACT,
                             describe(method), db.getSimpleName());
+                } else if (!method.getModifiers().contains(Modifier.STATIC)
+                        && isGeneratedMember(method)) {
+                    diagnostics.error(at(db, method), Message.RESERVED_MEMBER, describe(method),
+                            String.join(", ", RESERVED));
                 }
                 continue;
             }
@@ -274,6 +278,46 @@ final class QueryInterfaceValidator {
     }
 
     /** Whether {@code type} is the runtime's database interface, by its name or its former one. */
+    /**
+     * Whether a helper method (not a query) has the name and parameter types of a member every
+     * generated database has, so that the generated class would either not compile or silently
+     * replace the helper's body with its own.
+     */
+    private boolean isGeneratedMember(ExecutableElement method) {
+        String name = method.getSimpleName().toString();
+        if (!RESERVED.contains(name)) {
+            return false;
+        }
+        List<String> parameters = method.getParameters().stream()
+                .map(p -> types.erasure(p.asType()).toString())
+                .collect(Collectors.toList());
+        List<List<String>> generated = new ArrayList<>();
+        switch (name) {
+            case "create", "builder" -> generated.add(List.of());
+            case "forkWith" -> {
+                generated.add(List.of("java.util.function.Function"));
+                generated.add(List.of("java.util.function.Function",
+                        "dev.tracked.runtime.EventListener"));
+            }
+            case "pushAccumulated" -> generated.add(List.of("java.lang.String",
+                    "java.lang.Object"));
+            default -> {
+                TypeElement runtime = elements.getTypeElement(RUNTIME_DATABASE);
+                if (runtime != null) {
+                    for (Element member : elements.getAllMembers(runtime)) {
+                        if (member instanceof ExecutableElement candidate
+                                && candidate.getSimpleName().contentEquals(name)) {
+                            generated.add(candidate.getParameters().stream()
+                                    .map(p -> types.erasure(p.asType()).toString())
+                                    .collect(Collectors.toList()));
+                        }
+                    }
+                }
+            }
+        }
+        return generated.contains(parameters);
+    }
+
     private static boolean isRuntimeDatabase(TypeElement type) {
         return type.getQualifiedName().contentEquals(RUNTIME_DATABASE)
                 || type.getQualifiedName().contentEquals(FORMER_RUNTIME_DATABASE);
@@ -345,8 +389,24 @@ final class QueryInterfaceValidator {
             byHandle.computeIfAbsent(DatabaseWriter.handleName(name), h -> new ArrayList<>())
                     .add(name);
         }
+        Map<String, Element> constants = new LinkedHashMap<>();
+        for (Element member : elements.getAllMembers(db)) {
+            if (member.getKind() == ElementKind.FIELD) {
+                constants.putIfAbsent(member.getSimpleName().toString(), member);
+            }
+        }
         for (Map.Entry<String, List<String>> entry : byHandle.entrySet()) {
             List<String> names = entry.getValue();
+            Element constant = constants.get(entry.getKey());
+            List<ExecutableElement> declared = byName.get(names.get(0));
+            ExecutableElement query = declared.get(declared.size() - 1);
+            if (constant != null && !Diagnostics.isSuppressed(constant)
+                    && !Diagnostics.isSuppressed(query)) {
+                String owner = constant.getEnclosingElement().getSimpleName().toString();
+                diagnostics.warning(at(db, query), Message.HANDLE_HIDES_CONSTANT,
+                        generatedName.simpleName(), entry.getKey(), names.get(0), owner,
+                        entry.getKey(), generatedName.simpleName(), owner, entry.getKey());
+            }
             if (names.size() > 1) {
                 List<ExecutableElement> last = byName.get(names.get(names.size() - 1));
                 diagnostics.error(at(db, last.get(last.size() - 1)), Message.HANDLE_CLASH,

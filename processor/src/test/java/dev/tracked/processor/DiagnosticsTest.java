@@ -339,6 +339,36 @@ class DiagnosticsTest {
     }
 
     @Test
+    void helperNamedLikeAMemberOfEveryDatabase() {
+        // Not a query, but the generated class has queries() (and dot(), revision(), ...) too.
+        assertError(compile(database("@Input int size();",
+                        "default java.util.List<String> queries() { return List.of(); }")),
+                Message.RESERVED_MEMBER, "Rename the method", "queries()");
+        assertError(compile(database("@Input int size();",
+                        "default long revision() { return 0; }")),
+                Message.RESERVED_MEMBER, "Rename the method", "long revision()");
+        // Another parameter list is an overload, which compiles and stays the helper's own.
+        Compilation overload = compile(database("@Input int size();",
+                "default String dot(int scale) { return \"\" + scale; }",
+                "static String builder() { return \"\"; }"));
+        assertThat(overload).succeededWithoutWarnings();
+    }
+
+    @Test
+    void aHandleThatHidesAConstantOfTheInterfaceIsAWarning() {
+        JavaFileObject db = database("int MAX_DEPTH = 10;", "@Input int maxDepth();");
+        Compilation compilation = compileKeepingWarnings(db);
+        assertThat(compilation).succeeded();
+        assertThat(compilation).hadWarningCount(1);
+        assertThat(compilation).hadWarningContaining("[Tracked:handle-hides-constant]"
+                + " TrackedDb.MAX_DEPTH is the handle of query maxDepth, which hides the constant"
+                + " Db.MAX_DEPTH").inFile(db).onLineContaining("int maxDepth()");
+        Compilation suppressed = compile(database("@SuppressWarnings(\"tracked\")"
+                + " int MAX_DEPTH = 10;", "@Input int maxDepth();"));
+        assertThat(suppressed).succeededWithoutWarnings();
+    }
+
+    @Test
     void queriesWhoseHandlesWouldBeOneConstant() {
         assertError(compile(database("@Input int fooBar();", "@Input int foo_bar();")),
                 Message.HANDLE_CLASH, "Queries fooBar and foo_bar would all get the handle"
@@ -346,6 +376,25 @@ class DiagnosticsTest {
         assertError(compile(database("@Input int parseURL();",
                         "@Accumulator void parse_url(String line);")),
                 Message.HANDLE_CLASH, "TrackedDb.PARSE_URL", "void parse_url");
+    }
+
+    @Test
+    void queriesNamedInUpperCaseKeepTheirHandleAndGetAnotherField() throws IOException {
+        Compilation compilation = compile(database("@Input String URL();",
+                "@Tracked default int X(String s) { return URL().length() + s.length(); }",
+                "@Input int PARSE_FILE(String file);",
+                "@Accumulator void LOG(String line);"));
+        assertThat(compilation).succeededWithoutWarnings();
+        String generated = compilation.generatedSourceFile("test.TrackedDb").orElseThrow()
+                .getCharContent(false).toString();
+        com.google.common.truth.Truth.assertThat(generated)
+                .contains("public static final Query<String> URL = ");
+        com.google.common.truth.Truth.assertThat(generated)
+                .contains("private final InputTable<NoKey, String> URL_;");
+        com.google.common.truth.Truth.assertThat(generated)
+                .contains("private final MemoTable<String, Integer> X_;");
+        com.google.common.truth.Truth.assertThat(generated)
+                .contains("public static final Query<String> LOG = ");
     }
 
     @Test

@@ -285,7 +285,10 @@ final class ActiveStack {
          * depends on, directly or through other queries; {@code Integer.MAX_VALUE} if none.
          */
         int cycleDepth;
-        /** Values the body pushed through {@code @Accumulator} methods, in order; or null. */
+        /**
+         * What the body pushed through {@code @Accumulator} methods, in order, as pairs: the
+         * accumulator's name, then the value; or null.
+         */
         ArrayList<Object> accumulated;
 
         // A cycle head: a query re-entered on this thread whose table recovers from cycles.

@@ -1726,7 +1726,8 @@ public final class QueryRuntime {
         // The queries run inside a frame of their own, which records what they call: the frame
         // of a slot that is not a query, and is never memoized.
         int base = stack.depth;
-        Slot root = new Outside(QueryKey.of("accumulated", List.of(type.getSimpleName())));
+        Slot root = new Outside(QueryKey.of("accumulated",
+                List.of(accumulator != null ? accumulator : type.getSimpleName())));
         try {
             ActiveStack.Frame frame = stack.push(root, ActiveStack.Kind.EXECUTE);
             queries.run();

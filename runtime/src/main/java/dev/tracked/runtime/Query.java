@@ -186,12 +186,13 @@ public final class Query<V> {
             Class<?> type = boxed(parameterTypes.get(i));
             Object arg = args[i];
             if (arg == null) {
-                throw new IllegalArgumentException(signature() + " takes " + article(type)
-                        + " as " + parameterNames.get(i) + ", not null: keys are never null");
+                throw new IllegalArgumentException(signature() + ": " + parameterNames.get(i)
+                        + " must be of type " + type.getSimpleName() + ", not null: keys are never"
+                        + " null");
             }
             if (!type.isInstance(arg)) {
-                throw new IllegalArgumentException(signature() + " takes " + article(type)
-                        + " as " + parameterNames.get(i) + ", not " + arg + " (a "
+                throw new IllegalArgumentException(signature() + ": " + parameterNames.get(i)
+                        + " must be of type " + type.getSimpleName() + ", not " + arg + " ("
                         + arg.getClass().getName() + ")");
             }
         }
@@ -225,12 +226,6 @@ public final class Query<V> {
 
     private static String count(int n) {
         return n == 0 ? "no arguments" : n == 1 ? "1 argument" : n + " arguments";
-    }
-
-    private static String article(Class<?> type) {
-        String simple = type.getSimpleName();
-        return ("AEIOU".indexOf(simple.isEmpty() ? 'x' : simple.charAt(0)) >= 0 ? "an " : "a ")
-                + simple;
     }
 
     private static Class<?> boxed(Class<?> type) {

@@ -101,7 +101,7 @@ public final class TrackedAssertions {
          * @throws IllegalArgumentException if the database has no such query, or {@code args} do
          *     not fit its parameters
          * @throws IllegalStateException if the recorder was attached to no database, so that the
-         *     name cannot be checked
+         *     query cannot be checked
          */
         public RecordingAssert didNotExecute(String query, Object... args) {
             return didNotExecute(resolve(query, args), args);
@@ -220,59 +220,54 @@ public final class TrackedAssertions {
         }
 
         /**
-         * The handle of the query named {@code name} in the databases the recorder listened to.
-         * Without any, a name cannot be checked: an assertion that a query did not run would
-         * pass for a misspelt name, so that is refused.
+         * The handle of the query named {@code name} in the databases the recorder listened to,
+         * after checking {@code args} against it.
          */
         private Query<?> resolve(String name, Object[] args) {
-            List<Query<?>> known = recording.queries();
-            if (known.isEmpty()) {
-                throw new IllegalStateException("Cannot check the query name " + name + ": the"
-                        + " recorder was attached to no database, so it does not know which"
-                        + " queries exist. Pass the recorder itself to builder().listener(...)"
-                        + " (a listener of your own can forward attached(queries) to it), or"
-                        + " name the query by its handle, such as TrackedCalc.TOKENS.");
-            }
-            IllegalArgumentException misfit = null;
+            List<Query<?>> known = known(name);
+            List<Query<?>> named = new ArrayList<>();
             for (Query<?> query : known) {
-                if (query.name().equals(name) && query.kind() != Query.Kind.ACCUMULATOR) {
-                    if (args.length == 0) {
-                        return query;
-                    }
-                    try {
-                        query.checkArguments(args);
-                        return query;
-                    } catch (IllegalArgumentException e) {
-                        misfit = misfit == null ? e : misfit;
-                    }
+                if (query.name().equals(name)) {
+                    named.add(query);
                 }
             }
-            if (misfit != null) {
-                throw misfit;
-            }
-            List<String> queries = new ArrayList<>();
-            for (Query<?> query : known) {
-                if (query.kind() != Query.Kind.ACCUMULATOR) {
-                    queries.add(query.toString());
+            if (named.isEmpty()) {
+                List<String> queries = new ArrayList<>();
+                for (Query<?> query : known) {
+                    if (query.kind() != Query.Kind.ACCUMULATOR) {
+                        queries.add(query.toString());
+                    }
                 }
+                throw new IllegalArgumentException("No query named " + name + " in the"
+                        + " databases this recorder listened to; their queries are " + queries);
             }
-            throw new IllegalArgumentException("No query named " + name + " in the databases"
-                    + " this recorder listened to; their queries are " + queries);
+            Query<?> query = named.get(0);
+            check(query, args);
+            return query;
         }
 
-        /** Checks a handle against the recorder's databases, and {@code args} against it. */
+        /**
+         * Checks a handle against the recorder's databases (it must be one of theirs, and the
+         * only one of its name), and {@code args} against it.
+         */
         private void check(Query<?> query, Object[] args) {
-            List<Query<?>> known = recording.queries();
-            if (!known.isEmpty() && !known.contains(query)) {
-                List<String> databases = new ArrayList<>();
-                for (Query<?> each : known) {
-                    String database = each.database().getSimpleName();
-                    if (!databases.contains(database)) {
-                        databases.add(database);
-                    }
-                }
+            List<Query<?>> known = known(query.toString());
+            if (!known.contains(query)) {
                 throw new IllegalArgumentException(query + " is not a query of the databases"
-                        + " this recorder listened to (" + String.join(", ", databases) + ")");
+                        + " this recorder listened to (" + String.join(", ", databases(known))
+                        + ")");
+            }
+            List<Query<?>> sameName = new ArrayList<>();
+            for (Query<?> other : known) {
+                if (other.name().equals(query.name())) {
+                    sameName.add(other);
+                }
+            }
+            if (sameName.size() > 1) {
+                throw new IllegalArgumentException("The recorder listened to "
+                        + String.join(" and ", databases(sameName)) + ", which all have a query"
+                        + " named " + query.name() + ", and events name a query only by its"
+                        + " name: give each database a recorder of its own");
             }
             if (query.kind() == Query.Kind.ACCUMULATOR) {
                 throw new IllegalArgumentException(query + " is an accumulator, which never"
@@ -281,6 +276,34 @@ public final class TrackedAssertions {
             if (args.length > 0) {
                 query.checkArguments(args);
             }
+        }
+
+        /**
+         * The queries of the databases the recorder listened to. Without any, neither a name nor
+         * a handle can be checked: an assertion that a query did not run would pass for a
+         * misspelt name, or for a query of a database the recorder never heard from, so that is
+         * refused.
+         */
+        private List<Query<?>> known(String what) {
+            List<Query<?>> known = recording.queries();
+            if (known.isEmpty()) {
+                throw new IllegalStateException("Cannot check " + what + ": the recorder was"
+                        + " attached to no database, so it does not know which queries exist."
+                        + " Pass the recorder itself to builder().listener(...) or fork(...) (a"
+                        + " listener of your own can forward attached(queries) to it).");
+            }
+            return known;
+        }
+
+        private static List<String> databases(List<Query<?>> queries) {
+            List<String> databases = new ArrayList<>();
+            for (Query<?> query : queries) {
+                String database = query.database().getSimpleName();
+                if (!databases.contains(database)) {
+                    databases.add(database);
+                }
+            }
+            return databases;
         }
 
         AssertionError failure(String message) {

@@ -147,7 +147,7 @@ class TrackedAssertionsTest {
         // The key is a String: an int never matches, so this used to pass too.
         IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
                 () -> assertThat(recorder).didNotExecute("doubled", 1));
-        assertEquals("doubled(String name) takes a String as name, not 1 (a java.lang.Integer)",
+        assertEquals("doubled(String name): name must be of type String, not 1 (java.lang.Integer)",
                 wrongType.getMessage());
         IllegalArgumentException arity = assertThrows(IllegalArgumentException.class,
                 () -> assertThat(recorder).didNotExecute("total", "a"));
@@ -167,20 +167,40 @@ class TrackedAssertionsTest {
     }
 
     @Test
-    void aRecorderThatNoDatabaseAttachedCannotCheckNames() {
+    void aRecorderThatNoDatabaseAttachedCannotCheckQueries() {
         // A listener of one's own that forwards events, but not attached(queries).
         EventRecorder forwarded = new EventRecorder();
         TrackedSums other = TrackedSums.builder().listener(forwarded::onEvent).build();
         other.setValue("a", 1);
         other.doubled("a");
-        IllegalStateException unchecked = assertThrows(IllegalStateException.class,
+        IllegalStateException name = assertThrows(IllegalStateException.class,
                 () -> assertThat(forwarded).didNotExecute("doubeld"));
-        assertTrue(unchecked.getMessage().contains("attached to no database"),
-                unchecked.getMessage());
-        // Handles still work: they carry their own parameters.
-        assertThat(forwarded).executed(TrackedSums.DOUBLED, "a").once();
+        assertTrue(name.getMessage().contains("attached to no database"), name.getMessage());
+        // Nor a handle: the recorder cannot tell whether it heard from the handle's database.
+        assertThrows(IllegalStateException.class,
+                () -> assertThat(forwarded).didNotExecute(TrackedCalc.TOKENS));
+        assertThrows(IllegalStateException.class,
+                () -> assertThat(forwarded).executed(TrackedSums.DOUBLED, "a"));
+        // executedNothing and executedExactly compare whole keys, which checks them.
+        assertThat(forwarded.log(() -> other.doubled("a"))).executedNothing();
+    }
+
+    @Test
+    void aQueryNamedAlikeInTwoDatabasesOfOneRecorderIsAmbiguous() {
+        // Events name queries by name only: tokens of one cannot be told from the other's.
+        EventRecorder both = new EventRecorder();
+        TrackedSums sums = TrackedSums.builder().listener(both).build();
+        TrackedTotals totals = TrackedTotals.builder().listener(both).build();
+        sums.setValue("a", 1);
+        totals.setAmount("a", 2);
+        IllegalArgumentException ambiguous = assertThrows(IllegalArgumentException.class,
+                () -> assertThat(both).didNotExecute("total"));
+        assertTrue(ambiguous.getMessage().contains("TrackedSums and TrackedTotals, which all"
+                + " have a query named total"), ambiguous.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> assertThat(forwarded).didNotExecute(TrackedSums.DOUBLED, 1));
+                () -> assertThat(both).didNotExecute(TrackedTotals.TOTAL));
+        // Names only one of them has stay fine.
+        assertThat(both).didNotExecute(TrackedTotals.AMOUNT).didNotExecute("doubled");
     }
 
     @Test
