@@ -477,6 +477,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          */
         private Object bringUpToDate(ActiveStack stack, boolean needValue) {
             QueryRuntime runtime = table.runtime;
+            int now = runtime.revision();
+            if (!upToDate(now, needValue) && verifiedWithoutClaim(runtime, now)) {
+                return NONE;
+            }
             while (!upToDate(runtime.revision(), needValue)) {
                 if ((state & BUSY) != 0 && stack.holds(this)) {
                     return reenter(stack, needValue);
@@ -509,6 +513,42 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 return NONE;
             }
             return NONE;
+        }
+
+        /**
+         * The shortcut of {@link #verify}, without a claim or a frame: a memo with its value, that
+         * nothing it read can have changed since it was verified (no input of its durability or
+         * lower, or none in its inputs' range, written since; or it read nothing), is marked
+         * verified in {@code now} by one compare-and-set of its verified-revision. Salsa's shallow
+         * verification, and what most reads of durable memos after a write come to.
+         *
+         * <p>Safe without a claim because the thread is entered, so no write (and no rebase) can
+         * run meanwhile: in one revision every thread reaches the same verdict, and one that holds
+         * the memo to verify it would write the same revision. A memo that is claimed, in a cycle
+         * being validated ({@code ASSUMED}), whose last verification ran its body ({@code
+         * EXECUTED}, {@code BACKDATED}: {@code explain} reads those), evicted, or checked by
+         * {@code verifyReuse}, takes the full path.
+         */
+        private boolean verifiedWithoutClaim(QueryRuntime runtime, int now) {
+            byte current = QueryRuntime.acquireState(this);
+            if ((current & (PRESENT | BUSY | ASSUMED | EXECUTED | BACKDATED)) != PRESENT) {
+                return false;
+            }
+            int verified = verifiedAt;
+            if (verified <= 0 || runtime.verifyReuse()) {
+                return false;
+            }
+            if (deps != null && !runtime.unchangedSince(
+                    verified, durability(), lo, hi, (current & READS_DURABLE) != 0)) {
+                return false;
+            }
+            if (!VERIFIED_AT.compareAndSet(this, verified, now)) {
+                return false; // another thread verified it, or ran it: the full path decides
+            }
+            if (runtime.hasListener()) {
+                runtime.emit(new Event.DidValidateMemoizedValue(queryKey()));
+            }
+            return true;
         }
 
         /** Verified in revision {@code now}, with its value if {@code needValue}. */

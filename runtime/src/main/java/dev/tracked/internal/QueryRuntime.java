@@ -1799,7 +1799,12 @@ public final class QueryRuntime {
         return listener != null;
     }
 
-    /** Tells the listener, if any, which queries the database it now reports for has. */
+    /** {@code slot}'s state, read with acquire semantics: what was written before it is seen. */
+    static byte acquireState(Slot slot) {
+        return (byte) STATE.getAcquire(slot);
+    }
+
+        /** Tells the listener, if any, which queries the database it now reports for has. */
     void attached(List<Query<?>> queries) {
         if (listener != null) {
             try {
