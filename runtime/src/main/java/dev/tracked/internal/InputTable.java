@@ -77,6 +77,75 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     }
 
     /**
+     * {@link #find(Object)} for an input whose one parameter is an {@code int}: the generated
+     * call passes the {@code int}, so a hit never boxes it.
+     *
+     * @param key the input's argument
+     * @return the slot, if the input is set or loaded, or {@code null}
+     */
+    public Object find(int key) {
+        InputSlot<K, V> slot;
+        if (runtime.hitRevision() != QueryRuntime.NO_HITS && (slot = slotOf(key)) != null
+                && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
+            return slot;
+        }
+        return null;
+    }
+
+    /**
+     * {@link #find(Object)} for an input whose one parameter is a {@code long}.
+     *
+     * @param key the input's argument
+     * @return the slot, if the input is set or loaded, or {@code null}
+     */
+    public Object find(long key) {
+        InputSlot<K, V> slot;
+        if (runtime.hitRevision() != QueryRuntime.NO_HITS && (slot = slotOf(key)) != null
+                && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
+            return slot;
+        }
+        return null;
+    }
+
+    /**
+     * {@link #find(Object)} for a input whose one parameter is a {@code short}, {@code
+     * char} or {@code byte}: these would otherwise widen to {@link #find(int)}, which looks
+     * for {@code Integer} keys.
+     *
+     * @param key the argument
+     * @return what {@link #find(Object)} returns for it, boxed
+     */
+    public Object find(short key) {
+        return find(boxed(Short.valueOf(key)));
+    }
+
+    /**
+     * {@link #find(short)} for a {@code char}.
+     *
+     * @param key the argument
+     * @return what {@link #find(Object)} returns for it, boxed
+     */
+    public Object find(char key) {
+        return find(boxed(Character.valueOf(key)));
+    }
+
+    /**
+     * {@link #find(short)} for a {@code byte}.
+     *
+     * @param key the argument
+     * @return what {@link #find(Object)} returns for it, boxed
+     */
+    public Object find(byte key) {
+        return find(boxed(Byte.valueOf(key)));
+    }
+
+    /** A boxed primitive key, as the table's key type, which it is for these overloads. */
+    @SuppressWarnings("unchecked")
+    private K boxed(Object key) {
+        return (K) key;
+    }
+
+    /**
      * The value of a slot returned by {@link #find}, recorded as a dependency of the query
      * running on this thread, if any.
      *

@@ -179,6 +179,69 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     }
 
     /**
+     * {@link #find(Object)} for a query whose one parameter is an {@code int}: the generated
+     * call passes the {@code int}, so a hit never boxes it.
+     *
+     * @param key the query's argument
+     * @return the memo, current in this revision, or {@code null}
+     */
+    public Object find(int key) {
+        int now = runtime.hitRevision();
+        MemoSlot<K, V> slot = slotOf(key);
+        return slot != null && slot.verifiedAt == now ? slot : null;
+    }
+
+    /**
+     * {@link #find(Object)} for a query whose one parameter is a {@code long}.
+     *
+     * @param key the query's argument
+     * @return the memo, current in this revision, or {@code null}
+     */
+    public Object find(long key) {
+        int now = runtime.hitRevision();
+        MemoSlot<K, V> slot = slotOf(key);
+        return slot != null && slot.verifiedAt == now ? slot : null;
+    }
+
+    /**
+     * {@link #find(Object)} for a query whose one parameter is a {@code short}, {@code
+     * char} or {@code byte}: these would otherwise widen to {@link #find(int)}, which looks
+     * for {@code Integer} keys.
+     *
+     * @param key the argument
+     * @return what {@link #find(Object)} returns for it, boxed
+     */
+    public Object find(short key) {
+        return find(boxed(Short.valueOf(key)));
+    }
+
+    /**
+     * {@link #find(short)} for a {@code char}.
+     *
+     * @param key the argument
+     * @return what {@link #find(Object)} returns for it, boxed
+     */
+    public Object find(char key) {
+        return find(boxed(Character.valueOf(key)));
+    }
+
+    /**
+     * {@link #find(short)} for a {@code byte}.
+     *
+     * @param key the argument
+     * @return what {@link #find(Object)} returns for it, boxed
+     */
+    public Object find(byte key) {
+        return find(boxed(Byte.valueOf(key)));
+    }
+
+    /** A boxed primitive key, as the table's key type, which it is for these overloads. */
+    @SuppressWarnings("unchecked")
+    private K boxed(Object key) {
+        return (K) key;
+    }
+
+    /**
      * The value of a memo returned by {@link #find}, recorded as a dependency of the query
      * running on this thread, if any.
      *

@@ -56,6 +56,38 @@ abstract class SlotTable<S extends Slot> {
         return (S) slot;
     }
 
+    /**
+     * {@link #slotOf(Object)} for an {@code int} key of a table whose keys are {@code Integer}s,
+     * without boxing it: {@code Integer.valueOf} allocates for values outside its cache (-128 to
+     * 127), and the JIT cannot remove that allocation, so a hit would allocate.
+     */
+    @SuppressWarnings("unchecked")
+    final S slotOf(int key) {
+        Slot[] table = cells;
+        int mask = table.length - 1;
+        int i = index(Integer.hashCode(key), mask);
+        Slot slot = table[i];
+        while (slot != null && !(slot.key instanceof Integer k && k == key)) {
+            i = (i + 1) & mask;
+            slot = table[i];
+        }
+        return (S) slot;
+    }
+
+    /** {@link #slotOf(int)} for a {@code long} key of a table whose keys are {@code Long}s. */
+    @SuppressWarnings("unchecked")
+    final S slotOf(long key) {
+        Slot[] table = cells;
+        int mask = table.length - 1;
+        int i = index(Long.hashCode(key), mask);
+        Slot slot = table[i];
+        while (slot != null && !(slot.key instanceof Long k && k == key)) {
+            i = (i + 1) & mask;
+            slot = table[i];
+        }
+        return (S) slot;
+    }
+
     /** Creates the slot of a key, given the {@link Slot#tag} of its hash code. */
     interface SlotFactory<K, S> {
         S create(K key, byte keyTag);
