@@ -88,14 +88,13 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
                     key -> List.of(key),
                     Durability.LOW,
                     /* default body */ null);
-        this.tokens = new MemoTable<>(runtime, "tokens",
+        this.tokens = new MemoTable<>(runtime, MemoTable.<String, List<String>>options("tokens",
                     key -> List.of(key),
-                    key -> Calc.super.tokens(key),
-                    /* backdate */ true);
-        this.total = new MemoTable<>(runtime, "total",
+                    key -> Calc.super.tokens(key)));
+        this.total = new MemoTable<>(runtime, MemoTable.<TotalKey, Integer>options("total",
                     key -> List.of(key.file(), key.times()),
-                    key -> Calc.super.total(key.file(), key.times()),
-                    /* backdate */ false);
+                    key -> Calc.super.total(key.file(), key.times()))
+                    .backdate(false));
     }
 
     /**

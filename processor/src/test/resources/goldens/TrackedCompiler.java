@@ -87,14 +87,12 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
                     key -> List.of(key),
                     Durability.LOW,
                     /* default body */ null);
-        this.wordCount = new MemoTable<>(runtime, "wordCount",
+        this.wordCount = new MemoTable<>(runtime, MemoTable.<String, Integer>options("wordCount",
                     key -> List.of(key),
-                    key -> Compiler.super.wordCount(key),
-                    /* backdate */ true);
-        this.words = new MemoTable<>(runtime, "words",
+                    key -> Compiler.super.wordCount(key)));
+        this.words = new MemoTable<>(runtime, MemoTable.<String, List<String>>options("words",
                     key -> List.of(key),
-                    key -> Compiler.super.words(key),
-                    /* backdate */ true);
+                    key -> Compiler.super.words(key)));
     }
 
     /**

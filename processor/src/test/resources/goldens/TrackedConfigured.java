@@ -81,19 +81,18 @@ public final class TrackedConfigured extends AbstractDatabase implements Configu
 
     private TrackedConfigured(QueryRuntime runtime) {
         super(runtime, List.of(LENGTH, LEVEL, SETTING, SETTINGS));
-        this.length = new MemoTable<>(runtime, "length",
+        this.length = new MemoTable<>(runtime, MemoTable.<String, Integer>options("length",
                     key -> List.of(key),
-                    key -> Configured.super.length(key),
-                    /* backdate */ true,
-                    /* lru */ 64);
+                    key -> Configured.super.length(key))
+                    .lru(64));
         this.level = new InputTable<>(runtime, "level",
                     key -> List.of(),
                     Durability.MEDIUM,
                     /* default body */ key -> Configured.super.level());
-        this.setting = new MemoTable<>(runtime, "setting",
+        this.setting = new MemoTable<>(runtime, MemoTable.<String, String>options("setting",
                     key -> List.of(key),
-                    key -> Configured.super.setting(key),
-                    /* backdate */ false);
+                    key -> Configured.super.setting(key))
+                    .backdate(false));
         this.settings = new InputTable<>(runtime, "settings",
                     key -> List.of(),
                     Durability.HIGH,

@@ -59,10 +59,9 @@ public final class TrackedGeometry extends AbstractDatabase implements Geometry 
                     key -> List.of(key.point(), key.axis()),
                     Durability.LOW,
                     /* default body */ null);
-        this.distance = new MemoTable<>(runtime, "distance",
+        this.distance = new MemoTable<>(runtime, MemoTable.<DistanceKey, Double>options("distance",
                     key -> List.of(key.from(), key.to()),
-                    key -> Geometry.super.distance(key.from(), key.to()),
-                    /* backdate */ true);
+                    key -> Geometry.super.distance(key.from(), key.to())));
     }
 
     /**

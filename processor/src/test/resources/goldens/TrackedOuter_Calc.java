@@ -56,10 +56,9 @@ final class TrackedOuter_Calc extends AbstractDatabase implements Outer.Calc {
 
     private TrackedOuter_Calc(QueryRuntime runtime) {
         super(runtime, List.of(GREETING, NAME));
-        this.greeting = new MemoTable<>(runtime, "greeting",
+        this.greeting = new MemoTable<>(runtime, MemoTable.<NoKey, String>options("greeting",
                     key -> List.of(),
-                    key -> Outer.Calc.super.greeting(),
-                    /* backdate */ true);
+                    key -> Outer.Calc.super.greeting()));
         this.name = new InputTable<>(runtime, "name",
                     key -> List.of(),
                     Durability.LOW,

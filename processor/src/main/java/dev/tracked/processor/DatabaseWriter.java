@@ -288,28 +288,26 @@ final class DatabaseWriter {
             return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$T.$L,\n/* default body */ $L)$<", INPUT_TABLE,
                     query.name(), args, DURABILITY, query.durability().name(), lazy);
         }
-        if (query.closeDiscarded()) {
-            return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L,\n/* lru */ $L,"
-                            + "\n/* cycleInitial */ $L,\n/* cycleResult */ $L,"
-                            + "\n/* closeDiscarded */ true)$<",
-                    MEMO_TABLE, query.name(), args, bodyFunction(query), query.backdate(),
-                    query.lru(), recoveryFunction(query, query.cycleInitial()),
-                    recoveryFunction(query, query.cycleResult()));
-        }
-        if (!query.cycleInitial().isEmpty() || !query.cycleResult().isEmpty()) {
-            return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L,\n/* lru */ $L,"
-                            + "\n/* cycleInitial */ $L,\n/* cycleResult */ $L)$<",
-                    MEMO_TABLE, query.name(), args, bodyFunction(query), query.backdate(),
-                    query.lru(), recoveryFunction(query, query.cycleInitial()),
-                    recoveryFunction(query, query.cycleResult()));
+        // The table's options: only those the query declares, each named.
+        CodeBlock.Builder options = CodeBlock.builder()
+                .add("$T.<$T, $T>options($S,$>\n$L,\n$L)", MEMO_TABLE, keyType(query),
+                        query.returnType().box(), query.name(), args, bodyFunction(query));
+        if (!query.backdate()) {
+            options.add("\n.backdate(false)");
         }
         if (query.lru() > 0) {
-            return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L,\n/* lru */ $L)$<",
-                    MEMO_TABLE, query.name(), args, bodyFunction(query), query.backdate(),
-                    query.lru());
+            options.add("\n.lru($L)", query.lru());
         }
-        return CodeBlock.of("new $T<>(runtime, $S,$>\n$L,\n$L,\n/* backdate */ $L)$<",
-                MEMO_TABLE, query.name(), args, bodyFunction(query), query.backdate());
+        if (!query.cycleInitial().isEmpty()) {
+            options.add("\n.cycleInitial($L)", recoveryFunction(query, query.cycleInitial()));
+        }
+        if (!query.cycleResult().isEmpty()) {
+            options.add("\n.cycleResult($L)", recoveryFunction(query, query.cycleResult()));
+        }
+        if (query.closeDiscarded()) {
+            options.add("\n.closeDiscarded(true)");
+        }
+        return CodeBlock.of("new $T<>(runtime, $L)$<", MEMO_TABLE, options.build());
     }
 
     /** {@code key -> List.of(key.a(), key.b())}: a key back to the call's arguments. */

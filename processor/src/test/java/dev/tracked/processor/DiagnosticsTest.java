@@ -240,7 +240,7 @@ class DiagnosticsTest {
         Compilation compilation = compile(group, db);
         assertThat(compilation).succeededWithoutWarnings();
         com.google.common.truth.Truth.assertThat(
-                countInGenerated(compilation, "new MemoTable<>(runtime, \"size\"")).isEqualTo(1);
+                countInGenerated(compilation, "options(\"size\"")).isEqualTo(1);
     }
 
     @Test
@@ -286,7 +286,7 @@ class DiagnosticsTest {
         Compilation compilation = compile(base, a, b, db);
         assertThat(compilation).succeededWithoutWarnings();
         com.google.common.truth.Truth.assertThat(
-                countInGenerated(compilation, "new MemoTable<>(runtime, \"size\"")).isEqualTo(1);
+                countInGenerated(compilation, "options(\"size\"")).isEqualTo(1);
     }
 
     @Test
@@ -459,7 +459,7 @@ class DiagnosticsTest {
         assertThat(compilation).succeededWithoutWarnings();
         com.google.common.truth.Truth.assertThat(compilation.generatedSourceFile("test.TrackedDb")
                 .orElseThrow().getCharContent(false).toString())
-                .contains("/* closeDiscarded */ true");
+                .contains(".closeDiscarded(true)");
     }
 
     @Test
@@ -544,8 +544,8 @@ class DiagnosticsTest {
         assertThat(compilation).succeededWithoutWarnings();
         String generated = compilation.generatedSourceFile("test.TrackedDb").orElseThrow()
                 .getCharContent(false).toString();
-        com.google.common.truth.Truth.assertThat(generated).contains("/* cycleResult */ key -> this.zero()");
-        com.google.common.truth.Truth.assertThat(generated).contains("/* cycleInitial */ key -> this.none(key.from(), key.steps())");
+        com.google.common.truth.Truth.assertThat(generated).contains(".cycleResult(key -> this.zero())");
+        com.google.common.truth.Truth.assertThat(generated).contains(".cycleInitial(key -> this.none(key.from(), key.steps()))");
     }
 
     @Test

@@ -59,99 +59,153 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     private static final Object UNCHANGED = new Object();
 
     /**
-     * An empty table for one query, registered with {@code runtime}: generated constructors
-     * create their ingredients in declaration order, and a fork pairs them up by that order.
-     * This one has no LRU eviction and no cycle recovery, and closes none of the values it drops.
+     * What a table is made of: the query's name, how to run its body and turn a key back into
+     * arguments, and its options, each with its default unless set. Generated code builds one per
+     * query, naming only the options the query declares:
+     *
+     * <pre>{@code
+     * new MemoTable<>(runtime, MemoTable.<String, Tree>options("parse",
+     *         key -> List.of(key),
+     *         key -> Calc.super.parse(key))
+     *     .lru(64));
+     * }</pre>
+     *
+     * @param <K> the key type: the parameter's type, {@link NoKey}, or a key record
+     * @param <V> the value type, boxed
+     */
+    public static final class Options<K, V> {
+        final String name;
+        final Function<? super K, List<Object>> args;
+        final Function<? super K, ? extends V> body;
+        boolean backdate = true;
+        int lru;
+        Function<? super K, ? extends V> cycleInitial;
+        Function<? super K, ? extends V> cycleResult;
+        boolean closeDiscarded;
+
+        Options(String name, Function<? super K, List<Object>> args,
+                Function<? super K, ? extends V> body) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.args = Objects.requireNonNull(args, "args");
+            this.body = Objects.requireNonNull(body, "body");
+        }
+
+        /**
+         * Whether a re-computed value equal to the old one (and of no lower durability) keeps the
+         * old changed-revision, so that what read it need not run again. Default {@code true}.
+         *
+         * @param backdate {@code false} for {@code @Tracked(backdate = false)}
+         * @return these options
+         */
+        public Options<K, V> backdate(boolean backdate) {
+            this.backdate = backdate;
+            return this;
+        }
+
+        /**
+         * How many values to keep, the least recently used dropped first at the start of each
+         * revision; 0 (the default) for all. A table with LRU must be read through {@link
+         * #readLru}.
+         *
+         * @param lru the capacity, not negative
+         * @return these options
+         */
+        public Options<K, V> lru(int lru) {
+            if (lru < 0) {
+                throw new IllegalArgumentException("LRU capacity of " + name + " is " + lru);
+            }
+            this.lru = lru;
+            return this;
+        }
+
+        /**
+         * For a query declared with {@code cycleInitial}: the value a cycle entered at this query
+         * starts from. None by default.
+         *
+         * @param cycleInitial the value for a key
+         * @return these options
+         */
+        public Options<K, V> cycleInitial(Function<? super K, ? extends V> cycleInitial) {
+            this.cycleInitial = cycleInitial;
+            return this;
+        }
+
+        /**
+         * For a query declared with {@code cycleResult}: the value it takes when part of a
+         * cycle. None by default.
+         *
+         * @param cycleResult the value for a key
+         * @return these options
+         */
+        public Options<K, V> cycleResult(Function<? super K, ? extends V> cycleResult) {
+            this.cycleResult = cycleResult;
+            return this;
+        }
+
+        /**
+         * Whether values the table drops (replaced by a different value, evicted, failed over,
+         * or dropped by {@code close()}) are closed if {@link AutoCloseable}. Default {@code
+         * false}.
+         *
+         * @param closeDiscarded {@code true} for {@code @Tracked(closeDiscarded = true)}
+         * @return these options
+         */
+        public Options<K, V> closeDiscarded(boolean closeDiscarded) {
+            this.closeDiscarded = closeDiscarded;
+            return this;
+        }
+    }
+
+    /**
+     * The options of a table for the query named {@code name}, every option at its default.
+     *
+     * @param <K> the key type
+     * @param <V> the value type, boxed
+     * @param name the query's name, for events and errors
+     * @param args turns a key back into the call's arguments, for events and errors
+     * @param body runs the query's body for a key
+     * @return options to refine and pass to {@link #MemoTable(QueryRuntime, Options)}
+     */
+    public static <K, V> Options<K, V> options(String name, Function<? super K, List<Object>> args,
+            Function<? super K, ? extends V> body) {
+        return new Options<>(name, args, body);
+    }
+
+    /**
+     * A table with no option but {@code backdate}: {@code new MemoTable<>(runtime, options(name,
+     * args, body).backdate(backdate))}.
      *
      * @param runtime the runtime of the database the query belongs to
      * @param name the query's name, for events and errors
      * @param args turns a key back into the call's arguments, for events and errors
      * @param body runs the query's body for a key
-     * @param backdate whether a re-computed value equal to the old one (and of no lower
-     *     durability) keeps the old changed-revision, so that what read it need not run again
+     * @param backdate whether a re-computed value equal to the old one keeps the old
+     *     changed-revision
      */
     public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
             Function<? super K, ? extends V> body, boolean backdate) {
-        this(runtime, name, args, body, backdate, 0);
+        this(runtime, MemoTable.<K, V>options(name, args, body).backdate(backdate));
     }
 
     /**
-     * A table with LRU eviction if {@code lru} is positive, no cycle recovery, and closing none
-     * of the values it drops.
+     * An empty table for one query, registered with {@code runtime}: generated constructors
+     * create their ingredients in declaration order, and a fork pairs them up by that order.
      *
      * @param runtime the runtime of the database the query belongs to
-     * @param name the query's name, for events and errors
-     * @param args turns a key back into the call's arguments, for events and errors
-     * @param body runs the query's body for a key
-     * @param backdate whether a re-computed value equal to the old one (and of no lower
-     *     durability) keeps the old changed-revision, so that what read it need not run again
-     * @param lru how many values to keep, the least recently used dropped first at the start of
-     *     each revision; 0 for all. A table with LRU must be read through {@link #readLru}.
+     * @param options the query's name, functions and options
      */
-    public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
-            Function<? super K, ? extends V> body, boolean backdate, int lru) {
-        this(runtime, name, args, body, backdate, lru, null, null);
-    }
-
-    /**
-     * A table with cycle recovery if either function is given, closing none of the values it
-     * drops.
-     *
-     * @param runtime the runtime of the database the query belongs to
-     * @param name the query's name, for events and errors
-     * @param args turns a key back into the call's arguments, for events and errors
-     * @param body runs the query's body for a key
-     * @param backdate whether a re-computed value equal to the old one (and of no lower
-     *     durability) keeps the old changed-revision, so that what read it need not run again
-     * @param lru how many values to keep, the least recently used dropped first at the start of
-     *     each revision; 0 for all. A table with LRU must be read through {@link #readLru}.
-     * @param cycleInitial for a query declared with {@code cycleInitial}: the value a cycle
-     *     entered at this query starts from; otherwise {@code null}
-     * @param cycleResult for a query declared with {@code cycleResult}: the value it takes when
-     *     part of a cycle; otherwise {@code null}
-     */
-    public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
-            Function<? super K, ? extends V> body, boolean backdate, int lru,
-            Function<? super K, ? extends V> cycleInitial,
-            Function<? super K, ? extends V> cycleResult) {
-        this(runtime, name, args, body, backdate, lru, cycleInitial, cycleResult, false);
-    }
-
-    /**
-     * A table with every option; generated code calls it for queries declared with {@code
-     * closeDiscarded = true}.
-     *
-     * @param runtime the runtime of the database the query belongs to
-     * @param name the query's name, for events and errors
-     * @param args turns a key back into the call's arguments, for events and errors
-     * @param body runs the query's body for a key
-     * @param backdate whether a re-computed value equal to the old one (and of no lower
-     *     durability) keeps the old changed-revision, so that what read it need not run again
-     * @param lru how many values to keep, the least recently used dropped first at the start of
-     *     each revision; 0 for all. A table with LRU must be read through {@link #readLru}.
-     * @param cycleInitial for a query declared with {@code cycleInitial}: the value a cycle
-     *     entered at this query starts from; otherwise {@code null}
-     * @param cycleResult for a query declared with {@code cycleResult}: the value it takes when
-     *     part of a cycle; otherwise {@code null}
-     * @param closeDiscarded whether values the table drops (replaced by a different value, an
-     *     equal new instance dropped by backdating, evicted by LRU, or the database closed) are
-     *     closed when they are {@link AutoCloseable}
-     */
-    public MemoTable(QueryRuntime runtime, String name, Function<? super K, List<Object>> args,
-            Function<? super K, ? extends V> body, boolean backdate, int lru,
-            Function<? super K, ? extends V> cycleInitial,
-            Function<? super K, ? extends V> cycleResult, boolean closeDiscarded) {
+    public MemoTable(QueryRuntime runtime, Options<K, V> options) {
         super(new Object());
         runtime.registerTable(this);
-        this.closeDiscarded = closeDiscarded;
-        this.cycleInitial = cycleInitial;
-        this.cycleResult = cycleResult;
+        this.closeDiscarded = options.closeDiscarded;
+        this.cycleInitial = options.cycleInitial;
+        this.cycleResult = options.cycleResult;
         this.runtime = runtime;
-        this.name = name;
-        this.args = args;
-        this.body = body;
-        this.backdate = backdate;
-        this.lru = lru > 0 ? new Lru(lru) : null;
+        this.name = options.name;
+        this.args = options.args;
+        this.body = options.body;
+        this.backdate = options.backdate;
+        this.lru = options.lru > 0 ? new Lru(options.lru) : null;
         if (this.lru != null) {
             runtime.registerLru(this);
         }

@@ -349,8 +349,9 @@ class ConcurrencyStressTest {
         runtime.rebaseAt(100); // rebases while LRU hits race with the writes
         InputTable<NoKey, Integer> seed =
                 new InputTable<>(runtime, "seed", key -> List.of(), Durability.LOW, null);
-        MemoTable<Integer, Integer> times = new MemoTable<>(runtime, "times", List::of,
-                key -> key * seed.get(NoKey.INSTANCE), true, 8);
+        MemoTable<Integer, Integer> times = new MemoTable<>(runtime, MemoTable
+                .<Integer, Integer>options("times", List::of, key -> key * seed.get(NoKey.INSTANCE))
+                .lru(8));
         seed.set(NoKey.INSTANCE, 1);
         Map<Long, Integer> seedAt = new ConcurrentHashMap<>();
         seedAt.put(runtime.publicRevision(), 1);

@@ -147,7 +147,8 @@ class DifferentialTest {
         for (int q = 0; q < queryCount; q++) {
             Shape shape = shapes[q];
             int weight = 1 + q % 3;
-            queries.add(new MemoTable<>(runtime, "q" + q, key -> List.of(), key -> {
+            queries.add(new MemoTable<>(runtime, MemoTable.<NoKey, Integer>options("q" + q,
+                    key -> List.of(), key -> {
                 int[] sources = input.get(shape.condition()) % 2 == 0
                         ? shape.whenEven() : shape.whenOdd();
                 int best = 0;
@@ -156,7 +157,7 @@ class DifferentialTest {
                             : queries.get(source).fetch(NoKey.INSTANCE) + weight);
                 }
                 return Math.min(BOUND, best);
-            }, random.nextBoolean(), 0, key -> 0, null));
+            }).backdate(random.nextBoolean()).cycleInitial(key -> 0)));
         }
         for (int i = 0; i < inputCount; i++) {
             values[i] = random.nextInt(10);

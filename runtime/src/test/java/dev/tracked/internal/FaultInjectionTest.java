@@ -448,11 +448,11 @@ class FaultInjectionTest {
         input.set("x", 5);
         assertThat(reader.fetch("a")).isEqualTo(11);
 
-        MemoTable<String, Integer> lossyLru = new MemoTable<>(runtime, "lossyLru", List::of,
-                key -> {
+        MemoTable<String, Integer> lossyLru = new MemoTable<>(runtime, MemoTable
+                .<String, Integer>options("lossyLru", List::of, key -> {
                     runtime.stack().top().unrecorded = true;
                     return input.get("x");
-                }, true, 1);
+                }).lru(1));
         assertThat(lossyLru.fetch("a")).isEqualTo(5);
         assertThat(lossyLru.fetch("b")).isEqualTo(5);
         assertNothingHeld(runtime, lossy, reader, lossyLru);

@@ -254,9 +254,10 @@ class KeysAndValuesTest {
         AtomicReference<MemoTable<NoKey, Handle>> self =
                 new AtomicReference<>();
         // Each iteration makes a handle of the next generation: it never converges.
-        self.set(new MemoTable<>(runtime, "grow", k -> List.of(),
-                k -> new Handle(self.get().fetch(NoKey.INSTANCE).generation() + 1, open), true, 0,
-                k -> new Handle(0, open), null, true));
+        self.set(new MemoTable<>(runtime, MemoTable.<NoKey, Handle>options("grow",
+                k -> List.of(),
+                k -> new Handle(self.get().fetch(NoKey.INSTANCE).generation() + 1, open))
+                .cycleInitial(k -> new Handle(0, open)).closeDiscarded(true)));
         assertThrows(CycleException.class,
                 () -> self.get().fetch(NoKey.INSTANCE));
         assertThat(open.get()).isEqualTo(0);
