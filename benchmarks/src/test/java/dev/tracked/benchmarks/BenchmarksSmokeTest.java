@@ -29,6 +29,26 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void thePagePrototypeFindsWhatTheMapFinds() {
+        PagePrototypeBenchmark pages = new PagePrototypeBenchmark();
+        pages.setUp();
+        assertThat(pages.pageHit()).isEqualTo(pages.mapGet());
+        assertThat(pages.pageHitFromIndex()).isEqualTo(pages.mapGet());
+        assertThat(pages.trackedHit()).isEqualTo(pages.mapGet());
+        // A memo verified in another revision is no hit.
+        PagePrototype prototype = new PagePrototype();
+        prototype.insert("a", 1, 3);
+        assertThat(prototype.hit("a", 3)).isEqualTo(1);
+        assertThat(prototype.hit("a", 4)).isNull();
+        assertThat(prototype.hit("b", 3)).isNull();
+        for (int i = 0; i < 5000; i++) {
+            prototype.insert("k" + i, i, 3);
+        }
+        assertThat(prototype.hit("k4999", 3)).isEqualTo(4999);
+        assertThat(prototype.hitFromIndex("k17", 3)).isEqualTo(17);
+    }
+
+    @Test
     void fetchShapeAgreesWithPlainMethods() {
         FetchBenchmark fetch = new FetchBenchmark();
         fetch.setUp();
