@@ -1048,7 +1048,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             if (backdated) {
                 state |= BACKDATED;
             }
-            runtime.storeAccumulated(this, frame); // new values, even when backdated
+            runtime.accumulators.store(this, frame); // new values, even when backdated
             if (provisional) {
                 // Computed from a provisional value: kept claimed until the head finalizes it.
                 retainIn(stack, frame, frame.cycleDepth);
@@ -1132,7 +1132,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 }
                 memo.state &= ~(PRESENT | ASSUMED);
                 memo.deps = null;
-                table.runtime.dropAccumulated(memo);
+                table.runtime.accumulators.drop(memo);
                 stack.unretain(memo);
                 table.runtime.release(memo, failure);
             }
@@ -1151,7 +1151,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
             }
             state &= ~PRESENT;
             deps = null;
-            table.runtime.dropAccumulated(this);
+            table.runtime.accumulators.drop(this);
         }
 
         /** A value the body returned that the memo does not keep, for {@code closeDiscarded}. */

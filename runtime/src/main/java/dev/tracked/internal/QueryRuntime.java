@@ -11,15 +11,11 @@ import dev.tracked.runtime.QueryKey;
 import dev.tracked.runtime.UntrackedReadException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -155,21 +151,12 @@ public final class QueryRuntime {
     private final InputWrites inputWrites;
 
     /** Every ingredient, in the order the generated constructor created them. */
-    private final List<SlotTable<?>> tables = new ArrayList<>();
+    final List<SlotTable<?>> tables = new ArrayList<>();
 
-    /**
-     * Values pushed through {@code @Accumulator} methods, by the memo whose body pushed them (only
-     * memos with the {@link Slot#ACCUMULATED} bit have an entry). Replaced when the memo runs
-     * again, kept when it is re-validated.
-     */
-    private final ConcurrentHashMap<Slot, List<Object>> accumulatedValues =
-            new ConcurrentHashMap<>();
-
-    /**
-     * With {@code explain}: why each memo last ran, the dependency found changed, or {@link
-     * #FIRST_RUN} / {@link #EVICTED}; otherwise {@code null}.
-     */
-    private final ConcurrentHashMap<Slot, Object> reasons;
+    /** What {@code @Accumulator} methods pushed, per memo, and {@code accumulated(...)}. */
+    final Accumulators accumulators = new Accumulators(this);
+    /** {@code explain} and {@code dot}, with the reasons recorded by {@code explain(true)}. */
+    final Inspection inspection;
     static final Object FIRST_RUN = "it was computed for the first time";
     static final Object EVICTED = "its value had been dropped by LRU";
 
@@ -225,7 +212,7 @@ public final class QueryRuntime {
     public QueryRuntime(EventListener listener, boolean explain, boolean verifyReuse) {
         this.listener = listener;
         this.inputWrites = new InputWrites();
-        this.reasons = explain ? new ConcurrentHashMap<>() : null;
+        this.inspection = new Inspection(this, explain);
         this.verifyReuse = verifyReuse;
         this.activeThreads = verifyReuse ? CHECK_READS : 0;
         Arrays.fill(lastChanged, 1);
@@ -236,7 +223,7 @@ public final class QueryRuntime {
         this.listener = listener;
         this.verifyReuse = source.verifyReuse;
         this.activeThreads = verifyReuse ? CHECK_READS : 0;
-        this.reasons = source.reasons != null ? new ConcurrentHashMap<>() : null;
+        this.inspection = new Inspection(this, source.inspection.recording());
         this.inputWrites = source.inputWrites.copy();
         this.revision = source.revision;
         this.hitRevision = source.revision;
@@ -297,18 +284,8 @@ public final class QueryRuntime {
                     memos.copyLru((MemoTable<?, ?>) tables.get(i), copies);
                 }
             }
-            accumulatedValues.forEach((slot, values) ->
-                    copy.accumulatedValues.put(copies.of(slot), values));
-            if (reasons != null && copy.reasons != null) {
-                // So that explain on the fork says what it would have said here.
-                reasons.forEach((slot, reason) -> {
-                    Slot memo = copies.of(slot);
-                    Object why = reason instanceof Slot dep ? copies.of(dep) : reason;
-                    if (memo != null && why != null) {
-                        copy.reasons.put(memo, why);
-                    }
-                });
-            }
+            accumulators.copyInto(copy.accumulators, copies);
+            inspection.copyInto(copy.inspection, copies);
             return database;
         } finally {
             endWrite();
@@ -414,7 +391,7 @@ public final class QueryRuntime {
      * #accumulated} runs its queries in, or {@link #unrecordedRead}. It is never brought up to
      * date, and reads as changed.
      */
-    private static class Outside extends Slot {
+    static class Outside extends Slot {
         private final QueryKey name;
 
         Outside(QueryKey name) {
@@ -444,7 +421,7 @@ public final class QueryRuntime {
     }
 
     /** See {@link #unrecordedRead}. */
-    private static final class UnrecordedRead extends Outside {
+    static final class UnrecordedRead extends Outside {
         UnrecordedRead() {
             super(QueryKey.of("unrecordedRead", List.of()));
         }
@@ -721,10 +698,8 @@ public final class QueryRuntime {
                 }
                 table.clear();
             }
-            accumulatedValues.clear();
-            if (reasons != null) {
-                reasons.clear();
-            }
+            accumulators.clear();
+            inspection.clear();
             ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
             synchronized (waitLock) {
                 waitLock.notifyAll();
@@ -771,12 +746,12 @@ public final class QueryRuntime {
         }
     }
 
-    private IllegalStateException closed() {
+    IllegalStateException closed() {
         return closed(null);
     }
 
     /** The error for a call of a closed database; {@code cause}: how a running call saw it. */
-    private IllegalStateException closed(Throwable cause) {
+    IllegalStateException closed(Throwable cause) {
         return new IllegalStateException("This database was closed: its values were dropped"
                 + " (AutoCloseable ones of queries declared with closeDiscarded = true were"
                 + " closed), and it answers no more calls. Create a new one, or fork() before"
@@ -928,7 +903,7 @@ public final class QueryRuntime {
     }
 
     /** This thread's stack, or {@code null} if it has none. */
-    private ActiveStack current() {
+    ActiveStack current() {
         ActiveStack last = (ActiveStack) RECENT.getOpaque(this);
         Thread thread = Thread.currentThread();
         if (last != null && last.thread == thread) {
@@ -1462,13 +1437,11 @@ public final class QueryRuntime {
     }
 
     // ---------------------------------------------------------------------------------------
-    // Explain and DOT
+    // Explain and DOT: see Inspection
 
     /** Records, with {@code explain}, why {@code memo} is about to run. */
     void explainRun(Slot memo, Object reason) {
-        if (reasons != null) {
-            reasons.put(memo, reason);
-        }
+        inspection.recordRun(memo, reason);
     }
 
     /**
@@ -1479,177 +1452,22 @@ public final class QueryRuntime {
      * @return what happened to the memo, and why
      */
     public Explanation explain(QueryKey key) {
-        if (isClosed()) {
-            throw closed();
-        }
-        Slot slot = find(key);
-        if (slot instanceof InputTable.InputSlot<?, ?>) {
-            return new Explanation(key, Explanation.Outcome.INPUT,
-                    publicRevision(slot.changedAt), List.of(), "");
-        }
-        MemoTable.MemoSlot<?, ?> memo = (MemoTable.MemoSlot<?, ?>) slot;
-        if (memo == null || (memo.state & Slot.PRESENT) == 0) {
-            return new Explanation(key, Explanation.Outcome.NOT_COMPUTED, 0, List.of(),
-                    memo == null ? "it was never read" : "its last run failed");
-        }
-        long verified = publicRevision(Math.abs(memo.verifiedAt));
-        if ((memo.state & Slot.EXECUTED) == 0) {
-            return new Explanation(key, Explanation.Outcome.VALIDATED, verified, List.of(),
-                    "nothing it read had changed");
-        }
-        Explanation.Outcome outcome = (memo.state & Slot.BACKDATED) != 0
-                ? Explanation.Outcome.BACKDATED : Explanation.Outcome.EXECUTED;
-        if (reasons == null) {
-            return new Explanation(key, outcome, verified, List.of(key), "build the database"
-                    + " with builder().explain(true) to record which dependency changed");
-        }
-        // Follow what changed, down to an input or a first computation.
-        List<QueryKey> path = new ArrayList<>();
-        path.add(key);
-        Object reason = reasons.get(memo);
-        Set<Slot> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        seen.add(memo);
-        String cause;
-        while (true) {
-            if (!(reason instanceof Slot dep)) {
-                cause = reason == null ? "its memo was computed before explain was recorded"
-                        : path.get(path.size() - 1) + " ran because " + reason;
-                break;
-            }
-            path.add(dep.queryKey());
-            if (dep instanceof InputTable.InputSlot<?, ?>) {
-                cause = dep.queryKey() + " changed in revision " + publicRevision(dep.changedAt);
-                break;
-            }
-            if (!seen.add(dep)) {
-                cause = "a cycle through " + dep.queryKey() + " changed";
-                break;
-            }
-            reason = reasons.get(dep);
-        }
-        Collections.reverse(path);
-        return new Explanation(key, outcome, verified, path, cause);
-    }
-
-    /** The slot of {@code key} in its query's table, or {@code null}; fails for no such query. */
-    private Slot find(QueryKey key) {
-        for (SlotTable<?> table : tables) {
-            if (table.name().equals(key.query())) {
-                for (Slot slot : table.cells()) {
-                    if (slot != null && slot.queryKey().equals(key)) {
-                        return slot;
-                    }
-                }
-                return null;
-            }
-        }
-        List<String> names = new ArrayList<>();
-        for (SlotTable<?> table : tables) {
-            names.add(table.name());
-        }
-        throw new IllegalArgumentException("No query named " + key.query() + " in this database;"
-                + " its queries are " + names);
+        return inspection.explain(key);
     }
 
     /**
-     * Implements {@link dev.tracked.runtime.TrackedDatabase#dot}: the dependency graph in Graphviz DOT,
-     * from {@code root} (all of it if {@code null}), coloured by what happened in the current
-     * revision.
+     * Implements {@link dev.tracked.runtime.TrackedDatabase#dot}: the dependency graph in Graphviz
+     * DOT, from {@code root} (all of it if {@code null}).
      *
      * @param root the call to start from; {@code null} for the whole graph
      * @return the graph
      */
     public String dot(QueryKey root) {
-        if (isClosed()) {
-            throw closed();
-        }
-        List<Slot> nodes = new ArrayList<>();
-        if (root == null) {
-            for (SlotTable<?> table : tables) {
-                for (Slot slot : table.cells()) {
-                    if (slot != null) {
-                        nodes.add(slot);
-                    }
-                }
-            }
-        } else {
-            Slot start = find(root);
-            if (start == null) {
-                throw new IllegalArgumentException(root + " was never read");
-            }
-            Set<Slot> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            ArrayDeque<Slot> pending = new ArrayDeque<>(List.of(start));
-            while (!pending.isEmpty()) {
-                Slot slot = pending.pop();
-                if (seen.add(slot)) {
-                    nodes.add(slot);
-                    for (Slot dep : dependencies(slot)) {
-                        pending.push(dep);
-                    }
-                }
-            }
-        }
-        Map<Slot, Integer> ids = new IdentityHashMap<>();
-        StringBuilder dot = new StringBuilder("digraph tracked {\n"
-                + "  rankdir=LR;\n"
-                + "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\","
-                + " fillcolor=\"#ffffff\"];\n");
-        int now = revision;
-        for (Slot slot : nodes) {
-            int id = ids.size();
-            ids.put(slot, id);
-            dot.append("  n").append(id).append(" [label=\"")
-                    .append(slot.queryKey().toString().replace("\\", "\\\\")
-                            .replace("\"", "\\\""))
-                    .append('"').append(style(slot, now)).append("];\n");
-        }
-        for (Slot slot : nodes) {
-            for (Slot dep : dependencies(slot)) {
-                Integer to = ids.get(dep);
-                if (to != null) {
-                    dot.append("  n").append(ids.get(slot)).append(" -> n").append(to)
-                            .append(";\n");
-                }
-            }
-        }
-        return dot.append("}\n").toString();
-    }
-
-    private static List<Slot> dependencies(Slot slot) {
-        List<Slot> found = new ArrayList<>();
-        if (slot instanceof MemoTable.MemoSlot<?, ?> memo) {
-            Object deps = memo.deps;
-            if (deps instanceof Slot one) {
-                found.add(one);
-            } else if (deps != null) {
-                found.addAll(Arrays.asList((Slot[]) deps));
-            }
-        }
-        found.removeIf(dep -> dep instanceof UnrecordedRead); // not a query
-        return found;
-    }
-
-    /** Fill colours: executed red, backdated orange, validated green, inputs set now blue. */
-    private static String style(Slot slot, int now) {
-        if (slot instanceof InputTable.InputSlot<?, ?>) {
-            return slot.changedAt == now ? ", fillcolor=\"#9ecae1\", shape=ellipse"
-                    : ", shape=ellipse";
-        }
-        MemoTable.MemoSlot<?, ?> memo = (MemoTable.MemoSlot<?, ?>) slot;
-        if (Math.abs(memo.verifiedAt) != now || (memo.state & Slot.PRESENT) == 0) {
-            return ", fontcolor=\"#888888\"";
-        }
-        if ((memo.state & Slot.BACKDATED) != 0) {
-            return ", fillcolor=\"#fdae6b\"";
-        }
-        if ((memo.state & Slot.EXECUTED) != 0) {
-            return ", fillcolor=\"#fc9272\"";
-        }
-        return ", fillcolor=\"#a1d99b\"";
+        return inspection.dot(root);
     }
 
     // ---------------------------------------------------------------------------------------
-    // Accumulators
+    // Accumulators: see Accumulators
 
     /**
      * Implements an {@code @Accumulator} method: records {@code value} as a side output of the
@@ -1659,44 +1477,7 @@ public final class QueryRuntime {
      * @param value the value pushed
      */
     public void pushAccumulated(String accumulator, Object value) {
-        ActiveStack stack = current();
-        ActiveStack.Frame top = stack != null ? stack.top() : null;
-        if (top != null && top.kind == ActiveStack.Kind.LOAD
-                && top.slot instanceof MemoTable.MemoSlot<?, ?>) {
-            return; // verifyReuse runs a memo's body again: the memo holds what it pushes
-        }
-        if (top == null || top.kind != ActiveStack.Kind.EXECUTE
-                || !(top.slot instanceof MemoTable.MemoSlot<?, ?>)) {
-            throw new IllegalStateException("Accumulator " + accumulator + "(" + value + ") was"
-                    + " called outside a @Tracked query body. Values pushed through an"
-                    + " @Accumulator method belong to the query whose body pushes them: call it"
-                    + " from a @Tracked method's body, and read the values with"
-                    + " db.accumulated(type, () -> db.query(...)).");
-        }
-        if (top.accumulated == null) {
-            top.accumulated = new ArrayList<>();
-        }
-        // Pairs (accumulator, value), so that accumulators of one value type are read apart.
-        top.accumulated.add(accumulator);
-        top.accumulated.add(value);
-    }
-
-    /** Stores what the body that ran in {@code frame} pushed, replacing the memo's old values. */
-    void storeAccumulated(Slot slot, ActiveStack.Frame frame) {
-        if (frame.accumulated != null && !frame.accumulated.isEmpty()) {
-            accumulatedValues.put(slot, List.copyOf(frame.accumulated));
-            slot.state |= Slot.ACCUMULATED;
-        } else {
-            dropAccumulated(slot);
-        }
-    }
-
-    /** Forgets what the memo of {@code slot} pushed: it failed or was dropped. */
-    void dropAccumulated(Slot slot) {
-        if ((slot.state & Slot.ACCUMULATED) != 0) {
-            accumulatedValues.remove(slot);
-            slot.state &= ~Slot.ACCUMULATED;
-        }
+        accumulators.push(accumulator, value);
     }
 
     /**
@@ -1711,85 +1492,8 @@ public final class QueryRuntime {
      * @return the values collected
      */
     public <T> List<T> accumulated(Class<T> type, String accumulator, Runnable queries) {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(queries, "queries");
-        if (inQuery()) {
-            throw new IllegalStateException("Cannot call accumulated(" + type.getSimpleName()
-                    + ", ...) while query " + stack().top().slot.queryKey() + " is running on"
-                    + " this thread: call it from outside any query.");
-        }
-        ActiveStack stack = stack();
-        boolean outermost = !stack.entered;
-        if (outermost) {
-            enter(stack);
-        }
-        // The queries run inside a frame of their own, which records what they call: the frame
-        // of a slot that is not a query, and is never memoized.
-        int base = stack.depth;
-        Slot root = new Outside(QueryKey.of("accumulated",
-                List.of(accumulator != null ? accumulator : type.getSimpleName())));
-        try {
-            ActiveStack.Frame frame = stack.push(root, ActiveStack.Kind.EXECUTE);
-            queries.run();
-            if (frame.cancelled != null) {
-                throw frame.cancelled;
-            }
-            List<T> values = collect(type, accumulator, frame.reads());
-            unwindAbove(stack, base + 1);
-            stack.pop(frame);
-            return values;
-        } catch (Throwable e) {
-            unwind(stack, base, e);
-            if (outermost && e instanceof Cancelled && isClosed()) {
-                throw closed(e);
-            }
-            throw e;
-        } finally {
-            if (outermost) {
-                exit(stack);
-            }
-        }
+        return accumulators.accumulated(type, accumulator, queries);
     }
-
-    /**
-     * The values of {@code type} pushed by {@code reads} and what they read: each memo's own
-     * values, then those of its dependencies in read order, depth first, each memo once.
-     */
-    private <T> List<T> collect(Class<T> type, String accumulator, Slot[] reads) {
-        List<T> values = new ArrayList<>();
-        Set<Slot> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        ArrayDeque<Slot> pending = new ArrayDeque<>();
-        for (int i = reads.length - 1; i >= 0; i--) {
-            pending.push(reads[i]);
-        }
-        while (!pending.isEmpty()) {
-            Slot slot = pending.pop();
-            if (!(slot instanceof MemoTable.MemoSlot<?, ?> memo) || !seen.add(slot)) {
-                continue;
-            }
-            if ((slot.state & Slot.ACCUMULATED) != 0) {
-                List<Object> pushed = accumulatedValues.getOrDefault(slot, List.of());
-                for (int i = 0; i < pushed.size(); i += 2) {
-                    Object value = pushed.get(i + 1);
-                    if ((accumulator == null || accumulator.equals(pushed.get(i)))
-                            && type.isInstance(value)) {
-                        values.add(type.cast(value));
-                    }
-                }
-            }
-            Object deps = memo.deps;
-            if (deps instanceof Slot one) {
-                pending.push(one);
-            } else if (deps != null) {
-                Slot[] all = (Slot[]) deps;
-                for (int i = all.length - 1; i >= 0; i--) {
-                    pending.push(all[i]);
-                }
-            }
-        }
-        return values;
-    }
-
 
     // ---------------------------------------------------------------------------------------
     // Events

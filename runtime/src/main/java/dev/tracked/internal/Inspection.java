@@ -1,0 +1,242 @@
+package dev.tracked.internal;
+
+import dev.tracked.runtime.Explanation;
+import dev.tracked.runtime.QueryKey;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Inspection of a database: {@code explain}, which says why a memo is what it is (and, for
+ * databases built with {@code explain(true)}, records why each memo runs), and the Graphviz DOT
+ * export of the dependency graph. Reads the runtime's tables; changes nothing in them.
+ */
+final class Inspection {
+    private final QueryRuntime runtime;
+    /**
+     * With {@code explain}: why each memo last ran, the dependency found changed, or {@link
+     * QueryRuntime#FIRST_RUN} / {@link QueryRuntime#EVICTED}; otherwise {@code null}.
+     */
+    private final ConcurrentHashMap<Slot, Object> reasons;
+
+    Inspection(QueryRuntime runtime, boolean explain) {
+        this.runtime = runtime;
+        this.reasons = explain ? new ConcurrentHashMap<>() : null;
+    }
+
+    /** Whether reasons are recorded: the database was built with {@code explain(true)}. */
+    boolean recording() {
+        return reasons != null;
+    }
+
+    /** Records, with {@code explain}, why {@code memo} is about to run. */
+    void recordRun(Slot memo, Object reason) {
+        if (reasons != null) {
+            reasons.put(memo, reason);
+        }
+    }
+
+    /** A fork's copy: the reasons of the copies of this database's slots. */
+    void copyInto(Inspection copy, QueryRuntime.Copies copies) {
+        if (reasons != null && copy.reasons != null) {
+            // So that explain on the fork says what it would have said here.
+            reasons.forEach((slot, reason) -> {
+                Slot memo = copies.of(slot);
+                Object why = reason instanceof Slot dep ? copies.of(dep) : reason;
+                if (memo != null && why != null) {
+                    copy.reasons.put(memo, why);
+                }
+            });
+        }
+    }
+
+    /** The database is closed: forgets every reason. */
+    void clear() {
+        if (reasons != null) {
+            reasons.clear();
+        }
+    }
+
+    /**
+     * Implements {@link dev.tracked.runtime.TrackedDatabase#explain}, for a key the database has
+     * checked against the query's parameters.
+     *
+     * @param key the query and the call's arguments
+     * @return what happened to the memo, and why
+     */
+    Explanation explain(QueryKey key) {
+        if (runtime.isClosed()) {
+            throw runtime.closed();
+        }
+        Slot slot = find(key);
+        if (slot instanceof InputTable.InputSlot<?, ?>) {
+            return new Explanation(key, Explanation.Outcome.INPUT,
+                    runtime.publicRevision(slot.changedAt), List.of(), "");
+        }
+        MemoTable.MemoSlot<?, ?> memo = (MemoTable.MemoSlot<?, ?>) slot;
+        if (memo == null || (memo.state & Slot.PRESENT) == 0) {
+            return new Explanation(key, Explanation.Outcome.NOT_COMPUTED, 0, List.of(),
+                    memo == null ? "it was never read" : "its last run failed");
+        }
+        long verified = runtime.publicRevision(Math.abs(memo.verifiedAt));
+        if ((memo.state & Slot.EXECUTED) == 0) {
+            return new Explanation(key, Explanation.Outcome.VALIDATED, verified, List.of(),
+                    "nothing it read had changed");
+        }
+        Explanation.Outcome outcome = (memo.state & Slot.BACKDATED) != 0
+                ? Explanation.Outcome.BACKDATED : Explanation.Outcome.EXECUTED;
+        if (reasons == null) {
+            return new Explanation(key, outcome, verified, List.of(key), "build the database"
+                    + " with builder().explain(true) to record which dependency changed");
+        }
+        // Follow what changed, down to an input or a first computation.
+        List<QueryKey> path = new ArrayList<>();
+        path.add(key);
+        Object reason = reasons.get(memo);
+        Set<Slot> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.add(memo);
+        String cause;
+        while (true) {
+            if (!(reason instanceof Slot dep)) {
+                cause = reason == null ? "its memo was computed before explain was recorded"
+                        : path.get(path.size() - 1) + " ran because " + reason;
+                break;
+            }
+            path.add(dep.queryKey());
+            if (dep instanceof InputTable.InputSlot<?, ?>) {
+                cause = dep.queryKey() + " changed in revision " + runtime.publicRevision(dep.changedAt);
+                break;
+            }
+            if (!seen.add(dep)) {
+                cause = "a cycle through " + dep.queryKey() + " changed";
+                break;
+            }
+            reason = reasons.get(dep);
+        }
+        Collections.reverse(path);
+        return new Explanation(key, outcome, verified, path, cause);
+    }
+
+    /** The slot of {@code key} in its query's table, or {@code null}; fails for no such query. */
+    private Slot find(QueryKey key) {
+        for (SlotTable<?> table : runtime.tables) {
+            if (table.name().equals(key.query())) {
+                for (Slot slot : table.cells()) {
+                    if (slot != null && slot.queryKey().equals(key)) {
+                        return slot;
+                    }
+                }
+                return null;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (SlotTable<?> table : runtime.tables) {
+            names.add(table.name());
+        }
+        throw new IllegalArgumentException("No query named " + key.query() + " in this database;"
+                + " its queries are " + names);
+    }
+
+    /**
+     * Implements {@link dev.tracked.runtime.TrackedDatabase#dot}: the dependency graph in Graphviz DOT,
+     * from {@code root} (all of it if {@code null}), coloured by what happened in the current
+     * revision.
+     *
+     * @param root the call to start from; {@code null} for the whole graph
+     * @return the graph
+     */
+    String dot(QueryKey root) {
+        if (runtime.isClosed()) {
+            throw runtime.closed();
+        }
+        List<Slot> nodes = new ArrayList<>();
+        if (root == null) {
+            for (SlotTable<?> table : runtime.tables) {
+                for (Slot slot : table.cells()) {
+                    if (slot != null) {
+                        nodes.add(slot);
+                    }
+                }
+            }
+        } else {
+            Slot start = find(root);
+            if (start == null) {
+                throw new IllegalArgumentException(root + " was never read");
+            }
+            Set<Slot> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            ArrayDeque<Slot> pending = new ArrayDeque<>(List.of(start));
+            while (!pending.isEmpty()) {
+                Slot slot = pending.pop();
+                if (seen.add(slot)) {
+                    nodes.add(slot);
+                    for (Slot dep : dependencies(slot)) {
+                        pending.push(dep);
+                    }
+                }
+            }
+        }
+        Map<Slot, Integer> ids = new IdentityHashMap<>();
+        StringBuilder dot = new StringBuilder("digraph tracked {\n"
+                + "  rankdir=LR;\n"
+                + "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\","
+                + " fillcolor=\"#ffffff\"];\n");
+        int now = runtime.revision();
+        for (Slot slot : nodes) {
+            int id = ids.size();
+            ids.put(slot, id);
+            dot.append("  n").append(id).append(" [label=\"")
+                    .append(slot.queryKey().toString().replace("\\", "\\\\")
+                            .replace("\"", "\\\""))
+                    .append('"').append(style(slot, now)).append("];\n");
+        }
+        for (Slot slot : nodes) {
+            for (Slot dep : dependencies(slot)) {
+                Integer to = ids.get(dep);
+                if (to != null) {
+                    dot.append("  n").append(ids.get(slot)).append(" -> n").append(to)
+                            .append(";\n");
+                }
+            }
+        }
+        return dot.append("}\n").toString();
+    }
+
+    private static List<Slot> dependencies(Slot slot) {
+        List<Slot> found = new ArrayList<>();
+        if (slot instanceof MemoTable.MemoSlot<?, ?> memo) {
+            Object deps = memo.deps;
+            if (deps instanceof Slot one) {
+                found.add(one);
+            } else if (deps != null) {
+                found.addAll(Arrays.asList((Slot[]) deps));
+            }
+        }
+        found.removeIf(dep -> dep instanceof QueryRuntime.UnrecordedRead); // not a query
+        return found;
+    }
+
+    /** Fill colours: executed red, backdated orange, validated green, inputs set now blue. */
+    private static String style(Slot slot, int now) {
+        if (slot instanceof InputTable.InputSlot<?, ?>) {
+            return slot.changedAt == now ? ", fillcolor=\"#9ecae1\", shape=ellipse"
+                    : ", shape=ellipse";
+        }
+        MemoTable.MemoSlot<?, ?> memo = (MemoTable.MemoSlot<?, ?>) slot;
+        if (Math.abs(memo.verifiedAt) != now || (memo.state & Slot.PRESENT) == 0) {
+            return ", fontcolor=\"#888888\"";
+        }
+        if ((memo.state & Slot.BACKDATED) != 0) {
+            return ", fillcolor=\"#fdae6b\"";
+        }
+        if ((memo.state & Slot.EXECUTED) != 0) {
+            return ", fillcolor=\"#fc9272\"";
+        }
+        return ", fillcolor=\"#a1d99b\"";
+    }
+}
