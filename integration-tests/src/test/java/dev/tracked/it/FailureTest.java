@@ -211,4 +211,32 @@ class FailureTest {
         assertThat(noisy.dependent()).isEqualTo(4);
         assertThat(seen).isEmpty();
     }
+
+    @Test
+    void aSyntheticWriteOfNullDurabilityChangesNothing() {
+        // What a clean database does: an edit of b re-validates wordCount(a) without a walk.
+        EventRecorder cleanLog = new EventRecorder();
+        TrackedCompiler clean = TrackedCompiler.builder().listener(cleanLog).build();
+        EventRecorder failedLog = new EventRecorder();
+        TrackedCompiler failed = TrackedCompiler.builder().listener(failedLog).build();
+        for (TrackedCompiler each : List.of(clean, failed)) {
+            each.setSource("a", "one two");
+            each.setSource("b", "three");
+            each.wordCount("a");
+            each.wordCount("b");
+        }
+        long revision = failed.revision();
+        NullPointerException npe =
+                assertThrows(NullPointerException.class, () -> failed.syntheticWrite(null));
+        assertThat(npe).hasMessageThat().contains("durability");
+        assertThat(failed.revision()).isEqualTo(revision);
+
+        cleanLog.clear();
+        failedLog.clear();
+        for (TrackedCompiler each : List.of(clean, failed)) {
+            each.setSource("b", "four");
+            assertThat(each.wordCount("a")).isEqualTo(2);
+        }
+        assertThat(failedLog.take().lines()).isEqualTo(cleanLog.take().lines());
+    }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -836,6 +837,7 @@ public final class QueryRuntime {
      * @param durability the durability of the pretended change
      */
     public void syntheticWrite(Durability durability) {
+        Objects.requireNonNull(durability, "durability: pass LOW, MEDIUM or HIGH");
         if (inQuery()) {
             throw notInQuery("syntheticWrite(" + durability + ")");
         }

@@ -29,6 +29,7 @@ public interface TrackedDatabase extends AutoCloseable {
      *
      * @param durability the durability of the pretended change: memos of this durability or
      *     lower are re-validated
+     * @throws NullPointerException if {@code durability} is {@code null}; nothing changes
      * @throws IllegalStateException when called from inside a query body
      */
     void syntheticWrite(Durability durability);
