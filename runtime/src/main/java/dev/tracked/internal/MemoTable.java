@@ -636,7 +636,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
          * The shortcut of {@link #verify}, without a claim or a frame: a memo with its value, that
          * nothing it read can have changed since it was verified (no input of its durability or
          * lower, or none in its inputs' range, written since; or it read nothing), is marked
-         * verified in {@code now} by one compare-and-set of its verified-revision. Salsa's shallow
+         * verified in {@code now} by one release store of its verified-revision. Salsa's shallow
          * verification, and what most reads of durable memos after a write come to.
          *
          * <p>Safe without a claim because the thread is entered, so no write (and no rebase) can
@@ -659,9 +659,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                     verified, durability(), lo, hi, (current & READS_DURABLE) != 0)) {
                 return false;
             }
-            if (!VERIFIED_AT.compareAndSet(this, verified, now)) {
-                return false; // another thread verified it, or ran it: the full path decides
-            }
+            // A plain release store, as Salsa's: any other thread that changes the verified-revision
+            // in this revision sets it to now as well (no write can start a new one meanwhile).
+            VERIFIED_AT.setRelease(this, now);
             if (runtime.hasListener()) {
                 runtime.emit(new Event.DidValidateMemoizedValue(queryKey()));
             }
