@@ -361,6 +361,76 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
                 + " query arguments are memo keys and must not be null");
     }
 
+    /**
+     * {@link #fetch(Object)} for a query whose one parameter is an {@code int}: the key is boxed
+     * only to create its memo, not to find one.
+     *
+     * @param key the query's argument
+     * @return the value
+     */
+    public V fetch(int key) {
+        int now = runtime.hitRevision();
+        MemoSlot<K, V> slot = slotOf(key);
+        if (slot == null) {
+            return fetch(boxed(Integer.valueOf(key)));
+        }
+        if (slot.verifiedAt == now && lru == null) {
+            runtime.recordRead(slot);
+            return slot.value;
+        }
+        return fetchSlow(slot.key(), slot);
+    }
+
+    /**
+     * {@link #fetch(int)} for a {@code long}.
+     *
+     * @param key the query's argument
+     * @return the value
+     */
+    public V fetch(long key) {
+        int now = runtime.hitRevision();
+        MemoSlot<K, V> slot = slotOf(key);
+        if (slot == null) {
+            return fetch(boxed(Long.valueOf(key)));
+        }
+        if (slot.verifiedAt == now && lru == null) {
+            runtime.recordRead(slot);
+            return slot.value;
+        }
+        return fetchSlow(slot.key(), slot);
+    }
+
+    /**
+     * {@link #fetch(Object)} for a {@code short}, which would otherwise widen to {@link
+     * #fetch(int)} and look for (and create) {@code Integer} keys.
+     *
+     * @param key the query's argument
+     * @return the value
+     */
+    public V fetch(short key) {
+        return fetch(boxed(Short.valueOf(key)));
+    }
+
+    /**
+     * {@link #fetch(short)} for a {@code char}.
+     *
+     * @param key the query's argument
+     * @return the value
+     */
+    public V fetch(char key) {
+        return fetch(boxed(Character.valueOf(key)));
+    }
+
+    /**
+     * {@link #fetch(short)} for a {@code byte}.
+     *
+     * @param key the query's argument
+     * @return the value
+     */
+    public V fetch(byte key) {
+        return fetch(boxed(Byte.valueOf(key)));
+    }
+
     @SuppressWarnings("unchecked")
     private V fetchSlow(K key, MemoSlot<K, V> found) {
         MemoSlot<K, V> slot = found;

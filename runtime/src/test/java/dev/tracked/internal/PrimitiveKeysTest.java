@@ -53,6 +53,30 @@ class PrimitiveKeysTest {
     }
 
     @Test
+    void fetchOfEveryPrimitiveKeyTypeStoresTheTablesKeyType() {
+        // A short that widened to fetch(int) would create an Integer key, which the body (taking
+        // a Short) cannot take: the overloads keep each key its own type.
+        MemoTable<Short, Integer> shorts = new MemoTable<>(runtime, "s", List::of,
+                (Short k) -> k + 1, true);
+        assertEquals(301, shorts.fetch((short) 300));
+        assertEquals(301, shorts.fetch((short) 300));
+        MemoTable<Character, String> chars = new MemoTable<>(runtime, "c", List::of,
+                (Character k) -> String.valueOf(k), true);
+        assertEquals("x", chars.fetch('x'));
+        MemoTable<Byte, Integer> bytes = new MemoTable<>(runtime, "b", List::of,
+                (Byte k) -> k * 2, true);
+        assertEquals(-10, bytes.fetch((byte) -5));
+        MemoTable<Integer, Integer> ints = new MemoTable<>(runtime, "i", List::of,
+                (Integer k) -> k * 2, true);
+        assertEquals(20000, ints.fetch(10000));
+        assertEquals(20000, ints.fetch(10000)); // found without a box, still right
+        MemoTable<Long, Long> longs = new MemoTable<>(runtime, "l", List::of,
+                (Long k) -> k * 2, true);
+        assertEquals(2L << 40, longs.fetch(1L << 40));
+        assertEquals(2L << 40, longs.fetch(1L << 40));
+    }
+
+    @Test
     void inputsToo() {
         InputTable<Integer, String> ints =
                 new InputTable<>(runtime, "i", List::of, Durability.LOW, null);
