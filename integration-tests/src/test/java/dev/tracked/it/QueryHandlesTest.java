@@ -225,4 +225,32 @@ class QueryHandlesTest {
         assertThat(db.push("a")).isEqualTo(1);
         assertThat(events).isNotEmpty();
     }
+
+    @Test
+    void aListenerThatCallsBackWhenAttachedToAForkSeesBothDatabasesWhole() {
+        // attached() comes once the fork is done: the original answers (it is not held by the
+        // fork any more) and the fork is filled (it answers from its copied memos).
+        TrackedLogs original = logs();
+        original.both();
+        java.util.concurrent.atomic.AtomicReference<TrackedLogs> fork =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        List<String> seen = new ArrayList<>();
+        List<Event> forkEvents = new ArrayList<>();
+        EventListener listener = new EventListener() {
+            @Override
+            public void onEvent(Event event) {
+                forkEvents.add(event);
+            }
+
+            @Override
+            public void attached(List<Query<?>> queries) {
+                seen.add("original both() = " + original.both());
+            }
+        };
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), () -> fork.set(original.fork(listener)));
+        assertThat(seen).containsExactly("original both() = " + original.both());
+        assertThat(fork.get().both()).isEqualTo(original.both());
+        assertThat(forkEvents).isEmpty(); // answered from the copied memos
+    }
 }

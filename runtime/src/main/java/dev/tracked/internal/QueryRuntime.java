@@ -255,10 +255,13 @@ public final class QueryRuntime {
         if (inQuery()) {
             throw notInQuery("fork()");
         }
+        QueryRuntime copy;
+        D database;
         beginWrite();
         try {
-            QueryRuntime copy = new QueryRuntime(this, listener);
-            D database = create.apply(copy);
+            copy = new QueryRuntime(this, listener);
+            copy.filling = true;
+            database = create.apply(copy);
             if (copy.tables.size() != tables.size()) {
                 throw new IllegalStateException("fork() built a database of another shape: "
                         + copy.tables.size() + " ingredients instead of " + tables.size());
@@ -287,10 +290,16 @@ public final class QueryRuntime {
             }
             accumulators.copyInto(copy.accumulators, copies);
             inspection.copyInto(copy.inspection, copies);
-            return database;
         } finally {
             endWrite();
         }
+        copy.filling = false;
+        List<Query<?>> queries = copy.attachedLater;
+        if (queries != null) {
+            copy.attachedLater = null;
+            copy.attached(queries);
+        }
+        return database;
     }
 
     @SuppressWarnings("unchecked")
@@ -1510,8 +1519,22 @@ public final class QueryRuntime {
         return (byte) STATE.getAcquire(slot);
     }
 
-        /** Tells the listener, if any, which queries the database it now reports for has. */
+        /**
+     * The queries of a fork's database, told to its listener once the fork is done rather than
+     * from the database's constructor, which runs while the original is held by the fork (a
+     * listener calling back into it then would wait for itself) and before the copy is filled;
+     * {@code null} when there is nothing to tell.
+     */
+    private List<Query<?>> attachedLater;
+    /** Whether this runtime is a fork's copy, still being filled. */
+    private boolean filling;
+
+    /** Tells the listener, if any, which queries the database it now reports for has. */
     void attached(List<Query<?>> queries) {
+        if (filling) {
+            attachedLater = queries;
+            return;
+        }
         if (listener != null) {
             try {
                 listener.attached(queries);

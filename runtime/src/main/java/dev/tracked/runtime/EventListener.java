@@ -21,7 +21,8 @@ public interface EventListener {
     /**
      * Called once when a database starts reporting to this listener: when it is built with it,
      * or forked with it (including a plain {@code fork()}, whose copy reports to the same
-     * listener). Tells the listener which queries it will hear about, for tools that check
+     * listener), once the copy is complete, so that the listener may call into either database
+     * from here. Tells the listener which queries it will hear about, for tools that check
      * names, such as the testing module's assertions. Does nothing by default; an exception
      * thrown here is logged and swallowed, as from {@link #onEvent}.
      *
