@@ -5,7 +5,10 @@ import dev.tracked.runtime.EventListener;
 import dev.tracked.runtime.Query;
 import dev.tracked.runtime.QueryKey;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An {@link EventListener} that keeps what a database reports, for tests. Pass it to the
@@ -29,6 +32,8 @@ public final class EventRecorder implements EventListener {
     private final List<Event> events = new ArrayList<>();
     /** The queries of every database that reports here, for assertions to check names. */
     private final List<Query<?>> queries = new ArrayList<>();
+    /** The same handles, to add each once however many forks report here. */
+    private final Set<Query<?>> known = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** An empty recorder. */
     public EventRecorder() {}
@@ -47,7 +52,7 @@ public final class EventRecorder implements EventListener {
     @Override
     public synchronized void attached(List<Query<?>> queries) {
         for (Query<?> query : queries) {
-            if (!this.queries.contains(query)) {
+            if (known.add(query)) {
                 this.queries.add(query);
             }
         }
