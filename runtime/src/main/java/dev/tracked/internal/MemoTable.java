@@ -665,7 +665,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         private Object bringUpToDate(ActiveStack stack, boolean needValue) {
             QueryRuntime runtime = table.runtime;
             int now = runtime.revision();
-            if (!upToDate(now, needValue) && verifiedWithoutClaim(runtime, now)) {
+            if (!upToDate(now, needValue) && verifiedWithoutClaim(runtime, stack, now)) {
                 return NONE;
             }
             while (!upToDate(runtime.revision(), needValue)) {
@@ -703,38 +703,72 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
         }
 
         /**
-         * The shortcut of {@link #verify}, without a claim or a frame: a memo with its value, that
-         * nothing it read can have changed since it was verified (no input of its durability or
-         * lower, or none in its inputs' range, written since; or it read nothing), is marked
-         * verified in {@code now} by one release store of its verified-revision. Salsa's shallow
-         * verification, and what most reads of durable memos after a write come to.
+         * The shortcut of {@link #verify}, without a claim: a memo with its value, that nothing it
+         * read can have changed since it was verified (no input of its durability or lower, or
+         * none in its inputs' range, written since; or it read nothing), is marked verified in
+         * {@code now} by one store of its verified-revision. Salsa's shallow verification, and
+         * what most reads of durable memos after a write come to.
          *
-         * <p>Safe without a claim because the thread is entered, so no write (and no rebase) can
-         * run meanwhile: in one revision every thread reaches the same verdict, and one that holds
-         * the memo to verify it would write the same revision. A memo that is claimed, in a cycle
-         * being validated ({@code ASSUMED}), whose last verification ran its body ({@code
-         * EXECUTED}, {@code BACKDATED}: {@code explain} reads those), evicted, or checked by
-         * {@code verifyReuse}, takes the full path.
+         * <p>Why no claim is needed:
+         * <ul>
+         *   <li>The thread is entered, so no write (and no rebase) runs meanwhile: what the
+         *       verdict reads of the runtime is the same for every thread in this revision.
+         *   <li>What it reads of the memo is a consistent snapshot: the state is read before and
+         *       after the memo's fields, and must be the same, not claimed, both times. A thread
+         *       that claims the memo to change it (run it, drop it after a failure, abandon it
+         *       with a cycle) changes the state: then the full path decides.
+         *   <li>A thread that claims it after that reaches the same verdict from the same fields,
+         *       and writes the same revision.
+         * </ul>
+         * A memo that is claimed, in a cycle being validated ({@code ASSUMED}), whose last
+         * verification ran its body ({@code EXECUTED}, {@code BACKDATED}: {@code explain} reads
+         * those), evicted, or checked by {@code verifyReuse}, takes the full path.
+         *
+         * <p>With a listener, only the thread whose compare-and-set wins reports the event, once,
+         * and it does so from a frame of the memo, as the full path does: a query the listener
+         * calls is not a dependency of the body that read this memo, and a write it attempts is
+         * refused as from inside a query.
          */
-        private boolean verifiedWithoutClaim(QueryRuntime runtime, int now) {
-            byte current = QueryRuntime.acquireState(this);
-            if ((current & (PRESENT | BUSY | ASSUMED | EXECUTED | BACKDATED)) != PRESENT) {
+        private boolean verifiedWithoutClaim(QueryRuntime runtime, ActiveStack stack, int now) {
+            byte before = QueryRuntime.acquireState(this);
+            if ((before & (PRESENT | BUSY | ASSUMED | EXECUTED | BACKDATED)) != PRESENT) {
                 return false;
             }
             int verified = verifiedAt;
             if (verified <= 0 || runtime.verifyReuse()) {
                 return false;
             }
-            if (deps != null && !runtime.unchangedSince(
-                    verified, durability(), lo, hi, (current & READS_DURABLE) != 0)) {
+            Object reads = deps;
+            int from = lo;
+            int to = hi;
+            int durability = durability();
+            VarHandle.loadLoadFence(); // the fields above are read before the state below
+            if (QueryRuntime.acquireState(this) != before) {
+                return false; // claimed, or changed by a thread that held it, meanwhile
+            }
+            if (reads != null && !runtime.unchangedSince(
+                    verified, durability, from, to, (before & READS_DURABLE) != 0)) {
                 return false;
             }
-            // A plain release store, as Salsa's: any other thread that changes the verified-revision
-            // in this revision sets it to now as well (no write can start a new one meanwhile).
-            VERIFIED_AT.setRelease(this, now);
-            if (runtime.hasListener()) {
-                runtime.emit(new Event.DidValidateMemoizedValue(queryKey()));
+            if (!runtime.hasListener()) {
+                // Any other thread that changes the verified-revision in this revision sets it to
+                // now as well (no write can start a new one meanwhile).
+                VERIFIED_AT.setRelease(this, now);
+                return true;
             }
+            if (!VERIFIED_AT.compareAndSet(this, verified, now)) {
+                return verifiedAt == now; // another thread verified it, and reported it
+            }
+            int base = stack.depth;
+            ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.VERIFY);
+            try {
+                runtime.emit(new Event.DidValidateMemoizedValue(queryKey()));
+            } catch (Throwable e) {
+                runtime.unwind(stack, base, e); // out of memory or stack, in the listener
+                throw e;
+            }
+            runtime.unwindAbove(stack, base + 1);
+            stack.pop(frame);
             return true;
         }
 
