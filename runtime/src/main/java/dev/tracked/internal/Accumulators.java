@@ -61,6 +61,11 @@ final class Accumulators {
                     + " from a @Tracked method's body, and read the values with"
                     + " db.accumulated(type, () -> db.query(...)).");
         }
+        if (value == null) {
+            throw new NullPointerException("Accumulator " + accumulator + " was called with null"
+                    + " in " + top.slot.queryKey() + ": accumulators collect values, so push one"
+                    + " (an Optional, or a value that says what is missing), not null");
+        }
         if (top.accumulated == null) {
             top.accumulated = new ArrayList<>();
         }

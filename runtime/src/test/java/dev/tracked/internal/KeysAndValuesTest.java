@@ -262,4 +262,23 @@ class KeysAndValuesTest {
                 () -> self.get().fetch(NoKey.INSTANCE));
         assertThat(open.get()).isEqualTo(0);
     }
+
+    @Test
+    void aNullPushedThroughAnAccumulatorFailsTheBodyThatPushedItWithAClearError() {
+        AtomicBoolean pushNull = new AtomicBoolean(true);
+        MemoTable<String, Integer> reporting = new MemoTable<>(runtime, "reporting", List::of,
+                key -> {
+                    runtime.pushAccumulated("report", pushNull.get() ? null : "fine");
+                    return 1;
+                }, true);
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> runtime.accumulated(Object.class, null, () -> reporting.fetch("a")));
+        assertThat(e).hasMessageThat().isEqualTo("Accumulator report was called with null in"
+                + " reporting(a): accumulators collect values, so push one (an Optional, or a"
+                + " value that says what is missing), not null");
+        // Nothing half-stored: once the body pushes a value, the query runs and reports it.
+        pushNull.set(false);
+        assertThat(runtime.accumulated(Object.class, null, () -> reporting.fetch("a")))
+                .containsExactly("fine");
+    }
 }
