@@ -4,13 +4,13 @@ import dev.tracked.runtime.Explanation;
 import dev.tracked.runtime.QueryKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Inspection of a database: {@code explain}, which says why a memo is what it is (and, for
@@ -71,9 +71,30 @@ final class Inspection {
      * @return what happened to the memo, and why
      */
     Explanation explain(QueryKey key) {
-        if (runtime.isClosed()) {
-            throw runtime.closed();
+        return inside(() -> explainNow(key));
+    }
+
+    /**
+     * Runs {@code inspection} with the thread entered in the database, as a read is: no write
+     * changes the tables meanwhile (one that is requested waits for it). Throws if the database
+     * is closed.
+     */
+    private <T> T inside(Supplier<T> inspection) {
+        ActiveStack stack = runtime.stack();
+        boolean outermost = !stack.entered;
+        if (outermost) {
+            runtime.enter(stack);
         }
+        try {
+            return inspection.get();
+        } finally {
+            if (outermost) {
+                runtime.exit(stack);
+            }
+        }
+    }
+
+    private Explanation explainNow(QueryKey key) {
         Slot slot = find(key);
         if (slot instanceof InputTable.InputSlot<?, ?>) {
             return new Explanation(key, Explanation.Outcome.INPUT,
@@ -152,9 +173,10 @@ final class Inspection {
      * @return the graph
      */
     String dot(QueryKey root) {
-        if (runtime.isClosed()) {
-            throw runtime.closed();
-        }
+        return inside(() -> dotNow(root));
+    }
+
+    private String dotNow(QueryKey root) {
         List<Slot> nodes = new ArrayList<>();
         if (root == null) {
             for (SlotTable<?> table : runtime.tables) {
@@ -210,11 +232,18 @@ final class Inspection {
     private static List<Slot> dependencies(Slot slot) {
         List<Slot> found = new ArrayList<>();
         if (slot instanceof MemoTable.MemoSlot<?, ?> memo) {
+            // After an acquiring read of the state: what the last computation stored is seen
+            // whole, even while another thread runs queries.
+            QueryRuntime.acquireState(memo);
             Object deps = memo.deps;
             if (deps instanceof Slot one) {
                 found.add(one);
             } else if (deps != null) {
-                found.addAll(Arrays.asList((Slot[]) deps));
+                for (Slot dep : (Slot[]) deps) {
+                    if (dep != null) {
+                        found.add(dep);
+                    }
+                }
             }
         }
         found.removeIf(dep -> dep instanceof QueryRuntime.UnrecordedRead); // not a query
