@@ -266,6 +266,15 @@ public final class QueryRuntime {
                 throw new IllegalStateException("fork() built a database of another shape: "
                         + copy.tables.size() + " ingredients instead of " + tables.size());
             }
+            for (int i = 0; i < tables.size(); i++) {
+                SlotTable<?> mine = tables.get(i);
+                SlotTable<?> theirs = copy.tables.get(i);
+                if (!mine.name().equals(theirs.name()) || mine.getClass() != theirs.getClass()) {
+                    throw new IllegalStateException("fork() built a database of another shape:"
+                            + " ingredient " + i + " is " + theirs.name() + " instead of "
+                            + mine.name());
+                }
+            }
             Copies copies = new Copies();
             for (int i = 0; i < tables.size(); i++) {
                 copies.tables.put(tables.get(i), copy.tables.get(i));

@@ -281,4 +281,17 @@ class KeysAndValuesTest {
         assertThat(runtime.accumulated(Object.class, null, () -> reporting.fetch("a")))
                 .containsExactly("fine");
     }
+
+    @Test
+    void aForkIntoAnotherShapeIsRefusedAndTheOriginalGoesOn() {
+        MemoTable<String, Integer> length = new MemoTable<>(runtime, "length", List::of,
+                String::length, true);
+        assertThat(length.fetch("abc")).isEqualTo(3);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> runtime.fork(next -> new MemoTable<String, Integer>(next, "width",
+                        List::of, String::length, true), null));
+        assertThat(e).hasMessageThat().isEqualTo("fork() built a database of another shape:"
+                + " ingredient 0 is width instead of length");
+        assertThat(length.fetch("abcd")).isEqualTo(4);
+    }
 }
