@@ -371,9 +371,11 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     public V fetch(int key) {
         int now = runtime.hitRevision();
         MemoSlot<K, V> slot = slotOf(key);
-        if (slot == null) {
-            return fetch(boxed(Integer.valueOf(key)));
-        }
+        return slot != null ? fetchFound(slot, now) : fetch(boxed(Integer.valueOf(key)));
+    }
+
+    /** {@link #fetch(Object)} once the memo is found: its value if current, else the slow path. */
+    private V fetchFound(MemoSlot<K, V> slot, int now) {
         if (slot.verifiedAt == now && lru == null) {
             runtime.recordRead(slot);
             return slot.value;
@@ -390,14 +392,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoTable.MemoSlot<K, V>> {
     public V fetch(long key) {
         int now = runtime.hitRevision();
         MemoSlot<K, V> slot = slotOf(key);
-        if (slot == null) {
-            return fetch(boxed(Long.valueOf(key)));
-        }
-        if (slot.verifiedAt == now && lru == null) {
-            runtime.recordRead(slot);
-            return slot.value;
-        }
-        return fetchSlow(slot.key(), slot);
+        return slot != null ? fetchFound(slot, now) : fetch(boxed(Long.valueOf(key)));
     }
 
     /**
