@@ -50,11 +50,11 @@ final class Accumulators {
         ActiveStack stack = runtime.current();
         ActiveStack.Frame top = stack != null ? stack.top() : null;
         if (top != null && top.kind == ActiveStack.Kind.LOAD
-                && top.slot instanceof MemoTable.MemoSlot<?, ?>) {
+                && top.slot instanceof MemoSlot<?, ?>) {
             return; // verifyReuse runs a memo's body again: the memo holds what it pushes
         }
         if (top == null || top.kind != ActiveStack.Kind.EXECUTE
-                || !(top.slot instanceof MemoTable.MemoSlot<?, ?>)) {
+                || !(top.slot instanceof MemoSlot<?, ?>)) {
             throw new IllegalStateException("Accumulator " + accumulator + "(" + value + ") was"
                     + " called outside a @Tracked query body. Values pushed through an"
                     + " @Accumulator method belong to the query whose body pushes them: call it"
@@ -157,7 +157,7 @@ final class Accumulators {
         }
         while (!pending.isEmpty()) {
             Slot slot = pending.pop();
-            if (!(slot instanceof MemoTable.MemoSlot<?, ?> memo) || !seen.add(slot)) {
+            if (!(slot instanceof MemoSlot<?, ?> memo) || !seen.add(slot)) {
                 continue;
             }
             if ((slot.state & Slot.ACCUMULATED) != 0) {

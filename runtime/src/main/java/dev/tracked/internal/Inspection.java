@@ -100,7 +100,7 @@ final class Inspection {
             return new Explanation(key, Explanation.Outcome.INPUT,
                     runtime.publicRevision(slot.changedAt), List.of(), "");
         }
-        MemoTable.MemoSlot<?, ?> memo = (MemoTable.MemoSlot<?, ?>) slot;
+        MemoSlot<?, ?> memo = (MemoSlot<?, ?>) slot;
         if (memo == null || (memo.state & Slot.PRESENT) == 0) {
             return new Explanation(key, Explanation.Outcome.NOT_COMPUTED, 0, List.of(),
                     memo == null ? "it was never read" : "its last run failed");
@@ -231,7 +231,7 @@ final class Inspection {
 
     private static List<Slot> dependencies(Slot slot) {
         List<Slot> found = new ArrayList<>();
-        if (slot instanceof MemoTable.MemoSlot<?, ?> memo) {
+        if (slot instanceof MemoSlot<?, ?> memo) {
             // After an acquiring read of the state: what the last computation stored is seen
             // whole, even while another thread runs queries.
             QueryRuntime.acquireState(memo);
@@ -256,7 +256,7 @@ final class Inspection {
             return slot.changedAt == now ? ", fillcolor=\"#9ecae1\", shape=ellipse"
                     : ", shape=ellipse";
         }
-        MemoTable.MemoSlot<?, ?> memo = (MemoTable.MemoSlot<?, ?>) slot;
+        MemoSlot<?, ?> memo = (MemoSlot<?, ?>) slot;
         if (Math.abs(memo.verifiedAt) != now || (memo.state & Slot.PRESENT) == 0) {
             return ", fontcolor=\"#888888\"";
         }

@@ -368,7 +368,7 @@ public final class QueryRuntime {
         for (SlotTable<?> table : tables) {
             if (table instanceof MemoTable<?, ?> memos && memos.closesDiscarded()) {
                 for (Slot cell : table.allSlots()) {
-                    if (cell instanceof MemoTable.MemoSlot<?, ?> memo
+                    if (cell instanceof MemoSlot<?, ?> memo
                             && memo.value instanceof AutoCloseable value) {
                         held.merge(value, 1, Integer::sum);
                     }
@@ -567,7 +567,7 @@ public final class QueryRuntime {
             for (Slot slot : table.allSlots()) {
                 if (slot != null) {
                     slot.changedAt = rebasedChange(slot.changedAt, shift);
-                    if (slot instanceof MemoTable.MemoSlot<?, ?> memo) {
+                    if (slot instanceof MemoSlot<?, ?> memo) {
                         int verified = memo.verifiedAt;
                         memo.verifiedAt = verified < 0 ? -rebasedVerified(-verified, shift)
                                 : rebasedVerified(verified, shift);
@@ -975,14 +975,14 @@ public final class QueryRuntime {
                 }
             }
         }
-        if (verifyReuse && slot instanceof MemoTable.MemoSlot<?, ?> memo) {
+        if (verifyReuse && slot instanceof MemoSlot<?, ?> memo) {
             ActiveStack own = stack();
             boolean outermost = !own.entered;
             if (outermost) {
                 enter(own);
             }
             try {
-                memo.checkReuse(own);
+                Verify.checkReuse(memo, own);
             } finally {
                 if (outermost) {
                     exit(own);
@@ -1202,7 +1202,7 @@ public final class QueryRuntime {
         }
         if ((state & Slot.BUSY) != 0) {
             if (stack.holds(slot)) {
-                throw cycle(stack, slot);
+                throw Cycles.cycle(stack, slot);
             }
             awaitRelease(slot, stack);
         }
@@ -1426,34 +1426,6 @@ public final class QueryRuntime {
             target = other.waitingOn;
             other = ownerOf(target);
         }
-    }
-
-    /**
-     * The error for a cycle entered at {@code head} whose value still changed after {@link
-     * MemoTable#MAX_ITERATIONS} iterations.
-     */
-    CycleException diverged(Slot head, List<Slot> participants) {
-        List<QueryKey> path = new ArrayList<>();
-        path.add(head.queryKey());
-        for (Slot participant : participants) {
-            path.add(participant.queryKey());
-        }
-        return new CycleException(path, "did not converge after " + MemoTable.MAX_ITERATIONS
-                + " iterations: each iteration changed the value of " + head.queryKey()
-                + ". Make the recovery monotone (values that only grow, or only shrink, toward"
-                + " a bound), or break the cycle.");
-    }
-
-    /**
-     * The cycle closed by reading {@code slot}, which this thread is already computing or
-     * verifying: the queries on this thread's stack from {@code slot} up to the innermost one.
-     */
-    CycleException cycle(ActiveStack stack, Slot slot) {
-        List<QueryKey> path = new ArrayList<>();
-        for (Slot participant : stack.from(slot)) {
-            path.add(participant.queryKey());
-        }
-        return new CycleException(path);
     }
 
     // ---------------------------------------------------------------------------------------

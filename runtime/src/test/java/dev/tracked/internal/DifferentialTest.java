@@ -180,7 +180,7 @@ class DifferentialTest {
             }
             // Between calls, no memo is left claimed (a provisional one would be, for ever).
             for (int q = 0; q < queryCount; q++) {
-                MemoTable.MemoSlot<NoKey, Integer> memo = queries.get(q).slot(NoKey.INSTANCE);
+                MemoSlot<NoKey, Integer> memo = queries.get(q).slot(NoKey.INSTANCE);
                 if (memo != null && (memo.state & Slot.BUSY) != 0) {
                     throw new AssertionError("q" + q + " left claimed after edit " + edit);
                 }

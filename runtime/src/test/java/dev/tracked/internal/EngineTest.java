@@ -41,7 +41,7 @@ class EngineTest {
         }, true);
 
         assertThat(sum.fetch(NoKey.INSTANCE)).isEqualTo(3 * 780);
-        MemoTable.MemoSlot<NoKey, Integer> memo = sum.slot(NoKey.INSTANCE);
+        MemoSlot<NoKey, Integer> memo = sum.slot(NoKey.INSTANCE);
         assertThat(memo.dependencyCount()).isEqualTo(40);
         Slot[] deps = (Slot[]) memo.deps;
         for (int i = 0; i < 40; i++) {

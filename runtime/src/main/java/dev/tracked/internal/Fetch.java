@@ -1,0 +1,92 @@
+package dev.tracked.internal;
+
+import static dev.tracked.internal.Slot.ASSUMED;
+import static dev.tracked.internal.Slot.BUSY;
+import static dev.tracked.internal.Slot.PRESENT;
+
+/**
+ * Fetch: the slow path of reading a memo that is not current. It tries {@link Verify#shallow}
+ * first, then claims the memo (see {@link Claims}) and has it re-validated ({@link Verify#deep})
+ * or run ({@link Execute#run}); a read of a memo this thread is already computing goes to
+ * {@link Cycles#reenter}. The fast path, a hit, is {@link MemoTable#find} and {@link
+ * MemoTable#fetch}, small enough to be inlined into generated code.
+ */
+final class Fetch {
+    private Fetch() {}
+
+    /**
+     * Brings the memo up to date on {@code stack}'s thread, claiming it first. Returns {@link
+     * Slot#NONE}, or, when the read re-enters a cycle on this thread, what the cycle makes of it:
+     * the head's provisional value, or {@link Cycles#CHANGED} / {@link Cycles#UNCHANGED} for a
+     * reader that is re-validating.
+     */
+    static <K, V> Object bringUpToDate(MemoSlot<K, V> memo, ActiveStack stack, boolean needValue) {
+        QueryRuntime runtime = memo.table.runtime;
+        int now = runtime.revision();
+        if (!memo.upToDate(now, needValue) && Verify.shallow(memo, runtime, stack, now)) {
+            return Slot.NONE;
+        }
+        while (!memo.upToDate(runtime.revision(), needValue)) {
+            if ((memo.state & BUSY) != 0 && stack.holds(memo)) {
+                return Cycles.reenter(memo, stack, needValue);
+            }
+            // The frame comes first, the claim second: a claim is never held without a
+            // frame that says so, whatever fails in between (see QueryRuntime.unwind).
+            int base = stack.depth;
+            ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.CLAIM);
+            boolean retained;
+            try {
+                if (!runtime.claim(memo, stack, frame)) {
+                    // Another thread held the memo, and released it: it may be current now.
+                    runtime.unwindAbove(stack, base + 1); // what a listener left, if anything
+                    stack.pop(frame);
+                    continue;
+                }
+                retained = refresh(memo, stack, frame, needValue);
+            } catch (Throwable e) {
+                runtime.unwind(stack, base, e);
+                throw e;
+            }
+            runtime.unwindAbove(stack, base + 1);
+            if (retained) {
+                frame.claimed = false; // the cycle's head releases it
+            } else {
+                runtime.release(memo, null);
+                frame.claimed = false;
+            }
+            stack.pop(frame);
+            return Slot.NONE;
+        }
+        return Slot.NONE;
+    }
+
+    /**
+     * Makes the claimed memo current: re-validates the old one, or runs the body. The frame
+     * pushed first is what other threads find when they look for the memo's owner. Returns
+     * whether the memo stays claimed, as part of a cycle being iterated.
+     */
+    static <K, V> boolean refresh(MemoSlot<K, V> memo, ActiveStack stack, ActiveStack.Frame frame,
+            boolean needValue) {
+        int now = memo.table.runtime.revision();
+        if (memo.upToDate(now, needValue)) {
+            return false; // brought up to date by the thread that held it before this one
+        }
+        boolean evicted = memo.verifiedAt < 0;
+        if ((memo.state & PRESENT) != 0 && !(evicted && needValue)) {
+            Boolean verified = Verify.deep(memo, stack, frame, now, evicted);
+            if (verified == null) {
+                return true; // valid if a head of a cycle is: retained
+            }
+            if (verified) {
+                return false;
+            }
+            // What was validated assuming this head unchanged must run again.
+            for (Slot participant : frame.participants) {
+                if (stack.retains(participant)) {
+                    participant.state &= ~(PRESENT | ASSUMED);
+                }
+            }
+        }
+        return Execute.run(memo, stack, frame, now, !evicted);
+    }
+}

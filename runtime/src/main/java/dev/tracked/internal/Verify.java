@@ -1,0 +1,213 @@
+package dev.tracked.internal;
+
+import static dev.tracked.internal.MemoSlot.VERIFIED_AT;
+import static dev.tracked.internal.Slot.ASSUMED;
+import static dev.tracked.internal.Slot.BACKDATED;
+import static dev.tracked.internal.Slot.BUSY;
+import static dev.tracked.internal.Slot.EXECUTED;
+import static dev.tracked.internal.Slot.PRESENT;
+import static dev.tracked.internal.Slot.READS_DURABLE;
+
+import dev.tracked.runtime.Cancelled;
+import dev.tracked.runtime.Event;
+import dev.tracked.runtime.UntrackedReadException;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * Verify: deciding that a memo is still valid without running its body. The shallow check
+ * ({@link #shallow}) needs no claim and looks only at revisions: nothing the memo can depend on
+ * was written since it was verified. The deep check ({@link #deep}) walks its dependencies in
+ * read order, bringing each up to date first, and stops at the first that changed. With {@code
+ * verifyReuse}, {@link #checkReuse} runs the body of every memo about to be reused.
+ */
+final class Verify {
+    private Verify() {}
+
+    /**
+     * The shortcut of {@link #deep}, without a claim: a memo with its value, that nothing it
+     * read can have changed since it was verified (no input of its durability or lower, or
+     * none in its inputs' range, written since; or it read nothing), is marked verified in
+     * {@code now} by one store of its verified-revision. Salsa's shallow verification, and
+     * what most reads of durable memos after a write come to.
+     *
+     * <p>Why no claim is needed:
+     * <ul>
+     *   <li>The thread is entered, so no write (and no rebase) runs meanwhile: what the
+     *       verdict reads of the runtime is the same for every thread in this revision.
+     *   <li>What it reads of the memo is a consistent snapshot: the state is read before and
+     *       after the memo's fields, and must be the same, not claimed, both times. A thread
+     *       that claims the memo to change it (run it, drop it after a failure, abandon it
+     *       with a cycle) changes the state: then the full path decides.
+     *   <li>A thread that claims it after that reaches the same verdict from the same fields,
+     *       and writes the same revision.
+     * </ul>
+     * A memo that is claimed, in a cycle being validated ({@code ASSUMED}), whose last
+     * verification ran its body ({@code EXECUTED}, {@code BACKDATED}: {@code explain} reads
+     * those), evicted, or checked by {@code verifyReuse}, takes the full path.
+     *
+     * <p>With a listener, only the thread whose compare-and-set wins reports the event, once,
+     * and it does so from a frame of the memo, as the full path does: a query the listener
+     * calls is not a dependency of the body that read this memo, and a write it attempts is
+     * refused as from inside a query.
+     */
+    static <K, V> boolean shallow(MemoSlot<K, V> memo, QueryRuntime runtime, ActiveStack stack,
+            int now) {
+        byte before = QueryRuntime.acquireState(memo);
+        if ((before & (PRESENT | BUSY | ASSUMED | EXECUTED | BACKDATED)) != PRESENT) {
+            return false;
+        }
+        int verified = memo.verifiedAt;
+        if (verified <= 0 || runtime.verifyReuse()) {
+            return false;
+        }
+        Object reads = memo.deps;
+        int from = memo.lo;
+        int to = memo.hi;
+        int durability = memo.durability();
+        VarHandle.loadLoadFence(); // the fields above are read before the state below
+        if (QueryRuntime.acquireState(memo) != before) {
+            return false; // claimed, or changed by a thread that held it, meanwhile
+        }
+        if (reads != null && !runtime.unchangedSince(
+                verified, durability, from, to, (before & READS_DURABLE) != 0)) {
+            return false;
+        }
+        if (!runtime.hasListener()) {
+            // Any other thread that changes the verified-revision in this revision sets it to
+            // now as well (no write can start a new one meanwhile).
+            VERIFIED_AT.setRelease(memo, now);
+            return true;
+        }
+        if (!VERIFIED_AT.compareAndSet(memo, verified, now)) {
+            return memo.verifiedAt == now; // another thread verified it, and reported it
+        }
+        int base = stack.depth;
+        ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.VERIFY);
+        try {
+            runtime.emit(new Event.DidValidateMemoizedValue(memo.queryKey()));
+        } catch (Throwable e) {
+            runtime.unwind(stack, base, e); // out of memory or stack, in the listener
+            throw e;
+        }
+        runtime.unwindAbove(stack, base + 1);
+        stack.pop(frame);
+        return true;
+    }
+
+    /**
+     * Re-validates the memo without running the body if nothing it read changed after it was
+     * last verified: at once when no input of its durability, or none of its inputs, was
+     * written since (the shortcuts); else by walking its dependencies in read order.
+     */
+    static <K, V> Boolean deep(MemoSlot<K, V> memo, ActiveStack stack, ActiveStack.Frame frame,
+            int now, boolean evicted) {
+        QueryRuntime runtime = memo.table.runtime;
+        int verified = Math.abs(memo.verifiedAt);
+        if (memo.deps != null && !runtime.unchangedSince(
+                verified, memo.durability(), memo.lo, memo.hi, (memo.state & READS_DURABLE) != 0)) {
+            try {
+                if (memo.deps instanceof Slot one) {
+                    if (one.changedAfter(verified, stack)) {
+                        runtime.explainRun(memo, one);
+                        return changed(stack);
+                    }
+                    assumes(stack, frame);
+                    frame.widen(one);
+                } else {
+                    for (Slot dep : (Slot[]) memo.deps) {
+                        if (dep.changedAfter(verified, stack)) {
+                            runtime.explainRun(memo, dep);
+                            return changed(stack);
+                        }
+                        assumes(stack, frame);
+                        frame.widen(dep);
+                    }
+                }
+                int assumed = frame.cycleDepth;
+                if (assumed < stack.depth - 1) {
+                    // Valid if a cycle head being validated further up is: stays claimed
+                    // until that head is validated (or runs again, and then so does this).
+                    Execute.setInputs(memo, frame);
+                    memo.durability(frame.durability);
+                    memo.state |= ASSUMED;
+                    Cycles.retainIn(memo, stack, frame, assumed);
+                    return null;
+                }
+            } catch (Cancelled e) {
+                stack.readCycleDepth = Integer.MAX_VALUE;
+                throw e;
+            } catch (Throwable e) {
+                // A dependency that now fails, whatever it throws, counts as changed: the
+                // body runs again and meets the failure itself (it may catch it, as it may
+                // have before, and gets the same as a cold run would). Whatever unwinding
+                // the failure left undone above this frame is finished first.
+                runtime.unwindAbove(stack, stack.indexOf(memo) + 1);
+                return changed(stack);
+            }
+            // A dependency may have re-run to an equal value while reading other inputs,
+            // or changed durability without changing value (a lazy input reloaded with
+            // its default durability): what the memo read is what its dependencies read now.
+            Execute.setInputs(memo, frame);
+            memo.durability(frame.durability);
+        }
+        if (!frame.participants.isEmpty()) {
+            Cycles.finalizeCycle(memo, stack, frame, now);
+        }
+        memo.state &= ~(EXECUTED | BACKDATED);
+        if (runtime.verifyReuse() && !evicted) {
+            checkReuse(memo, stack);
+        }
+        VERIFIED_AT.setRelease(memo, evicted ? -now : now);
+        if (runtime.hasListener()) {
+            runtime.emit(new Event.DidValidateMemoizedValue(memo.queryKey()));
+        }
+        return true;
+    }
+
+    /**
+     * Takes into {@code frame} what the dependency just re-validated assumed about cycle
+     * heads (see {@link ActiveStack#readCycleDepth}): right after each one, before anything
+     * else re-validates or runs on this thread.
+     */
+    private static void assumes(ActiveStack stack, ActiveStack.Frame frame) {
+        int depth = stack.readCycleDepth;
+        if (depth != Integer.MAX_VALUE) {
+            stack.readCycleDepth = Integer.MAX_VALUE;
+            if (depth < frame.cycleDepth) {
+                frame.cycleDepth = depth;
+            }
+        }
+    }
+
+    /** Verification found a change: what it assumed about cycle heads no longer matters. */
+    private static Boolean changed(ActiveStack stack) {
+        stack.readCycleDepth = Integer.MAX_VALUE;
+        return Boolean.FALSE;
+    }
+
+    /**
+     * With {@code verifyReuse}: runs the body again, in a frame whose reads are not recorded
+     * anywhere, and fails if it returns something else than the memoized value.
+     */
+    static <K, V> void checkReuse(MemoSlot<K, V> memo, ActiveStack stack) {
+        if ((memo.state & PRESENT) == 0 || memo.verifiedAt < 0) {
+            return;
+        }
+        V memoized = memo.value;
+        int base = stack.depth;
+        V recomputed;
+        try {
+            ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.LOAD);
+            recomputed = memo.table.body.apply(memo.key());
+            memo.table.runtime.unwindAbove(stack, base + 1);
+            stack.pop(frame);
+        } catch (Throwable e) {
+            memo.table.runtime.unwind(stack, base, e);
+            throw e;
+        }
+        if (!Objects.equals(memoized, recomputed)) {
+            throw new UntrackedReadException(memo.queryKey(), memoized, recomputed);
+        }
+    }
+}
