@@ -30,7 +30,7 @@ final class Accumulators {
     }
 
     /** A fork's copy: the values of the copies of this database's memos. */
-    void copyInto(Accumulators copy, QueryRuntime.Copies copies) {
+    void copyInto(Accumulators copy, Fork.Copies copies) {
         values.forEach((slot, pushed) -> copy.values.put(copies.of(slot), pushed));
     }
 
@@ -128,11 +128,11 @@ final class Accumulators {
                 throw frame.cancelled;
             }
             List<T> values = collect(type, accumulator, frame.reads());
-            runtime.unwindAbove(stack, base + 1);
+            Claims.unwindAbove(runtime, stack, base + 1);
             stack.pop(frame);
             return values;
         } catch (Throwable e) {
-            runtime.unwind(stack, base, e);
+            Claims.unwind(runtime, stack, base, e);
             if (outermost && e instanceof Cancelled && runtime.isClosed()) {
                 throw runtime.closed(e);
             }

@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * One thread's stack of active queries for one database: memos being executed (collecting what
  * they read), memos being verified, and lazy inputs being loaded. Each frame's slot is claimed by
- * this thread (see {@link QueryRuntime#claim}). Frames are reused from one query to the next, so
+ * this thread (see {@link Claims#claim}). Frames are reused from one query to the next, so
  * running a query allocates nothing here but its final dependency array, and not even that when
  * it reads what it read last time.
  *
@@ -27,7 +27,7 @@ final class ActiveStack {
         /**
          * The thread is about to claim the slot, or waits for another thread to release it: the
          * frame is pushed before the claim, so that a claim is never held without a frame that
-         * says so (see {@link QueryRuntime#unwind}). Not a holder of the slot yet.
+         * says so (see {@link Claims#unwind}). Not a holder of the slot yet.
          */
         CLAIM
     }

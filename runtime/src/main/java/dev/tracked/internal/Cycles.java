@@ -102,16 +102,16 @@ final class Cycles {
             // is released by the unwinding.
             ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.EXECUTE);
             retained = Execute.run(memo, stack, frame, memo.table.runtime.revision(), false);
-            memo.table.runtime.unwindAbove(stack, base + 1);
+            Claims.unwindAbove(memo.table.runtime, stack, base + 1);
             stack.pop(frame);
         } catch (Throwable e) {
-            memo.table.runtime.unwind(stack, base, e);
+            Claims.unwind(memo.table.runtime, stack, base, e);
             throw e;
         }
         if (!retained) {
             stack.frameAt(stack.retainedDepth(memo)).participants.remove(memo);
             stack.unretain(memo);
-            memo.table.runtime.release(memo, null);
+            Claims.release(memo.table.runtime, memo, null);
         }
     }
 
@@ -180,7 +180,7 @@ final class Cycles {
             if ((member.state & PRESENT) == 0) {
                 // Reset for an iteration that did not read it again: it runs when next read.
                 member.deps = null;
-                memo.table.runtime.release(member, null);
+                Claims.release(memo.table.runtime, member, null);
                 continue;
             }
             member.lo = cycleLo;
@@ -190,7 +190,7 @@ final class Cycles {
                     ? member.state | READS_DURABLE : member.state & ~READS_DURABLE);
             member.changedAt = Math.max(member.changedAt, memo.changedAt);
             VERIFIED_AT.setRelease(member, now);
-            memo.table.runtime.release(member, null);
+            Claims.release(memo.table.runtime, member, null);
             if ((member.state & ASSUMED) != 0) {
                 member.state &= ~ASSUMED;
                 if (memo.table.runtime.hasListener()) {
@@ -217,7 +217,7 @@ final class Cycles {
             member.deps = null;
             memo.table.runtime.accumulators.drop(member);
             stack.unretain(member);
-            memo.table.runtime.release(member, failure);
+            Claims.release(memo.table.runtime, member, failure);
         }
         frame.participants.clear();
     }

@@ -63,7 +63,7 @@ final class Execute {
                 // The body caught a failure whose unwinding failed too (a nearly exhausted
                 // stack) and read on above the frames it left: some reads may have been
                 // recorded there. Its value is returned, not memoized.
-                runtime.unwindAbove(stack, index + 1);
+                Claims.unwindAbove(runtime, stack, index + 1);
                 frame.unrecorded = true;
             }
             if (frame.unrecorded) {

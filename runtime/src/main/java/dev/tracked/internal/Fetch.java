@@ -31,27 +31,27 @@ final class Fetch {
                 return Cycles.reenter(memo, stack, needValue);
             }
             // The frame comes first, the claim second: a claim is never held without a
-            // frame that says so, whatever fails in between (see QueryRuntime.unwind).
+            // frame that says so, whatever fails in between (see Claims.unwind).
             int base = stack.depth;
             ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.CLAIM);
             boolean retained;
             try {
-                if (!runtime.claim(memo, stack, frame)) {
+                if (!Claims.claim(runtime, memo, stack, frame)) {
                     // Another thread held the memo, and released it: it may be current now.
-                    runtime.unwindAbove(stack, base + 1); // what a listener left, if anything
+                    Claims.unwindAbove(runtime, stack, base + 1); // what a listener left, if anything
                     stack.pop(frame);
                     continue;
                 }
                 retained = refresh(memo, stack, frame, needValue);
             } catch (Throwable e) {
-                runtime.unwind(stack, base, e);
+                Claims.unwind(runtime, stack, base, e);
                 throw e;
             }
-            runtime.unwindAbove(stack, base + 1);
+            Claims.unwindAbove(runtime, stack, base + 1);
             if (retained) {
                 frame.claimed = false; // the cycle's head releases it
             } else {
-                runtime.release(memo, null);
+                Claims.release(runtime, memo, null);
                 frame.claimed = false;
             }
             stack.pop(frame);

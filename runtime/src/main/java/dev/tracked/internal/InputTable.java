@@ -421,12 +421,12 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         void load(ActiveStack stack) {
             QueryRuntime runtime = table.runtime;
             while ((state & PRESENT) == 0 && table.lazy != null) {
-                // As for memos: the frame first, then the claim (see QueryRuntime.unwind).
+                // As for memos: the frame first, then the claim (see Claims.unwind).
                 int base = stack.depth;
                 ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.CLAIM);
                 try {
-                    if (!runtime.claim(this, stack, frame)) {
-                        runtime.unwindAbove(stack, base + 1); // what a listener left, if anything
+                    if (!Claims.claim(runtime, this, stack, frame)) {
+                        Claims.unwindAbove(runtime, stack, base + 1); // what a listener left, if anything
                         stack.pop(frame);
                         continue;
                     }
@@ -434,11 +434,11 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
                         reload(stack, frame, runtime.revision());
                     }
                 } catch (Throwable e) {
-                    runtime.unwind(stack, base, e);
+                    Claims.unwind(runtime, stack, base, e);
                     throw e;
                 }
-                runtime.unwindAbove(stack, base + 1);
-                runtime.release(this, null);
+                Claims.unwindAbove(runtime, stack, base + 1);
+                Claims.release(runtime, this, null);
                 frame.claimed = false;
                 stack.pop(frame);
                 return;

@@ -43,7 +43,7 @@ final class Inspection {
     }
 
     /** A fork's copy: the reasons of the copies of this database's slots. */
-    void copyInto(Inspection copy, QueryRuntime.Copies copies) {
+    void copyInto(Inspection copy, Fork.Copies copies) {
         if (reasons != null && copy.reasons != null) {
             // So that explain on the fork says what it would have said here.
             reasons.forEach((slot, reason) -> {

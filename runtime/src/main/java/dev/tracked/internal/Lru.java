@@ -47,7 +47,7 @@ final class Lru {
     }
 
     /** Takes {@code source}'s capacity and use order, for the copies of its memos. */
-    void copyFrom(Lru source, QueryRuntime.Copies copies) {
+    void copyFrom(Lru source, Fork.Copies copies) {
         capacity = source.capacity;
         synchronized (source.used) {
             synchronized (used) {

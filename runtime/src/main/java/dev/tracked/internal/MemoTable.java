@@ -494,14 +494,14 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     }
 
     @Override
-    void remap(QueryRuntime.Copies copies) {
+    void remap(Fork.Copies copies) {
         for (Slot cell : cells()) {
             remapDeps(cell, copies);
         }
     }
 
     /** Points the dependencies of {@code slot}, a memo's copy, at the copies of what it read. */
-    static void remapDeps(Slot slot, QueryRuntime.Copies copies) {
+    static void remapDeps(Slot slot, Fork.Copies copies) {
         if (slot instanceof MemoSlot<?, ?> memo) {
             Object deps = memo.deps;
             if (deps instanceof Slot one) {
@@ -518,7 +518,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     }
 
     /** Copies the use order of {@code source}'s values, for a table with LRU. */
-    void copyLru(MemoTable<?, ?> source, QueryRuntime.Copies copies) {
+    void copyLru(MemoTable<?, ?> source, Fork.Copies copies) {
         if (lru != null && source.lru != null) {
             lru.copyFrom(source.lru, copies);
         }

@@ -13,8 +13,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +46,7 @@ import java.util.function.Function;
 public final class QueryRuntime {
     private static final int DURABILITIES = Durability.values().length;
     /** {@link #activeThreads} bit: a write waits for running queries to unwind. */
-    private static final int PENDING_WRITE = 1 << 30;
+    static final int PENDING_WRITE = 1 << 30;
     /**
      * {@link #activeThreads} bit, set for good with {@code verifyReuse}: every read takes the
      * slow side of the hit path, where reuse is checked. Costs nothing when not set.
@@ -64,8 +62,8 @@ public final class QueryRuntime {
     /** Beyond this many stacks, a thread's stack is dropped when it leaves its outermost query. */
     private static final int KEPT_STACKS = 64;
     private static final VarHandle ACTIVE_THREADS;
-    private static final VarHandle WAITERS;
-    private static final VarHandle STATE;
+    static final VarHandle WAITERS;
+    static final VarHandle STATE;
     private static final VarHandle RECENT;
     private static final VarHandle HIT_REVISION;
     /** How many threads' stacks {@link #byThread} holds at most (a power of two). */
@@ -99,7 +97,7 @@ public final class QueryRuntime {
      * in {@link #recent}; threads running queries at the same time find theirs in {@link
      * #byThread} unless their ids collide there, rather than in the map.
      */
-    private final ConcurrentHashMap<Thread, ActiveStack> stacks = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<Thread, ActiveStack> stacks = new ConcurrentHashMap<>();
     @SuppressWarnings("unused") // accessed through RECENT
     private ActiveStack recent;
     private final ActiveStack[] byThread = new ActiveStack[CACHED_STACKS];
@@ -109,7 +107,7 @@ public final class QueryRuntime {
      * The monitor of every wait: for a claimed slot, for running queries to unwind (a writer),
      * for a write to finish (a new outermost call). Taken only when some thread has to wait.
      */
-    private final Object waitLock = new Object();
+    final Object waitLock = new Object();
 
     /**
      * The current revision, as stored in slots: an {@code int}, so that a memo is 8 bytes
@@ -172,14 +170,14 @@ public final class QueryRuntime {
      * thread-local lookup: there is no query to record the read in, and none to cancel.
      */
     @SuppressWarnings("unused") // accessed through ACTIVE_THREADS
-    private volatile int activeThreads;
+    volatile int activeThreads;
 
     /**
      * How many threads wait on {@link #waitLock} for a slot or for a write to finish: while zero,
      * releasing a slot or finishing a write notifies no one.
      */
     @SuppressWarnings("unused") // accessed through WAITERS
-    private volatile int waiters;
+    volatile int waiters;
 
     /**
      * A runtime that records no explanations and does not verify reuse.
@@ -219,8 +217,8 @@ public final class QueryRuntime {
         Arrays.fill(lastChanged, 1);
     }
 
-    /** A runtime in the state of {@code source}, with no tables yet: see {@link #fork}. */
-    private QueryRuntime(QueryRuntime source, EventListener listener) {
+    /** A runtime in the state of {@code source}, with no tables yet: see {@link Fork}. */
+    QueryRuntime(QueryRuntime source, EventListener listener) {
         this.listener = listener;
         this.verifyReuse = source.verifyReuse;
         this.activeThreads = verifyReuse ? CHECK_READS : 0;
@@ -240,10 +238,7 @@ public final class QueryRuntime {
     }
 
     /**
-     * Implements {@code fork()}: a new database, made by {@code create} on a new runtime, holding
-     * copies of every input and memo of this one, so that it answers as this one would without
-     * recomputing, and shares nothing with it. Like a write, it waits for queries running on
-     * other threads (which are cancelled) and may not be called from inside a query.
+     * Implements {@code fork()}: see {@link Fork}.
      *
      * @param <D> the generated database class
      * @param create the generated constructor: makes the database on the new runtime, creating
@@ -252,104 +247,7 @@ public final class QueryRuntime {
      * @return the new database, filled with copies
      */
     public <D> D fork(Function<QueryRuntime, D> create, EventListener listener) {
-        if (inQuery()) {
-            throw notInQuery("fork()");
-        }
-        QueryRuntime copy;
-        D database;
-        beginWrite();
-        try {
-            copy = new QueryRuntime(this, listener);
-            copy.filling = true;
-            database = create.apply(copy);
-            if (copy.tables.size() != tables.size()) {
-                throw new IllegalStateException("fork() built a database of another shape: "
-                        + copy.tables.size() + " ingredients instead of " + tables.size());
-            }
-            for (int i = 0; i < tables.size(); i++) {
-                SlotTable<?> mine = tables.get(i);
-                SlotTable<?> theirs = copy.tables.get(i);
-                if (!mine.name().equals(theirs.name()) || mine.getClass() != theirs.getClass()) {
-                    throw new IllegalStateException("fork() built a database of another shape:"
-                            + " ingredient " + i + " is " + theirs.name() + " instead of "
-                            + mine.name());
-                }
-            }
-            Copies copies = new Copies();
-            for (int i = 0; i < tables.size(); i++) {
-                copies.tables.put(tables.get(i), copy.tables.get(i));
-            }
-            List<Slot> mutated = new ArrayList<>(0);
-            for (int i = 0; i < tables.size(); i++) {
-                mutated.addAll(copyTable(copy.tables.get(i), tables.get(i), copies));
-            }
-            if (!mutated.isEmpty()) {
-                reportMutatedKeys(mutated);
-            }
-            shareCloseables(copy);
-            for (Slot outside : copies.outside.values()) {
-                MemoTable.remapDeps(outside, copies); // a mutated key's memo: in no table
-            }
-            for (int i = 0; i < tables.size(); i++) {
-                SlotTable<?> table = copy.tables.get(i);
-                table.remap(copies);
-                if (table instanceof MemoTable<?, ?> memos) {
-                    memos.copyLru((MemoTable<?, ?>) tables.get(i), copies);
-                }
-            }
-            accumulators.copyInto(copy.accumulators, copies);
-            inspection.copyInto(copy.inspection, copies);
-        } finally {
-            endWrite();
-        }
-        copy.filling = false;
-        List<Query<?>> queries = copy.attachedLater;
-        if (queries != null) {
-            copy.attachedLater = null;
-            copy.attached(queries);
-        }
-        return database;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <S extends Slot> List<Slot> copyTable(SlotTable<S> into, SlotTable<?> from,
-            Copies copies) {
-        return into.copyFrom((SlotTable<S>) from, copies);
-    }
-
-    /** A fork found keys mutated after they were stored: said once, the fork goes on. */
-    private static void reportMutatedKeys(List<Slot> mutated) {
-        List<String> keys = new ArrayList<>();
-        for (Slot slot : mutated) {
-            keys.add(slot.owner().name() + "(" + slot.key.getClass().getName() + ")");
-        }
-        System.getLogger("dev.tracked").log(System.Logger.Level.ERROR, "fork() found keys"
-                + " whose hashCode changed after they were stored (mutated keys) in " + keys
-                + ": their memos were dropped from both databases, so that no other key gets"
-                + " their values. Keys must not change once they reach a query.");
-    }
-
-    /**
-     * Finds the copy of a slot during {@link #fork}: in the copy of its table, under the same key
-     * (a probe, like any read), so that no slot needs an identity hash or a map entry; or, for
-     * the rare slot whose key was mutated and which is in no table, in {@link #outside}.
-     */
-    static final class Copies {
-        final Map<SlotTable<?>, SlotTable<?>> tables = new IdentityHashMap<>();
-        final Map<Slot, Slot> outside = new IdentityHashMap<>();
-
-        Slot of(Slot original) {
-            if (original instanceof UnrecordedRead) {
-                return original; // holds nothing: the copies may share it
-            }
-            if (!outside.isEmpty()) {
-                Slot copy = outside.get(original);
-                if (copy != null) {
-                    return copy;
-                }
-            }
-            return tables.get(original.owner()).slotOf(original.key);
-        }
+        return Fork.fork(this, create, listener);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -360,30 +258,7 @@ public final class QueryRuntime {
      * the database it was forked from), shared by all of them; {@code null} until a fork of a
      * database that has such values.
      */
-    private volatile SharedValues shared;
-
-    /** Counts the holders of every closeable value {@code copy}, a fork of this, now shares. */
-    private void shareCloseables(QueryRuntime copy) {
-        Map<Object, Integer> held = new IdentityHashMap<>();
-        for (SlotTable<?> table : tables) {
-            if (table instanceof MemoTable<?, ?> memos && memos.closesDiscarded()) {
-                for (Slot cell : table.allSlots()) {
-                    if (cell instanceof MemoSlot<?, ?> memo
-                            && memo.value instanceof AutoCloseable value) {
-                        held.merge(value, 1, Integer::sum);
-                    }
-                }
-            }
-        }
-        if (held.isEmpty()) {
-            copy.shared = shared;
-            return;
-        }
-        SharedValues family = shared != null ? shared : new SharedValues();
-        held.forEach(family::share);
-        shared = family;
-        copy.shared = family;
-    }
+    volatile SharedValues shared;
 
     /**
      * A value this database drops (replaced, evicted, discarded or closed with the database):
@@ -1000,7 +875,7 @@ public final class QueryRuntime {
      * The slow path of every read: brings {@code slot} up to date on this thread's stack and
      * records the read, or its failure, in the query running on this thread, if any. Whatever
      * is thrown, every frame pushed above the caller's is gone and every claim it held released
-     * when this returns or throws (see {@link #unwind}).
+     * when this returns or throws (see {@link Claims#unwind}).
      */
     Object readSlow(Slot slot) {
         ActiveStack stack = stack();
@@ -1037,7 +912,7 @@ public final class QueryRuntime {
                 caller.cancelled = e;
             }
             if (stack.depth > base) {
-                unwind(stack, base, e);
+                Claims.unwind(this, stack, base, e);
             }
             if (outermost && isClosed()) {
                 throw closed(e); // cancelled by close(): the database answers no more calls
@@ -1055,7 +930,7 @@ public final class QueryRuntime {
                 }
             }
             if (stack.depth > base) {
-                unwind(stack, base, e);
+                Claims.unwind(this, stack, base, e);
             }
             throw e;
         } finally {
@@ -1087,7 +962,7 @@ public final class QueryRuntime {
      * Like {@link #cancel(ActiveStack)}, naming {@code reading} when no query runs on this thread
      * yet (the outermost call, about to bring {@code reading} up to date).
      */
-    private Cancelled cancel(ActiveStack stack, Slot reading) {
+    Cancelled cancel(ActiveStack stack, Slot reading) {
         ActiveStack.Frame top = stack.top();
         if (top != null && top.cancelled != null
                 && top.cancelled.reason() == Cancelled.Reason.PENDING_WRITE) {
@@ -1169,266 +1044,6 @@ public final class QueryRuntime {
     }
 
     // ---------------------------------------------------------------------------------------
-    // Claims
-
-    /**
-     * Claims {@code slot} for bringing it up to date on {@code stack}'s thread, for {@code
-     * frame}, the innermost, pushed for it with kind {@link ActiveStack.Kind#CLAIM}: on success
-     * the frame holds the claim and becomes a {@link ActiveStack.Kind#VERIFY} frame. Returns false if
-     * another thread held it: this thread waited until that thread released it, and the caller
-     * checks again whether the slot is now up to date. Throws {@link CycleException} if the slot
-     * is claimed by this thread, or if waiting would close a cycle of waiting threads, and
-     * {@link Cancelled} if the other thread failed, or if a write is pending and this thread is
-     * inside a query.
-     */
-    boolean claim(Slot slot, ActiveStack stack, ActiveStack.Frame frame) {
-        byte state = (byte) STATE.getVolatile(slot);
-        if ((state & Slot.BUSY) == 0
-                && STATE.compareAndSet(slot, state, (byte) (state | Slot.BUSY))) {
-            // No call between the claim and these stores, so no StackOverflowError either: the
-            // frame says it holds the claim before anything else can fail.
-            frame.claimed = true;
-            frame.kind = ActiveStack.Kind.VERIFY;
-            if ((activeThreads & PENDING_WRITE) != 0) {
-                // Verifying reaches dependencies without a query call, and a call that entered
-                // just before the write may find a slot whose owner was cancelled: stop here
-                // too, or this thread would redo, in the same revision, what a cancelled thread
-                // was computing. Checked after the claim: a slot released by a cancelled owner
-                // was released after the flag was raised, so this thread sees the flag. The
-                // caller's unwinding releases the claim.
-                throw cancel(stack, slot);
-            }
-            return true;
-        }
-        if ((state & Slot.BUSY) != 0) {
-            if (stack.holds(slot)) {
-                throw Cycles.cycle(stack, slot);
-            }
-            awaitRelease(slot, stack);
-        }
-        return false;
-    }
-
-    /**
-     * Releases a slot claimed by this thread, and wakes the threads waiting for it, handing them
-     * {@code failure} if bringing it up to date failed.
-     */
-    void release(Slot slot, Throwable failure) {
-        STATE.setVolatile(slot, (byte) (slot.state & ~Slot.BUSY));
-        wake(slot, failure);
-    }
-
-    /**
-     * Wakes the threads waiting for {@code slot}, just released, handing them {@code failure}.
-     * Should this fail (a nearly exhausted stack), they wake by themselves: they wait with a
-     * timeout and stop once the slot is free.
-     */
-    private void wake(Slot slot, Throwable failure) {
-        if (waiters != 0) {
-            synchronized (waitLock) {
-                boolean woke = false;
-                for (ActiveStack other : stacks.values()) {
-                    if (other.waitingOn == slot) {
-                        other.waitingOn = null;
-                        other.propagated = failure;
-                        woke = true;
-                    }
-                }
-                if (woke) {
-                    waitLock.notifyAll();
-                }
-            }
-        }
-    }
-
-    /**
-     * Unwinds this thread's stack after {@code failure}, down to {@code depth} frames: from the
-     * innermost frame out, each one's slot is abandoned (a memo whose body failed forgets its
-     * value; a cycle head drops what it computed from its provisional value) and released if the
-     * frame holds its claim, handing {@code failure} to the threads waiting for it; then the
-     * frame is popped. A frame is popped only once it is done with, so if this fails (a second
-     * {@link StackOverflowError}, on a nearly exhausted stack), what is left is still on the
-     * stack, and the next level out, with more stack, finishes the job: no claim is ever left
-     * held by no thread.
-     */
-    void unwind(ActiveStack stack, int depth, Throwable failure) {
-        while (stack.depth > depth) {
-            ActiveStack.Frame top = stack.frameAt(stack.depth - 1);
-            Slot slot = top.slot;
-            if (slot != null && top.kind != ActiveStack.Kind.CLAIM) {
-                slot.abandon(stack, top, failure);
-            }
-            if (top.claimed) {
-                // Released and marked so with no call in between: a failure after this point
-                // can only skip waking the waiters, who wake by themselves.
-                STATE.setVolatile(slot, (byte) (slot.state & ~Slot.BUSY));
-                top.claimed = false;
-                wake(slot, failure);
-            }
-            stack.pop(top);
-        }
-    }
-
-    /**
-     * Unwinds frames above the first {@code depth}, if any: frames that a failure left behind
-     * when unwinding them failed in turn, and that the body that caught the failure went on
-     * above. Call before popping or storing the frame at {@code depth - 1}.
-     */
-    void unwindAbove(ActiveStack stack, int depth) {
-        if (stack.depth > depth) {
-            unwind(stack, depth, null);
-        }
-    }
-
-    /** How long a waiting thread sleeps before it checks again whether its slot was released. */
-    private static final long RECHECK_MILLIS = 50;
-
-    /** Waits until the thread that claimed {@code slot} releases it. */
-    private void awaitRelease(Slot slot, ActiveStack stack) {
-        ActiveStack owner = awaitOwner(slot, stack);
-        if (owner == null) {
-            return;
-        }
-        if (hasListener()) {
-            try {
-                emit(new Event.WillBlockOn(slot.queryKey(), owner.thread));
-            } catch (Throwable e) {
-                // The listener threw an Error (others are swallowed): stop waiting, as if the
-                // slot had been released, so that this thread is no link in anyone's chain.
-                synchronized (waitLock) {
-                    stack.waitingOn = null;
-                    stack.propagated = null;
-                    WAITERS.getAndAdd(this, -1);
-                }
-                throw e;
-            }
-        }
-        Throwable failure;
-        boolean interrupted = false;
-        synchronized (waitLock) {
-            while (stack.waitingOn == slot) {
-                if (((byte) STATE.getVolatile(slot) & Slot.BUSY) == 0) {
-                    // Released, but the owner could not wake this thread (its stack overflowed
-                    // while it did): go on as if woken, and try again.
-                    stack.waitingOn = null;
-                    break;
-                }
-                try {
-                    waitLock.wait(RECHECK_MILLIS);
-                } catch (InterruptedException e) {
-                    // The owner finishes or fails; either way it wakes this thread.
-                    interrupted = true;
-                }
-            }
-            WAITERS.getAndAdd(this, -1);
-            failure = stack.propagated;
-            stack.propagated = null;
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure != null) {
-            if (failure instanceof Cancelled cancelled) {
-                if (cancelled.reason() == Cancelled.Reason.PENDING_WRITE
-                        && (activeThreads & PENDING_WRITE) != 0) {
-                    // The owner was cancelled by a write, which cancels this thread too.
-                    throw cancel(stack, slot);
-                }
-                // A chain of waiters: each one names what it waited for, and the first failure.
-                if (cancelled.getCause() != null) {
-                    failure = cancelled.getCause();
-                }
-            }
-            throw new Cancelled(Cancelled.Reason.PROPAGATED_FAILURE, slot.queryKey(), failure);
-        }
-    }
-
-    /**
-     * Registers this thread as waiting for {@code slot} and returns the slot's owner; or returns
-     * {@code null} if the slot was released meanwhile, and the caller tries again.
-     */
-    private ActiveStack awaitOwner(Slot slot, ActiveStack stack) {
-        ActiveStack owner = null;
-        synchronized (waitLock) {
-            // Counted before the slot is checked again, and the owner releases before it looks
-            // at the count: either this thread sees the slot released, or the owner sees a waiter.
-            WAITERS.getAndAdd(this, 1);
-            boolean waiting = false;
-            try {
-                if (((byte) STATE.getVolatile(slot) & Slot.BUSY) == 0) {
-                    return null;
-                }
-                owner = ownerOf(slot);
-                if (owner != null) {
-                    CycleException cycle = crossThreadCycle(slot, owner, stack);
-                    if (cycle != null) {
-                        throw cycle;
-                    }
-                    stack.waitingOn = slot;
-                    waiting = true;
-                    return owner;
-                }
-            } finally {
-                if (!waiting) {
-                    WAITERS.getAndAdd(this, -1);
-                }
-            }
-        }
-        // Not found: the owner is between its claim and its first frame, or between its last
-        // frame and its release, a matter of instructions. Let it run, outside the lock; and do
-        // not hold up a write meanwhile.
-        if ((activeThreads & PENDING_WRITE) != 0) {
-            throw cancel(stack, slot);
-        }
-        Thread.yield();
-        return null;
-    }
-
-    /** The stack of the thread that holds {@code slot}, or {@code null}. Call under waitLock. */
-    private ActiveStack ownerOf(Slot slot) {
-        for (ActiveStack stack : stacks.values()) {
-            if (stack.holds(slot)) {
-                return stack;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * The cycle this thread would close by waiting for {@code slot}, held by {@code owner}, or
-     * {@code null}: follows owners and the slots they wait for. Waiting threads do not move while
-     * {@link #waitLock} is held, so their stacks can be read. Call under waitLock.
-     */
-    private CycleException crossThreadCycle(Slot slot, ActiveStack owner, ActiveStack me) {
-        ActiveStack other = owner;
-        int hops = 0;
-        while (other != me) {
-            Slot next = other.waitingOn;
-            if (next == null || ++hops > stacks.size()) {
-                return null;
-            }
-            other = ownerOf(next);
-            if (other == null) {
-                return null;
-            }
-        }
-        // A cycle: from slot through each owner's stack to the slot it waits for, back to me.
-        List<QueryKey> path = new ArrayList<>();
-        Slot target = slot;
-        other = owner;
-        while (true) {
-            for (Slot participant : other.from(target)) {
-                path.add(participant.queryKey());
-            }
-            if (other == me) {
-                return new CycleException(path);
-            }
-            target = other.waitingOn;
-            other = ownerOf(target);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------
     // Explain and DOT: see Inspection
 
     /** Records, with {@code explain}, why {@code memo} is about to run. */
@@ -1506,9 +1121,9 @@ public final class QueryRuntime {
      * listener calling back into it then would wait for itself) and before the copy is filled;
      * {@code null} when there is nothing to tell.
      */
-    private List<Query<?>> attachedLater;
+    List<Query<?>> attachedLater;
     /** Whether this runtime is a fork's copy, still being filled. */
-    private boolean filling;
+    boolean filling;
 
     /** Tells the listener, if any, which queries the database it now reports for has. */
     void attached(List<Query<?>> queries) {

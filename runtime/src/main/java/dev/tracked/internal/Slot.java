@@ -110,7 +110,7 @@ public abstract class Slot {
 
     /**
      * The frame {@code frame} of this slot is being unwound after {@code failure} (see {@link
-     * QueryRuntime#unwind}): undoes what the frame left half done. Called at most once per
+     * Claims#unwind}): undoes what the frame left half done. Called at most once per
      * failure and frame, but must be harmless if called again. Nothing to do by default.
      */
     void abandon(ActiveStack stack, ActiveStack.Frame frame, Throwable failure) {}

@@ -206,7 +206,7 @@ abstract class SlotTable<S extends Slot> {
      * both tables: its copy, kept in {@code copies}, is only what the copies of its readers
      * depend on. Returns such slots.
      */
-    final List<Slot> copyFrom(SlotTable<S> source, QueryRuntime.Copies copies) {
+    final List<Slot> copyFrom(SlotTable<S> source, Fork.Copies copies) {
         List<Slot> mutated = new ArrayList<>(0);
         synchronized (lock) {
             synchronized (source.lock) {
@@ -288,7 +288,7 @@ abstract class SlotTable<S extends Slot> {
     abstract S copyOf(S slot);
 
     /** Points the copies' dependencies at the copies of what they read. */
-    void remap(QueryRuntime.Copies copies) {}
+    void remap(Fork.Copies copies) {}
 
     /** The slots, for copying and inspection; cells may be null. */
     final Slot[] cells() {

@@ -87,10 +87,10 @@ final class Verify {
         try {
             runtime.emit(new Event.DidValidateMemoizedValue(memo.queryKey()));
         } catch (Throwable e) {
-            runtime.unwind(stack, base, e); // out of memory or stack, in the listener
+            Claims.unwind(runtime, stack, base, e); // out of memory or stack, in the listener
             throw e;
         }
-        runtime.unwindAbove(stack, base + 1);
+        Claims.unwindAbove(runtime, stack, base + 1);
         stack.pop(frame);
         return true;
     }
@@ -142,7 +142,7 @@ final class Verify {
                 // body runs again and meets the failure itself (it may catch it, as it may
                 // have before, and gets the same as a cold run would). Whatever unwinding
                 // the failure left undone above this frame is finished first.
-                runtime.unwindAbove(stack, stack.indexOf(memo) + 1);
+                Claims.unwindAbove(runtime, stack, stack.indexOf(memo) + 1);
                 return changed(stack);
             }
             // A dependency may have re-run to an equal value while reading other inputs,
@@ -200,10 +200,10 @@ final class Verify {
         try {
             ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.LOAD);
             recomputed = memo.table.body.apply(memo.key());
-            memo.table.runtime.unwindAbove(stack, base + 1);
+            Claims.unwindAbove(memo.table.runtime, stack, base + 1);
             stack.pop(frame);
         } catch (Throwable e) {
-            memo.table.runtime.unwind(stack, base, e);
+            Claims.unwind(memo.table.runtime, stack, base, e);
             throw e;
         }
         if (!Objects.equals(memoized, recomputed)) {
