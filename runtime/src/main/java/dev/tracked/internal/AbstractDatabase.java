@@ -38,7 +38,7 @@ public abstract class AbstractDatabase implements TrackedDatabase {
             names.put(query.name(), query);
         }
         this.byName = names;
-        runtime.attached(this.queries);
+        runtime.events.attached(this.queries);
     }
 
     @Override

@@ -145,7 +145,7 @@ final class Claims {
         }
         if (runtime.hasListener()) {
             try {
-                runtime.emit(new Event.WillBlockOn(slot.queryKey(), owner.thread));
+                runtime.events.emit(new Event.WillBlockOn(slot.queryKey(), owner.thread));
             } catch (Throwable e) {
                 // The listener threw an Error (others are swallowed): stop waiting, as if the
                 // slot had been released, so that this thread is no link in anyone's chain.

@@ -38,7 +38,7 @@ final class Execute {
         QueryRuntime runtime = memo.table.runtime;
         int index = stack.depth - 1; // before the listener runs, which may leave frames
         if (runtime.hasListener()) {
-            runtime.emit(new Event.WillExecute(memo.queryKey()));
+            runtime.events.emit(new Event.WillExecute(memo.queryKey()));
         }
         if ((memo.state & PRESENT) == 0) {
             runtime.explainRun(memo, QueryRuntime.FIRST_RUN);
@@ -106,7 +106,7 @@ final class Execute {
                 }
             }
             if (runtime.hasListener()) {
-                runtime.emit(new Event.WillIterateCycle(memo.queryKey(), frame.iteration));
+                runtime.events.emit(new Event.WillIterateCycle(memo.queryKey(), frame.iteration));
             }
         }
         boolean provisional = frame.cycleDepth < index;
@@ -161,10 +161,10 @@ final class Execute {
         }
         VERIFIED_AT.setRelease(memo, now);
         if (backdated && runtime.hasListener()) {
-            runtime.emit(new Event.DidBackdate(memo.queryKey()));
+            runtime.events.emit(new Event.DidBackdate(memo.queryKey()));
         }
         if (frame.provisionalRead && runtime.hasListener()) {
-            runtime.emit(new Event.DidFinalizeCycle(memo.queryKey(), frame.iteration));
+            runtime.events.emit(new Event.DidFinalizeCycle(memo.queryKey(), frame.iteration));
         }
         return false;
     }

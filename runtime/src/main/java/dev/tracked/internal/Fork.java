@@ -1,7 +1,6 @@
 package dev.tracked.internal;
 
 import dev.tracked.runtime.EventListener;
-import dev.tracked.runtime.Query;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -40,8 +39,7 @@ final class Fork {
         runtime.beginWrite();
         try {
             copy = new QueryRuntime(runtime, listener);
-            copy.filling = true;
-            database = create.apply(copy);
+                        database = create.apply(copy);
             if (copy.tables.size() != runtime.tables.size()) {
                 throw new IllegalStateException("fork() built a database of another shape: "
                         + copy.tables.size() + " ingredients instead of " + runtime.tables.size());
@@ -82,12 +80,7 @@ final class Fork {
         } finally {
             runtime.endWrite();
         }
-        copy.filling = false;
-        List<Query<?>> queries = copy.attachedLater;
-        if (queries != null) {
-            copy.attachedLater = null;
-            copy.attached(queries);
-        }
+        copy.events.filled();
         return database;
     }
 

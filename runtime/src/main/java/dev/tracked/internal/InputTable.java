@@ -251,7 +251,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             evicted = runtime.endWrite();
         }
         if (runtime.hasListener()) {
-            runtime.emit(new Event.DidSetInput(slot.queryKey(), durability, published));
+            runtime.events.emit(new Event.DidSetInput(slot.queryKey(), durability, published));
         }
         runtime.reportDiscarded(evicted);
     }
@@ -313,7 +313,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             evicted = runtime.endWrite();
         }
         if (runtime.hasListener()) {
-            runtime.emit(new Event.DidSetInput(slot.queryKey(), defaultDurability, published));
+            runtime.events.emit(new Event.DidSetInput(slot.queryKey(), defaultDurability, published));
         }
         runtime.reportDiscarded(evicted);
     }

@@ -21,21 +21,28 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * The state one database shares between its ingredients: the current revision, the revision in
- * which an input of each durability last changed, when each input was last written, the event
- * listener, each thread's stack of active queries, and the coordination between threads. Nothing
- * here is static: two databases share nothing.
+ * The state one database shares between its ingredients, and the protocol that keeps it
+ * consistent between threads: the current revision, the revision in which an input of each
+ * durability last changed, when each input was last written, writes and the cancellation of the
+ * queries they interrupt, rebasing of revision numbers, {@code close()}, each thread's stack of
+ * active queries, and the recording of what a running query reads. Nothing here is static: two
+ * databases share nothing.
+ *
+ * <p>The rest of the engine lives in files named for what they do: {@link Claims} (single
+ * flight and waiting), {@link Fork}, {@link Events}, {@link Inspection} ({@code explain}, {@code
+ * dot}), {@link Accumulators}, {@link Lru}, and for memos {@link Fetch}, {@link Verify}, {@link
+ * Execute} and {@link Cycles}.
  *
  * <h2>Threads</h2>
  *
  * <ul>
  *   <li><b>Hits</b> take no lock: a slot current in this revision is read as it is.
  *   <li><b>Single flight</b>: a thread that brings a slot up to date (verifies, executes or loads
- *       it) first <em>claims</em> it, by setting its {@link Slot#BUSY} bit with a compare-and-set;
- *       a thread that finds it claimed waits on {@link #waitLock} until the owner releases it, then
- *       reads the owner's result, or gets {@link Cancelled} if the owner failed. Before waiting it
- *       follows the chain of owners and the slots they wait for: if the chain comes back to
- *       itself, waiting would deadlock, and it throws {@link CycleException} instead.
+ *       it) first <em>claims</em> it (see {@link Claims}); a thread that finds it claimed waits
+ *       on {@link #waitLock} until the owner releases it, then reads the owner's result, or gets
+ *       {@link Cancelled} if the owner failed. Before waiting it follows the chain of owners and
+ *       the slots they wait for: if the chain comes back to itself, waiting would deadlock, and
+ *       it throws {@link CycleException} instead.
  *   <li><b>Writes</b> are serialized by {@link #writeLock}. A writer raises {@link #PENDING_WRITE}
  *       in {@link #activeThreads} and waits until no thread is inside a query; queries see the
  *       flag at their next query call and unwind with {@link Cancelled}; new outermost calls wait
@@ -210,6 +217,7 @@ public final class QueryRuntime {
      */
     public QueryRuntime(EventListener listener, boolean explain, boolean verifyReuse) {
         this.listener = listener;
+        this.events = new Events(listener, false);
         this.inputWrites = new InputWrites();
         this.inspection = new Inspection(this, explain);
         this.verifyReuse = verifyReuse;
@@ -220,6 +228,7 @@ public final class QueryRuntime {
     /** A runtime in the state of {@code source}, with no tables yet: see {@link Fork}. */
     QueryRuntime(QueryRuntime source, EventListener listener) {
         this.listener = listener;
+        this.events = new Events(listener, true);
         this.verifyReuse = source.verifyReuse;
         this.activeThreads = verifyReuse ? CHECK_READS : 0;
         this.inspection = new Inspection(this, source.inspection.recording());
@@ -517,7 +526,7 @@ public final class QueryRuntime {
     void reportDiscarded(List<Slot> evicted) {
         if (hasListener()) {
             for (Slot slot : evicted) {
-                emit(new Event.DidDiscard(slot.queryKey()));
+                events.emit(new Event.DidDiscard(slot.queryKey()));
             }
         }
         List<Object> closing;
@@ -976,7 +985,7 @@ public final class QueryRuntime {
             top.cancelled = cancelled; // before the event: its listener may call a query
         }
         if (hasListener()) {
-            emit(new Event.DidCancel(query));
+            events.emit(new Event.DidCancel(query));
         }
         return cancelled;
     }
@@ -1105,6 +1114,9 @@ public final class QueryRuntime {
     // ---------------------------------------------------------------------------------------
     // Events
 
+    /** What this runtime tells its listener, and how a failing listener is logged. */
+    final Events events;
+
     /** Whether events are observed at all; callers skip building events when not. */
     boolean hasListener() {
         return listener != null;
@@ -1114,63 +1126,4 @@ public final class QueryRuntime {
     static byte acquireState(Slot slot) {
         return (byte) STATE.getAcquire(slot);
     }
-
-        /**
-     * The queries of a fork's database, told to its listener once the fork is done rather than
-     * from the database's constructor, which runs while the original is held by the fork (a
-     * listener calling back into it then would wait for itself) and before the copy is filled;
-     * {@code null} when there is nothing to tell.
-     */
-    List<Query<?>> attachedLater;
-    /** Whether this runtime is a fork's copy, still being filled. */
-    boolean filling;
-
-    /** Tells the listener, if any, which queries the database it now reports for has. */
-    void attached(List<Query<?>> queries) {
-        if (filling) {
-            attachedLater = queries;
-            return;
-        }
-        if (listener != null) {
-            try {
-                listener.attached(queries);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                listenerFailed("attached(" + queries.size() + " queries)", e);
-            }
-        }
-    }
-
-    /** Delivers an event; a listener that throws is logged and ignored. */
-    void emit(Event event) {
-        try {
-            listener.onEvent(event);
-        } catch (VirtualMachineError e) {
-            throw e; // out of memory or stack: nothing to go on with
-        } catch (Throwable e) {
-            // Anything else, AssertionErrors and checked exceptions thrown sneakily included.
-            listenerFailed(event, e);
-        }
-    }
-
-    private void listenerFailed(Object event, Throwable e) {
-        {
-            int failures = listenerFailures.incrementAndGet();
-            System.Logger.Level level = failures <= LOUD_LISTENER_FAILURES
-                    ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
-            System.getLogger("dev.tracked").log(level, "Event listener failed on " + event
-                    + "; the event was dropped and the database is unaffected"
-                    + (failures == LOUD_LISTENER_FAILURES ? " (further listener failures of this"
-                            + " database are logged at DEBUG)" : ""), e);
-        }
-    }
-
-    /**
-     * How many failures of the listener are logged as warnings; later ones are logged at DEBUG,
-     * so that a listener that fails on every event does not flood the log.
-     */
-    private static final int LOUD_LISTENER_FAILURES = 8;
-    private final java.util.concurrent.atomic.AtomicInteger listenerFailures =
-            new java.util.concurrent.atomic.AtomicInteger();
 }

@@ -85,7 +85,7 @@ final class Verify {
         int base = stack.depth;
         ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.VERIFY);
         try {
-            runtime.emit(new Event.DidValidateMemoizedValue(memo.queryKey()));
+            runtime.events.emit(new Event.DidValidateMemoizedValue(memo.queryKey()));
         } catch (Throwable e) {
             Claims.unwind(runtime, stack, base, e); // out of memory or stack, in the listener
             throw e;
@@ -160,7 +160,7 @@ final class Verify {
         }
         VERIFIED_AT.setRelease(memo, evicted ? -now : now);
         if (runtime.hasListener()) {
-            runtime.emit(new Event.DidValidateMemoizedValue(memo.queryKey()));
+            runtime.events.emit(new Event.DidValidateMemoizedValue(memo.queryKey()));
         }
         return true;
     }
