@@ -196,24 +196,18 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     }
 
     /**
-     * The memo of {@code key} if it is current (verified in this revision), to be passed to
-     * {@link #read}; otherwise {@code null}, and the caller goes on to {@link #fetch}. This is
-     * the hit path of generated code, split in two so that {@code key} is only hashed and
-     * compared here, in a method small enough to be inlined: on a hit the JIT need not allocate
-     * the key (nor box a primitive one).
+     * The memo of {@code key}, current or not, to be passed to {@link #read}; or {@code null} if
+     * the key was never read, and the caller goes on to {@link #fetch}. This is the hit path of
+     * generated code, split in two so that {@code key} is only hashed and compared here, in a
+     * method small enough to be inlined: on a hit the JIT need not allocate the key (nor box a
+     * primitive one). A memo that is not current is brought up to date by {@link #read}, from the
+     * memo found, so that the key is not looked up (nor allocated) a second time.
      *
      * @param key the key; {@code null} finds nothing, and {@link #fetch} rejects it
-     * @return the current memo, or {@code null}
+     * @return the memo, or {@code null}
      */
     public Object find(K key) {
-        // The revision is read before the memo's: see QueryRuntime.rebase. While a write is
-        // pending it matches no memo, and the call waits for the write in fetch.
-        int now = runtime.hitRevision();
-        MemoSlot<K, V> slot;
-        if (key != null && (slot = slotOf(key)) != null && slot.verifiedAt == now) {
-            return slot;
-        }
-        return null;
+        return key != null ? slotOf(key) : null;
     }
 
     /**
@@ -221,24 +215,20 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
      * call passes the {@code int}, so a hit never boxes it.
      *
      * @param key the query's argument
-     * @return the memo, current in this revision, or {@code null}
+     * @return the memo, or {@code null}
      */
     public Object find(int key) {
-        int now = runtime.hitRevision();
-        MemoSlot<K, V> slot = slotOf(key);
-        return slot != null && slot.verifiedAt == now ? slot : null;
+        return slotOf(key);
     }
 
     /**
      * {@link #find(Object)} for a query whose one parameter is a {@code long}.
      *
      * @param key the query's argument
-     * @return the memo, current in this revision, or {@code null}
+     * @return the memo, or {@code null}
      */
     public Object find(long key) {
-        int now = runtime.hitRevision();
-        MemoSlot<K, V> slot = slotOf(key);
-        return slot != null && slot.verifiedAt == now ? slot : null;
+        return slotOf(key);
     }
 
     /**
@@ -281,7 +271,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
 
     /**
      * The value of a memo returned by {@link #find}, recorded as a dependency of the query
-     * running on this thread, if any.
+     * running on this thread, if any. A memo that is not current is brought up to date first:
+     * from outside any query, without entering the database if nothing it read can have changed
+     * (see {@link Verify#outside}); otherwise as {@link #fetch} does.
      *
      * @param memo what {@link #find} of this table, one without LRU, just returned; not {@code
      *     null}
@@ -291,8 +283,25 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     @SuppressWarnings("unchecked")
     public V read(Object memo) {
         MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
-        runtime.recordRead(slot);
-        return slot.value;
+        // The revision is read before the memo's: see QueryRuntime.rebase. While a write is
+        // pending it matches no memo, and the call waits for the write in the slow path.
+        int now = runtime.hitRevision();
+        if (slot.verifiedAt == now) {
+            runtime.recordRead(slot);
+            return slot.value;
+        }
+        return readStale(slot);
+    }
+
+    /**
+     * {@link #read} of a memo that is not current: verified from outside any query without
+     * entering the database if it can be (see {@link Verify#outside}), else the slow path.
+     */
+    private V readStale(MemoSlot<K, V> slot) {
+        if (lru == null && Verify.outside(slot, runtime, null)) {
+            return slot.value;
+        }
+        return fetchSlow(slot.key(), slot);
     }
 
     /**
@@ -307,6 +316,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     @SuppressWarnings("unchecked")
     public V readLru(Object memo) {
         MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
+        int now = runtime.hitRevision();
+        if (slot.verifiedAt != now) {
+            return fetchSlow(slot.key(), slot);
+        }
         runtime.recordRead(slot);
         synchronized (lru.lock()) {
             if (slot.verifiedAt > 0) {

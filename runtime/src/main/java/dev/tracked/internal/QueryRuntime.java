@@ -137,11 +137,13 @@ public final class QueryRuntime {
      * How much {@link #rebase} subtracted from stored revisions so far: the revision users see
      * is {@link #revision} plus this.
      */
-    private volatile long rebased;
+    volatile long rebased;
     /** Odd while {@link #rebase} changes {@link #revision} and {@link #rebased} together. */
     private volatile int rebasing;
     /** The revision at which the next write rebases; lowered by tests to exercise it. */
     private int rebaseAt = REBASE_AT;
+    /** For tests: run by {@link #rebase} once the slots are rebased, before the rest. */
+    Runnable betweenRebasePhases;
     /** See {@link #rebaseAt}: leaves room for the write that starts the next revision. */
     static final int REBASE_AT = Integer.MAX_VALUE - 1;
 
@@ -438,15 +440,17 @@ public final class QueryRuntime {
      * <p>Hits from outside any query do not wait for writes. They read the current revision
      * before a memo's verified-revision, and this method writes the current revision last: so a
      * hit compares a rebased memo with the rebased revision, or an old one with the old one,
-     * never an old memo that happens to hold the new number with it.
+     * never an old memo that happens to hold the new number with it. Reads that verify a memo
+     * from outside without entering ({@link Verify#outside}) do not wait either: they read
+     * {@link #rebased} before and after the memo, and change the memo with a compare-and-set
+     * that fails if this method changed it first. A verified-revision of 2 or more is always
+     * changed by a rebase, so that compare-and-set cannot succeed on a rebased memo.
      */
     private void rebase() {
         int shift = revision - rebaseAt / 2;
-        for (int d = 0; d < DURABILITIES; d++) {
-            lastChanged[d] = rebasedChange(lastChanged[d], shift);
-        }
-        lastSyntheticWrite = rebasedChange(lastSyntheticWrite, shift);
-        inputWrites.rebase(shift);
+        // Slots first, the revisions they are compared with after: a read from outside that
+        // verifies without entering (Verify.outside) and sees one rebased revision of the
+        // runtime then finds its memo's verified-revision changed too, and gives up.
         for (SlotTable<?> table : tables) {
             for (Slot slot : table.allSlots()) {
                 if (slot != null) {
@@ -459,6 +463,14 @@ public final class QueryRuntime {
                 }
             }
         }
+        if (betweenRebasePhases != null) {
+            betweenRebasePhases.run();
+        }
+        for (int d = 0; d < DURABILITIES; d++) {
+            lastChanged[d] = rebasedChange(lastChanged[d], shift);
+        }
+        lastSyntheticWrite = rebasedChange(lastSyntheticWrite, shift);
+        inputWrites.rebase(shift);
         rebasing++;
         rebased += shift;
         revision -= shift;

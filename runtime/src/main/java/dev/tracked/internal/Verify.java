@@ -13,6 +13,7 @@ import dev.tracked.runtime.Event;
 import dev.tracked.runtime.UntrackedReadException;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 
 /**
  * Verify: deciding that a memo is still valid without running its body. The shallow check
@@ -93,6 +94,77 @@ final class Verify {
         Claims.unwindAbove(runtime, stack, base + 1);
         stack.pop(frame);
         return true;
+    }
+
+    /**
+     * {@link #shallow} for a read from outside any query, while no thread is inside one and no
+     * write is pending: the memo is verified in the current revision without entering the
+     * database, which saves the two atomic updates of the runtime's count of active threads that
+     * entering and leaving cost. Returns false, changing nothing, wherever {@link #shallow} would,
+     * and also if a write started meanwhile, if a listener is to be told, or with {@code
+     * verifyReuse}; the caller then takes the full path.
+     *
+     * <p>Why it is safe without entering, although a write may start at any point:
+     * <ul>
+     *   <li>The revision is {@link QueryRuntime#hitRevision}, published by the write that made it
+     *       after everything it changed: what the verdict reads is that revision's state, or a
+     *       later write's, which only makes inputs look more recently written (a verdict of
+     *       "changed", and the full path).
+     *   <li>A rebase makes revisions smaller, and is the one write that could make a stale memo
+     *       look valid. The memo's verified-revision is read between two reads of the revision
+     *       and of the rebase count: a memo that a write reached before it was read is seen with
+     *       that write pending, or counted, and given up. A rebase that starts later changes the memo (every
+     *       verified-revision of 2 or more; 1 is left to the full path) before it changes the
+     *       revisions the verdict reads, so the final compare-and-set fails if the verdict read
+     *       any rebased revision. One that reaches the memo after the compare-and-set rebases
+     *       the revision stored, which was right.
+     *   <li>Threads that claim the memo are seen as for {@link #shallow}: its state is read
+     *       before and after its fields.
+     * </ul>
+     *
+     * @param between for tests: run at each point where a write may come in (0, 1, 2), or
+     *     {@code null}; the JIT removes the checks when it is {@code null}
+     */
+    static boolean outside(MemoSlot<?, ?> memo, QueryRuntime runtime, IntConsumer between) {
+        if (runtime.activeThreads != 0 || runtime.hasListener()) {
+            return false; // a query runs, a write is pending, reads are checked, or closed
+        }
+        int now = runtime.hitRevision();
+        long rebased = runtime.rebased;
+        if (now == QueryRuntime.NO_HITS) {
+            return false; // a write started
+        }
+        if (between != null) {
+            between.accept(0);
+        }
+        byte before = QueryRuntime.acquireState(memo);
+        if ((before & (PRESENT | BUSY | ASSUMED | EXECUTED | BACKDATED)) != PRESENT) {
+            return false;
+        }
+        int verified = memo.verifiedAt;
+        if (verified < 2) {
+            return false; // never verified, or 1, which a rebase leaves as it is
+        }
+        Object reads = memo.deps;
+        int from = memo.lo;
+        int to = memo.hi;
+        int durability = memo.durability();
+        VarHandle.loadLoadFence(); // the fields above are read before the state below
+        if (QueryRuntime.acquireState(memo) != before || runtime.hitRevision() != now
+                || runtime.rebased != rebased) {
+            return false; // claimed or changed meanwhile, or a write started
+        }
+        if (between != null) {
+            between.accept(1);
+        }
+        if (reads != null && !runtime.unchangedSince(
+                verified, durability, from, to, (before & READS_DURABLE) != 0)) {
+            return false;
+        }
+        if (between != null) {
+            between.accept(2);
+        }
+        return verified == now || VERIFIED_AT.compareAndSet(memo, verified, now);
     }
 
     /**

@@ -187,6 +187,111 @@ class ConcurrencyStressTest {
                 reads.get(), cancellations.get(), writes.get(), forks.get(), executed.size());
     }
 
+    /**
+     * Without a listener, reads from outside verify stale memos without entering the database
+     * ({@link Verify#outside}) whenever no other thread is inside a query: readers that call as
+     * generated code does ({@code find}, then {@code read} or {@code fetch}) race with a writer
+     * that rebases every few writes. Every value read must be right for a revision current
+     * during the call, and a rebase that comes in during a verification must never leave a memo
+     * verified in a revision it was not valid in (it would then be read stale ever after, which
+     * the check after the run also catches).
+     */
+    @Test
+    void readersFromOutsideRacingRebasingWritesReadOnlyCurrentValues() throws Exception {
+        long seed = Long.getLong("tracked.seed", 11);
+        long seconds = Long.getLong("tracked.stress.seconds", 3);
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape[] shapes = shapes(random);
+        QueryRuntime runtime = new QueryRuntime(null);
+        runtime.rebaseAt(16);
+        Graph graph = new Graph(runtime, shapes);
+        int[] values = new int[INPUTS];
+        for (int i = 0; i < INPUTS; i++) {
+            values[i] = random.nextInt(100);
+            graph.input.set(i, values[i]);
+        }
+        Map<Long, int[]> inputsAt = new ConcurrentHashMap<>();
+        Map<Long, int[]> expectedAt = new ConcurrentHashMap<>();
+        inputsAt.put(runtime.publicRevision(), values.clone());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<Throwable> failures = new ArrayList<>();
+        AtomicLong reads = new AtomicLong();
+        AtomicLong writes = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        threads.add(new Thread(() -> {
+            SplittableRandom edits = new SplittableRandom(seed + 1);
+            int[] current = values.clone();
+            while (System.nanoTime() < deadline) {
+                int i = edits.nextInt(INPUTS);
+                current[i] = edits.nextInt(100);
+                inputsAt.put(runtime.publicRevision() + 1, current.clone());
+                graph.input.set(i, current[i]);
+                writes.incrementAndGet();
+                LockSupport.parkNanos(edits.nextInt(50_000));
+            }
+        }, "writer"));
+        for (int r = 0; r < 2; r++) {
+            long readerSeed = seed + 100 + r;
+            threads.add(new Thread(() -> {
+                SplittableRandom choices = new SplittableRandom(readerSeed);
+                while (System.nanoTime() < deadline) {
+                    int q = choices.nextInt(QUERIES);
+                    MemoTable<NoKey, Integer> query = graph.queries.get(q);
+                    long before = runtime.publicRevision();
+                    int value;
+                    try {
+                        Object memo = query.find(NoKey.INSTANCE);
+                        value = memo != null ? query.read(memo) : query.fetch(NoKey.INSTANCE);
+                    } catch (Cancelled e) {
+                        continue; // a query it ran was cancelled by a write
+                    }
+                    long after = runtime.publicRevision();
+                    reads.incrementAndGet();
+                    boolean matched = false;
+                    for (long revision = before; revision <= after && !matched; revision++) {
+                        int[] expected = expectedAt.computeIfAbsent(revision,
+                                v -> evaluate(shapes, inputsAt.get(v)));
+                        matched = expected[q] == value;
+                    }
+                    if (!matched) {
+                        throw new AssertionError("q" + q + " read " + value + " between revisions "
+                                + before + " and " + after + ", expected "
+                                + expectedAt.get(before)[q]);
+                    }
+                }
+            }, "reader-" + r));
+        }
+        for (Thread thread : threads) {
+            thread.setDaemon(true);
+            thread.setUncaughtExceptionHandler((t, e) -> {
+                synchronized (failures) {
+                    failures.add(new AssertionError(t.getName() + " failed (seed " + seed + ")",
+                            e));
+                }
+            });
+            thread.start();
+        }
+        long watchdog = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 20);
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(watchdog - System.nanoTime())));
+            if (thread.isAlive()) {
+                fail("Threads still running after the deadline (seed " + seed + "):\n" + dump());
+            }
+        }
+        if (!failures.isEmpty()) {
+            AssertionError error = new AssertionError(failures.size() + " thread(s) failed");
+            failures.forEach(error::addSuppressed);
+            throw error;
+        }
+        if (writes.get() < 100 || reads.get() == 0) {
+            fail("too little happened: " + writes + " writes, " + reads + " reads");
+        }
+        int[] expected = evaluate(shapes, inputsAt.get(runtime.publicRevision()));
+        for (int q = 0; q < QUERIES; q++) {
+            assertEquals(expected[q], graph.queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
+        }
+    }
+
     /** The stress test's queries on one runtime: {@code input}, and query {@code q} per shape. */
     static final class Graph {
         final QueryRuntime runtime;
