@@ -222,12 +222,20 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     public void set(K key, V value, Durability durability) {
         Objects.requireNonNull(durability, "durability");
         checkWritable("set", key);
-        InputSlot<K, V> slot = slot(key);
+        InputSlot<K, V> slot;
         int revision;
         long published;
         List<Slot> evicted;
         runtime.beginWrite();
         try {
+            // Looked up inside the write, while no query runs: a slot that is not there yet was
+            // never read, so no memo can depend on it, and nothing it created needs checking
+            // (no input-range write, no durability's last change), as for an equal value.
+            slot = slotOf(key);
+            boolean created = slot == null;
+            if (created) {
+                slot = getOrCreate(key, this::newSlot);
+            }
             // Memos that read the old value carry its durability: report the write at the
             // higher of the two, or a memo that read a HIGH value would miss its change to LOW.
             int reported = Math.max(slot.durability(), durability.ordinal());
@@ -245,7 +253,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             }
             slot.durability(durability.ordinal());
             STATE.setRelease(slot, Slot.PRESENT);
-            runtime.commitWrite(unchanged ? -1 : slot.lo, reported, revision);
+            runtime.commitWrite(unchanged || created ? -1 : slot.lo, reported, revision);
             published = runtime.publicRevision();
         } finally {
             evicted = runtime.endWrite();

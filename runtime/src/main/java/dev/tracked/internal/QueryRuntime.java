@@ -541,6 +541,9 @@ public final class QueryRuntime {
                 events.emit(new Event.DidDiscard(slot.queryKey()));
             }
         }
+        if (toCloseCount == 0) {
+            return; // nothing to close: the common case, without taking the lock
+        }
         List<Object> closing;
         synchronized (toClose) {
             if (toClose.isEmpty()) {
@@ -548,6 +551,7 @@ public final class QueryRuntime {
             }
             closing = new ArrayList<>(toClose);
             toClose.clear();
+            toCloseCount = 0;
         }
         for (Object value : closing) {
             discard(value);
@@ -556,12 +560,18 @@ public final class QueryRuntime {
 
     /** Values evicted during the current write, to close once it is over; guarded by itself. */
     private final List<Object> toClose = new ArrayList<>();
+    /**
+     * The size of {@link #toClose}, written under its lock: a writer that reads 0 has nothing
+     * of its own to close (what another writer adds meanwhile, that writer closes).
+     */
+    private volatile int toCloseCount;
 
     /** A value dropped during a write, to close after it. */
     void closeAfterWrite(Object value) {
         if (value instanceof AutoCloseable) {
             synchronized (toClose) {
                 toClose.add(value);
+                toCloseCount = toClose.size();
             }
         }
     }
