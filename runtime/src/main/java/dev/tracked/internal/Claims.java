@@ -29,8 +29,8 @@ final class Claims {
     /**
      * Claims {@code slot} for bringing it up to date on {@code stack}'s thread, for {@code
      * frame}, the innermost, pushed for it with kind {@link ActiveStack.Kind#CLAIM}: on success
-     * the frame holds the claim and becomes a {@link ActiveStack.Kind#VERIFY} frame. Returns false if
-     * another thread held it: this thread waited until that thread released it, and the caller
+     * the frame holds the claim and becomes a {@link ActiveStack.Kind#VERIFY} frame. Returns
+     * false if another thread held it: this thread waited until that thread released it, and the caller
      * checks again whether the slot is now up to date. Throws {@link CycleException} if the slot
      * is claimed by this thread, or if waiting would close a cycle of waiting threads, and
      * {@link Cancelled} if the other thread failed, or if a write is pending and this thread is

@@ -194,7 +194,8 @@ final class Cycles {
             if ((member.state & ASSUMED) != 0) {
                 member.state &= ~ASSUMED;
                 if (memo.table.runtime.hasListener()) {
-                    memo.table.runtime.events.emit(new Event.DidValidateMemoizedValue(member.queryKey()));
+                    memo.table.runtime.events.emit(
+                            new Event.DidValidateMemoizedValue(member.queryKey()));
                 }
             }
         }

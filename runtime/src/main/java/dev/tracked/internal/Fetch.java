@@ -23,7 +23,8 @@ final class Fetch {
     static <K, V> Object bringUpToDate(MemoSlot<K, V> memo, ActiveStack stack, boolean needValue) {
         QueryRuntime runtime = memo.table.runtime;
         int now = runtime.revision();
-        if (!memo.upToDate(now, needValue) && Verify.shallow(memo, runtime, stack, now)) {
+        if (!memo.upToDate(now, needValue) && (Verify.shallow(memo, runtime, stack, now)
+                || Verify.inputsOnly(memo, runtime, stack, now))) {
             return Slot.NONE;
         }
         while (!memo.upToDate(runtime.revision(), needValue)) {
@@ -38,7 +39,8 @@ final class Fetch {
             try {
                 if (!Claims.claim(runtime, memo, stack, frame)) {
                     // Another thread held the memo, and released it: it may be current now.
-                    Claims.unwindAbove(runtime, stack, base + 1); // what a listener left, if anything
+                    // What a listener left, if anything.
+                    Claims.unwindAbove(runtime, stack, base + 1);
                     stack.pop(frame);
                     continue;
                 }

@@ -321,7 +321,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             evicted = runtime.endWrite();
         }
         if (runtime.hasListener()) {
-            runtime.events.emit(new Event.DidSetInput(slot.queryKey(), defaultDurability, published));
+            runtime.events.emit(
+                    new Event.DidSetInput(slot.queryKey(), defaultDurability, published));
         }
         runtime.reportDiscarded(evicted);
     }
@@ -434,7 +435,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
                 ActiveStack.Frame frame = stack.push(this, ActiveStack.Kind.CLAIM);
                 try {
                     if (!Claims.claim(runtime, this, stack, frame)) {
-                        Claims.unwindAbove(runtime, stack, base + 1); // what a listener left, if anything
+                        // What a listener left, if anything.
+                        Claims.unwindAbove(runtime, stack, base + 1);
                         stack.pop(frame);
                         continue;
                     }

@@ -74,6 +74,17 @@ final class Verify {
                 verified, durability, from, to, (before & READS_DURABLE) != 0)) {
             return false;
         }
+        return verifiedNow(memo, runtime, stack, verified, now);
+    }
+
+    /**
+     * Marks {@code memo}, found valid without a claim, verified in {@code now}: one store, or
+     * with a listener a compare-and-set whose winner reports the event, once, from a frame of
+     * the memo (as the full path does: a query the listener calls is not a dependency of the
+     * body that read the memo, and a write it attempts is refused as from inside a query).
+     */
+    private static boolean verifiedNow(MemoSlot<?, ?> memo, QueryRuntime runtime,
+            ActiveStack stack, int verified, int now) {
         if (!runtime.hasListener()) {
             // Any other thread that changes the verified-revision in this revision sets it to
             // now as well (no write can start a new one meanwhile).
@@ -94,6 +105,58 @@ final class Verify {
         Claims.unwindAbove(runtime, stack, base + 1);
         stack.pop(frame);
         return true;
+    }
+
+    /**
+     * The deep check of a memo that read only inputs, all set and unchanged since it was
+     * verified, done as {@link #shallow} is: without a claim, without a frame unless a listener
+     * is told, with one compare-and-set. Most memos of a real graph are leaves like this (one
+     * per file read, per setting), and the claim and its release are most of what checking them
+     * costs. Returns false, changing nothing, if the memo read anything else, or if an input
+     * must be loaded first (a lazy input after a reset), or changed; the full path decides then.
+     *
+     * <p>It is safe for the reasons {@link #shallow} is: inputs do not change while the thread
+     * is entered, and the memo is read between two reads of its state. What the full path
+     * would also do, widening the memo's input range and durability to what its inputs have
+     * now, is not needed: an unchanged input keeps its id, and a durability an equal value
+     * raised only makes the memo's own lower one more careful than it needs to be.
+     */
+    static boolean inputsOnly(MemoSlot<?, ?> memo, QueryRuntime runtime, ActiveStack stack,
+            int now) {
+        byte before = QueryRuntime.acquireState(memo);
+        if ((before & (PRESENT | BUSY | ASSUMED | EXECUTED | BACKDATED)) != PRESENT) {
+            return false;
+        }
+        int verified = memo.verifiedAt;
+        if (verified <= 0 || runtime.verifyReuse()) {
+            return false;
+        }
+        Object reads = memo.deps;
+        VarHandle.loadLoadFence(); // the fields above are read before the state below
+        if (QueryRuntime.acquireState(memo) != before) {
+            return false;
+        }
+        if (reads instanceof Slot one) {
+            if (!unchangedInput(one, verified)) {
+                return false;
+            }
+        } else if (reads != null) {
+            for (Slot dep : (Slot[]) reads) {
+                if (!unchangedInput(dep, verified)) {
+                    return false;
+                }
+            }
+        } else {
+            return false; // read nothing: shallow said no, so a synthetic write came after it
+        }
+        return verifiedNow(memo, runtime, stack, verified, now);
+    }
+
+    /** Whether {@code dep} is an input, set (or loaded) and not changed after {@code revision}. */
+    private static boolean unchangedInput(Slot dep, int revision) {
+        return dep instanceof InputTable.InputSlot<?, ?>
+                && (QueryRuntime.acquireState(dep) & (PRESENT | BUSY)) == PRESENT
+                && dep.changedAt <= revision;
     }
 
     /**
