@@ -73,6 +73,7 @@ public final class QueryRuntime {
     static final VarHandle STATE;
     private static final VarHandle RECENT;
     private static final VarHandle HIT_REVISION;
+    private static final VarHandle REBASE_STARTS;
     /** How many threads' stacks {@link #byThread} holds at most (a power of two). */
     private static final int CACHED_STACKS = 16;
     private static final VarHandle BY_THREAD =
@@ -86,6 +87,7 @@ public final class QueryRuntime {
             STATE = lookup.findVarHandle(Slot.class, "state", byte.class);
             RECENT = lookup.findVarHandle(QueryRuntime.class, "recent", ActiveStack.class);
             HIT_REVISION = lookup.findVarHandle(QueryRuntime.class, "hitRevision", int.class);
+            REBASE_STARTS = lookup.findVarHandle(QueryRuntime.class, "rebaseStarts", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -137,11 +139,16 @@ public final class QueryRuntime {
      * How much {@link #rebase} subtracted from stored revisions so far: the revision users see
      * is {@link #revision} plus this.
      */
-    volatile long rebased;
+    private volatile long rebased;
     /** Odd while {@link #rebase} changes {@link #revision} and {@link #rebased} together. */
     private volatile int rebasing;
     /** The revision at which the next write rebases; lowered by tests to exercise it. */
     private int rebaseAt = REBASE_AT;
+    /**
+     * How many rebases started: counted, with a full fence, before a rebase changes anything,
+     * for {@link Verify#outside}, which does not wait for writes.
+     */
+    volatile int rebaseStarts;
     /** For tests: run by {@link #rebase} once the slots are rebased, before the rest. */
     Runnable betweenRebasePhases;
     /** See {@link #rebaseAt}: leaves room for the write that starts the next revision. */
@@ -442,15 +449,13 @@ public final class QueryRuntime {
      * hit compares a rebased memo with the rebased revision, or an old one with the old one,
      * never an old memo that happens to hold the new number with it. Reads that verify a memo
      * from outside without entering ({@link Verify#outside}) do not wait either: they read
-     * {@link #rebased} before and after the memo, and change the memo with a compare-and-set
-     * that fails if this method changed it first. A verified-revision of 2 or more is always
-     * changed by a rebase, so that compare-and-set cannot succeed on a rebased memo.
+     * {@link #rebaseStarts} before the memo and again before they store a revision in it.
      */
     private void rebase() {
         int shift = revision - rebaseAt / 2;
-        // Slots first, the revisions they are compared with after: a read from outside that
-        // verifies without entering (Verify.outside) and sees one rebased revision of the
-        // runtime then finds its memo's verified-revision changed too, and gives up.
+        // Counted first, with a full fence: a read from outside that verifies without entering
+        // (Verify.outside) and saw anything this rebase changed sees the count changed.
+        REBASE_STARTS.getAndAdd(this, 1);
         for (SlotTable<?> table : tables) {
             for (Slot slot : table.allSlots()) {
                 if (slot != null) {

@@ -160,6 +160,14 @@ final class Verify {
     }
 
     /**
+     * The verified-revision {@link #outside} stores while it makes sure no rebase came in. It is
+     * no later than the memo's real one (which is 2 or more, or 1 only when rebased long ago):
+     * a reader who sees it checks what changed after revision 2, more than it needs to, never
+     * less. And every rebase changes it (to 1).
+     */
+    static final int TENTATIVE = 2;
+
+    /**
      * {@link #shallow} for a read from outside any query, while no thread is inside one and no
      * write is pending: the memo is verified in the current revision without entering the
      * database, which saves the two atomic updates of the runtime's count of active threads that
@@ -172,28 +180,34 @@ final class Verify {
      *   <li>The revision is {@link QueryRuntime#hitRevision}, published by the write that made it
      *       after everything it changed: what the verdict reads is that revision's state, or a
      *       later write's, which only makes inputs look more recently written (a verdict of
-     *       "changed", and the full path).
-     *   <li>A rebase makes revisions smaller, and is the one write that could make a stale memo
-     *       look valid. The memo's verified-revision is read between two reads of the revision
-     *       and of the rebase count: a memo that a write reached before it was read is seen with
-     *       that write pending, or counted, and given up. A rebase that starts later changes the memo (every
-     *       verified-revision of 2 or more; 1 is left to the full path) before it changes the
-     *       revisions the verdict reads, so the final compare-and-set fails if the verdict read
-     *       any rebased revision. One that reaches the memo after the compare-and-set rebases
-     *       the revision stored, which was right.
+     *       "changed", and the full path). The revision is read again after the memo's fields: a
+     *       memo that a later write (or a thread that entered after it) reached is given up.
+     *   <li>A rebase makes stored revisions smaller, and is the one write that could make a stale
+     *       memo look valid, or store a revision of before it into a memo rebased after it. So
+     *       the memo is changed in two steps: a compare-and-set to {@link #TENTATIVE}, then,
+     *       if no rebase started since the revision was read, a compare-and-set from it to the
+     *       revision. A rebase counts itself before it changes anything, with a full fence, so a
+     *       verdict that read any rebased revision sees the count changed; and a rebase changes
+     *       {@code TENTATIVE}, so a rebase that comes in between the count and the second step
+     *       makes that step fail. A memo left tentative is correct, only slower: its next check
+     *       walks its dependencies from revision 2, and may run its body (backdated if equal).
+     *       That happens if a rebase comes in, or another thread checks the same memo in the
+     *       nanoseconds between the two steps. One compare-and-set alone is not enough: a value
+     *       a rebase maps onto the one first read (another thread verified the memo meanwhile,
+     *       then a rebase shifted it back) would let it succeed.
      *   <li>Threads that claim the memo are seen as for {@link #shallow}: its state is read
      *       before and after its fields.
      * </ul>
      *
-     * @param between for tests: run at each point where a write may come in (0, 1, 2), or
+     * @param between for tests: run at each point where a write may come in (0 to 4), or
      *     {@code null}; the JIT removes the checks when it is {@code null}
      */
     static boolean outside(MemoSlot<?, ?> memo, QueryRuntime runtime, IntConsumer between) {
         if (runtime.activeThreads != 0 || runtime.hasListener()) {
             return false; // a query runs, a write is pending, reads are checked, or closed
         }
+        int rebases = runtime.rebaseStarts;
         int now = runtime.hitRevision();
-        long rebased = runtime.rebased;
         if (now == QueryRuntime.NO_HITS) {
             return false; // a write started
         }
@@ -205,16 +219,15 @@ final class Verify {
             return false;
         }
         int verified = memo.verifiedAt;
-        if (verified < 2) {
-            return false; // never verified, or 1, which a rebase leaves as it is
+        if (verified <= 0) {
+            return false; // never verified
         }
         Object reads = memo.deps;
         int from = memo.lo;
         int to = memo.hi;
         int durability = memo.durability();
         VarHandle.loadLoadFence(); // the fields above are read before the state below
-        if (QueryRuntime.acquireState(memo) != before || runtime.hitRevision() != now
-                || runtime.rebased != rebased) {
+        if (QueryRuntime.acquireState(memo) != before || runtime.hitRevision() != now) {
             return false; // claimed or changed meanwhile, or a write started
         }
         if (between != null) {
@@ -227,7 +240,22 @@ final class Verify {
         if (between != null) {
             between.accept(2);
         }
-        return verified == now || VERIFIED_AT.compareAndSet(memo, verified, now);
+        if (verified == now) {
+            return true;
+        }
+        if (!VERIFIED_AT.compareAndSet(memo, verified, TENTATIVE)) {
+            return false; // changed meanwhile: the full path decides
+        }
+        if (between != null) {
+            between.accept(3);
+        }
+        if (runtime.rebaseStarts != rebases) {
+            return false; // left tentative: correct whatever the rebase did, checked in full
+        }
+        if (between != null) {
+            between.accept(4);
+        }
+        return VERIFIED_AT.compareAndSet(memo, TENTATIVE, now);
     }
 
     /**

@@ -69,7 +69,7 @@ class OutsideVerifyTest {
 
         List<Integer> points = new ArrayList<>();
         assertThat(Verify.outside(memo, runtime, points::add)).isTrue();
-        assertThat(points).containsExactly(0, 1, 2).inOrder();
+        assertThat(points).containsExactly(0, 1, 2, 3, 4).inOrder();
         assertThat(memo.verifiedAt).isEqualTo(runtime.revision());
 
         input.set(1, -8);
@@ -135,7 +135,7 @@ class OutsideVerifyTest {
      * verified beyond the current revision, and the next read sees the new value.
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2})
+    @ValueSource(ints = {0, 1, 2, 3, 4})
     void aRebasingWriteAtAnyPointLeavesNoMemoVerifiedInTheFuture(int point) {
         runtime.rebaseAt(64);
         input.set(0, 1);
@@ -208,7 +208,7 @@ class OutsideVerifyTest {
      * memo must still see a later change of its own input.
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2})
+    @ValueSource(ints = {0, 1, 2, 3, 4})
     void aRebasingWriteOfAnotherInputAtAnyPointKeepsTheMemoHonest(int point) {
         runtime.rebaseAt(64);
         input.set(0, 1);
@@ -230,8 +230,8 @@ class OutsideVerifyTest {
 
     /**
      * A memo verified long before a rebase is clamped to revision 1, which the next rebase leaves
-     * as it is (the one verified-revision a rebase does not change): it is left to the full
-     * path, since a compare-and-set could not tell that a rebase came in.
+     * as it is: a compare-and-set from 1 cannot tell that a rebase came in, the count of rebases
+     * can.
      */
     @Test
     void aMemoVerifiedInRevisionOneIsLeftToTheFullPath() {
@@ -258,11 +258,50 @@ class OutsideVerifyTest {
     }
 
     /**
+     * Another reader verifies the memo while this one is between its verdict and its store,
+     * then a rebase shifts the memo back to the very revision this one read: a compare-and-set
+     * from that revision would succeed, and store a revision of before the rebase.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {32, 33})
+    void aRebaseThatShiftsTheMemoBackToTheRevisionReadIsStillSeen(int verifiedIn) {
+        runtime.rebaseAt(64);
+        input.set(0, 1);
+        verifiedIn(verifiedIn, 10);
+        writeOthersUntil(64);
+        Verify.outside(tens.slot(0), runtime, at -> {
+            if (at == 2) {
+                Thread other = new Thread(() -> tens(0), "other reader");
+                Thread writer = new Thread(() -> input.set(1, -1), "writer");
+                // 32: verified in 64 by the other reader, shifted by 32 to 32. 33: shifted to 1
+                // first, then verified in 33, the revision after the rebase.
+                Thread first = verifiedIn == 32 ? other : writer;
+                Thread second = first == other ? writer : other;
+                run(first);
+                run(second);
+            }
+        });
+        assertNotVerifiedInTheFuture();
+        input.set(0, 2);
+        assertNotVerifiedInTheFuture();
+        assertThat(tens(0)).isEqualTo(20);
+    }
+
+    private static void run(Thread thread) {
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
      * A write that does not rebase, at any point: the memo may be verified in the revision the
      * read began in, which it was valid in, and the next read sees the write.
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2})
+    @ValueSource(ints = {0, 1, 2, 3, 4})
     void aWriteAtAnyPointIsSeenByTheNextRead(int point) {
         input.set(0, 1);
         verifiedIn(5, 10);
