@@ -69,7 +69,8 @@ final class Execute {
             if (frame.unrecorded) {
                 // Some read could not be recorded (the stack was nearly exhausted) and the
                 // body caught the failure: the memo also depends on a slot that reads as
-                // changed in every later revision, so it runs again after any write.
+                // changed in every later revision, so it runs again after any write that
+                // changes an input (a new input, or an equal value, changes nothing it read).
                 frame.recordFailure(runtime.unrecordedRead, now);
             }
             if (frame.cancelled != null) {

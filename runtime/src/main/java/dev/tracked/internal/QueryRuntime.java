@@ -294,7 +294,8 @@ public final class QueryRuntime {
     /**
      * The dependency of a memo whose body caught a failure and could not record all it read
      * (the stack was nearly exhausted): it reads as changed in every later revision, so that
-     * such a memo is used in the revision it was computed in, and runs again after any write.
+     * such a memo is used in the revision it was computed in, and runs again after any write
+     * that changes an input.
      */
     final Slot unrecordedRead = new UnrecordedRead();
 
