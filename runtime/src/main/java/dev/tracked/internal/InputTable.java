@@ -55,6 +55,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         this.args = args;
         this.defaultDurability = defaultDurability;
         this.lazy = lazy;
+        this.newSlot = (key, keyTag) -> new InputSlot<>(this, key, keyTag, runtime.registerInput());
     }
 
     /**
@@ -234,7 +235,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             slot = slotOf(key);
             boolean created = slot == null;
             if (created) {
-                slot = getOrCreate(key, this::newSlot);
+                slot = getOrCreate(key, newSlot);
             }
             // Memos that read the old value carry its durability: report the write at the
             // higher of the two, or a memo that read a HIGH value would miss its change to LOW.
@@ -352,7 +353,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         InputSlot<K, V> slot = slotOf(key);
         if (slot == null) {
             runtime.checkOpen(); // a closed database's tables stay empty
-            slot = getOrCreate(key, this::newSlot);
+            slot = getOrCreate(key, newSlot);
         }
         return slot;
     }
@@ -372,9 +373,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         return copy;
     }
 
-    private InputSlot<K, V> newSlot(K key, byte keyTag) {
-        return new InputSlot<>(this, key, keyTag, runtime.registerInput());
-    }
+    /** Creates this table's slots: one instance, not a method reference made at every miss. */
+    private final SlotFactory<K, InputSlot<K, V>> newSlot;
 
     private String capitalized() {
         return Character.toUpperCase(name.charAt(0)) + name.substring(1);

@@ -36,6 +36,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     final Function<? super K, ? extends V> cycleInitial;
     /** {@code cycleResult}: the value this query takes at once when it is part of a cycle. */
     final Function<? super K, ? extends V> cycleResult;
+    /** Creates this table's memos: one instance, not a lambda made at every miss. */
+    private final SlotFactory<K, MemoSlot<K, V>> newMemo =
+            (key, tag) -> new MemoSlot<>(this, key, tag);
     /** {@code closeDiscarded}: values the table drops are closed if {@link AutoCloseable}. */
     final boolean closeDiscarded;
 
@@ -428,7 +431,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         MemoSlot<K, V> slot = found;
         if (slot == null) {
             runtime.checkOpen(); // a closed database's tables stay empty
-            slot = getOrCreate(key, (k, tag) -> new MemoSlot<>(this, k, tag));
+            slot = getOrCreate(key, newMemo);
         }
         while (true) {
             Object provisional = runtime.readSlow(slot);
