@@ -19,11 +19,11 @@ import javax.annotation.processing.Generated;
  * read changed. Each {@code @Input} has {@code setX}/{@code resetX} methods; every set starts a new
  * revision. Create instances with {@link #create()} or {@link #builder()}.
  *
- * <p>Each query method first {@code find}s the key's memo and {@code read}s it (recording the
- * read as a dependency when a query is running, and bringing a memo that is not current up to
- * date); a hit takes no lock and does not allocate the key. A key never read (an
- * input not set) goes to {@code fetch} (for an input, {@code get}), which computes or loads
- * the value.
+ * <p>Each query method first {@code find}s a memo that is current (from outside any query, also
+ * one that nothing it read can have changed since it was verified) and {@code read}s it,
+ * recording the read as a dependency when a query is running; this path takes no lock and, on
+ * a hit, does not allocate the key. Otherwise {@code fetch} (for an input, {@code get})
+ * re-validates, computes or loads the value.
  *
  * <p>Do not edit: this file is regenerated from {@link Geometry} on every build. See the Tracked README
  * for how queries are memoized and re-validated.

@@ -86,8 +86,9 @@ public class HitBenchmark {
 
     /**
      * Reads from inside a query: before each call (not timed), a new revision makes {@code
-     * sumCells()} stale while every cell is made current again; the call then executes {@code
-     * sumCells()}, whose 1024 reads are hits recorded as its dependencies.
+     * sumCells()} stale while every cell is made current again (by {@code touchCells()}, which
+     * reads them inside a query); the call then executes {@code sumCells()}, whose 1024 reads
+     * are hits recorded as its dependencies.
      */
     @State(Scope.Thread)
     public static class InsideQuery {
@@ -102,7 +103,7 @@ public class HitBenchmark {
         @Setup(Level.Invocation)
         public void newRevision() {
             hits.db.setEpoch(++hits.epoch);
-            hits.trackedHit();
+            hits.db.touchCells();
         }
     }
 

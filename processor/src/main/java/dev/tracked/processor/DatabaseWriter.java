@@ -245,12 +245,12 @@ final class DatabaseWriter {
                         + " its body when nothing it\nread changed. Each {@code @Input} has"
                         + " {@code setX}/{@code resetX} methods; every set starts a new\nrevision."
                         + " Create instances with {@link #create()} or {@link #builder()}.\n")
-                .add("\n<p>Each query method first {@code find}s the key's memo and"
-                        + " {@code read}s it (recording the\nread as a dependency when a query is"
-                        + " running, and bringing a memo that is not current up to\ndate); a hit"
-                        + " takes no lock and does not allocate the key. A key never read (an"
-                        + "\ninput not set) goes to {@code fetch} (for an input, {@code get}),"
-                        + " which computes or loads\nthe value.\n")
+                .add("\n<p>Each query method first {@code find}s a memo that is current (from"
+                        + " outside any query, also\none that nothing it read can have changed"
+                        + " since it was verified) and {@code read}s it,\nrecording the read as a"
+                        + " dependency when a query is running; this path takes no lock and, on\na"
+                        + " hit, does not allocate the key. Otherwise {@code fetch} (for an input,"
+                        + " {@code get})\nre-validates, computes or loads the value.\n")
                 .add("\n<p>Do not edit: this file is regenerated from {@link $T} on every build."
                         + " See the Tracked README\nfor how queries are memoized and re-validated.\n",
                         model.interfaceName())
@@ -369,8 +369,8 @@ final class DatabaseWriter {
     }
 
     /**
-     * The query method: a lock-free {@code find} of the key's memo and its {@code read} (which
-     * brings a stale memo up to date), else the full {@code fetch} (or {@code get}). Each call site builds its own key so that, on a
+     * The query method: a lock-free {@code find} of a current value and its {@code read}, else
+     * the full {@code fetch} (or {@code get}). Each call site builds its own key so that, on a
      * hit, the key is only hashed and compared, never escapes, and the JIT can elide it.
      */
     private MethodSpec queryMethod(QueryMethod query) {

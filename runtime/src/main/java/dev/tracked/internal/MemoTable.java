@@ -199,18 +199,39 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     }
 
     /**
-     * The memo of {@code key}, current or not, to be passed to {@link #read}; or {@code null} if
-     * the key was never read, and the caller goes on to {@link #fetch}. This is the hit path of
-     * generated code, split in two so that {@code key} is only hashed and compared here, in a
-     * method small enough to be inlined: on a hit the JIT need not allocate the key (nor box a
-     * primitive one). A memo that is not current is brought up to date by {@link #read}, from the
-     * memo found, so that the key is not looked up (nor allocated) a second time.
+     * The memo of {@code key} if it is current (verified in this revision, or found valid by a
+     * check from outside any query), to be passed to {@link #read}; otherwise {@code null}, and
+     * the caller goes on to {@link #fetch}. This is the hit path of generated code, split in two
+     * so that {@code key} is only hashed and compared here, in a method small enough to be
+     * inlined: on a hit the JIT need not allocate the key (nor box a primitive one).
      *
      * @param key the key; {@code null} finds nothing, and {@link #fetch} rejects it
-     * @return the memo, or {@code null}
+     * @return the current memo, or {@code null}
      */
     public Object find(K key) {
-        return key != null ? slotOf(key) : null;
+        // The revision is read before the memo's: see QueryRuntime.rebase. While a write is
+        // pending it matches no memo, and the call waits for the write in fetch.
+        int now = runtime.hitRevision();
+        MemoSlot<K, V> slot;
+        if (key != null && (slot = slotOf(key)) != null) {
+            return current(slot, now);
+        }
+        return null;
+    }
+
+    /**
+     * {@code slot}, found by {@link #find}, if it is current in revision {@code now}, or if a
+     * check from outside any query finds that nothing it read can have changed since it was
+     * verified (see {@link Verify#outside}: the memo is not changed, and {@link #read} reads its
+     * value); otherwise {@code null}. The check is called only when no thread is inside a query,
+     * so that the hits of a running query pay nothing for it.
+     */
+    private Object current(MemoSlot<K, V> slot, int now) {
+        if (slot.verifiedAt == now) {
+            return slot;
+        }
+        return lru == null && runtime.activeThreads == 0
+                && Verify.outside(slot, runtime, null) != NONE ? slot : null;
     }
 
     /**
@@ -218,20 +239,24 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
      * call passes the {@code int}, so a hit never boxes it.
      *
      * @param key the query's argument
-     * @return the memo, or {@code null}
+     * @return the current memo, or {@code null}
      */
     public Object find(int key) {
-        return slotOf(key);
+        int now = runtime.hitRevision();
+        MemoSlot<K, V> slot = slotOf(key);
+        return slot != null ? current(slot, now) : null;
     }
 
     /**
      * {@link #find(Object)} for a query whose one parameter is a {@code long}.
      *
      * @param key the query's argument
-     * @return the memo, or {@code null}
+     * @return the current memo, or {@code null}
      */
     public Object find(long key) {
-        return slotOf(key);
+        int now = runtime.hitRevision();
+        MemoSlot<K, V> slot = slotOf(key);
+        return slot != null ? current(slot, now) : null;
     }
 
     /**
@@ -274,9 +299,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
 
     /**
      * The value of a memo returned by {@link #find}, recorded as a dependency of the query
-     * running on this thread, if any. A memo that is not current is brought up to date first:
-     * from outside any query, without entering the database if nothing it read can have changed
-     * (see {@link Verify#outside}); otherwise as {@link #fetch} does.
+     * running on this thread, if any.
      *
      * @param memo what {@link #find} of this table, one without LRU, just returned; not {@code
      *     null}
@@ -286,25 +309,8 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     @SuppressWarnings("unchecked")
     public V read(Object memo) {
         MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
-        // The revision is read before the memo's: see QueryRuntime.rebase. While a write is
-        // pending it matches no memo, and the call waits for the write in the slow path.
-        int now = runtime.hitRevision();
-        if (slot.verifiedAt == now) {
-            runtime.recordRead(slot);
-            return slot.value;
-        }
-        return readStale(slot);
-    }
-
-    /**
-     * {@link #read} of a memo that is not current: verified from outside any query without
-     * entering the database if it can be (see {@link Verify#outside}), else the slow path.
-     */
-    private V readStale(MemoSlot<K, V> slot) {
-        if (lru == null && Verify.outside(slot, runtime, null)) {
-            return slot.value;
-        }
-        return fetchSlow(slot.key(), slot);
+        runtime.recordRead(slot);
+        return slot.value;
     }
 
     /**
@@ -319,10 +325,6 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     @SuppressWarnings("unchecked")
     public V readLru(Object memo) {
         MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
-        int now = runtime.hitRevision();
-        if (slot.verifiedAt != now) {
-            return fetchSlow(slot.key(), slot);
-        }
         runtime.recordRead(slot);
         synchronized (lru.lock()) {
             if (slot.verifiedAt > 0) {

@@ -448,9 +448,9 @@ public final class QueryRuntime {
      * <p>Hits from outside any query do not wait for writes. They read the current revision
      * before a memo's verified-revision, and this method writes the current revision last: so a
      * hit compares a rebased memo with the rebased revision, or an old one with the old one,
-     * never an old memo that happens to hold the new number with it. Reads that verify a memo
+     * never an old memo that happens to hold the new number with it. Reads that check a memo
      * from outside without entering ({@link Verify#outside}) do not wait either: they read
-     * {@link #rebaseStarts} before the memo and again before they store a revision in it.
+     * {@link #rebaseStarts} before the memo and again after their verdict.
      */
     private void rebase() {
         int shift = revision - rebaseAt / 2;

@@ -132,17 +132,21 @@ final class Verify {
             return false;
         }
         Object reads = memo.deps;
+        int durability = memo.durability();
+        int from = memo.lo;
+        int to = memo.hi;
+        boolean readsDurable = (before & READS_DURABLE) != 0;
         VarHandle.loadLoadFence(); // the fields above are read before the state below
         if (QueryRuntime.acquireState(memo) != before) {
             return false;
         }
         if (reads instanceof Slot one) {
-            if (!unchangedInput(one, verified)) {
+            if (!unchangedInput(one, verified, durability, from, to, readsDurable)) {
                 return false;
             }
         } else if (reads != null) {
             for (Slot dep : (Slot[]) reads) {
-                if (!unchangedInput(dep, verified)) {
+                if (!unchangedInput(dep, verified, durability, from, to, readsDurable)) {
                     return false;
                 }
             }
@@ -152,110 +156,103 @@ final class Verify {
         return verifiedNow(memo, runtime, stack, verified, now);
     }
 
-    /** Whether {@code dep} is an input, set (or loaded) and not changed after {@code revision}. */
-    private static boolean unchangedInput(Slot dep, int revision) {
-        return dep instanceof InputTable.InputSlot<?, ?>
-                && (QueryRuntime.acquireState(dep) & (PRESENT | BUSY)) == PRESENT
-                && dep.changedAt <= revision;
+    /**
+     * Whether {@code dep} is an input, set (or loaded), not changed after {@code revision}, and
+     * still covered by what the memo recorded of it: a durability no lower than the memo's,
+     * and, if LOW, an id in the memo's input range, or, if durable, the memo marked as reading
+     * durable inputs. An input can lose durability without changing (a lazy input reset to its
+     * default durability, then set or reloaded to an equal value): the full path then records
+     * it again, or later writes of it would be missed.
+     */
+    private static boolean unchangedInput(Slot dep, int revision, int durability, int from,
+            int to, boolean readsDurable) {
+        if (!(dep instanceof InputTable.InputSlot<?, ?>)
+                || (QueryRuntime.acquireState(dep) & (PRESENT | BUSY)) != PRESENT
+                || dep.changedAt > revision) {
+            return false;
+        }
+        int own = dep.durability();
+        if (own < durability) {
+            return false;
+        }
+        return own == 0 ? from <= dep.lo && dep.lo <= to : readsDurable;
     }
 
     /**
-     * The verified-revision {@link #outside} stores while it makes sure no rebase came in. It is
-     * no later than the memo's real one (which is 2 or more, or 1 only when rebased long ago):
-     * a reader who sees it checks what changed after revision 2, more than it needs to, never
-     * less. And every rebase changes it (to 1).
-     */
-    static final int TENTATIVE = 2;
-
-    /**
      * {@link #shallow} for a read from outside any query, while no thread is inside one and no
-     * write is pending: the memo is verified in the current revision without entering the
-     * database, which saves the two atomic updates of the runtime's count of active threads that
-     * entering and leaving cost. Returns false, changing nothing, wherever {@link #shallow} would,
-     * and also if a write started meanwhile, if a listener is to be told, or with {@code
+     * write is pending, that only reads: the memo's value if nothing the memo can depend on was
+     * written since it was verified, found without entering the database (which saves the two
+     * atomic updates of the runtime's count of active threads that entering and leaving cost)
+     * and without changing the memo. Returns {@link Slot#NONE} wherever {@link #shallow} would
+     * say no, and also if a write started meanwhile, if a listener is to be told, or with {@code
      * verifyReuse}; the caller then takes the full path.
      *
-     * <p>Why it is safe without entering, although a write may start at any point:
+     * <p>The memo stays as it was: the next read checks it again (as cheaply), and the first
+     * read from inside a query, or through the full path, marks it verified. Storing the
+     * revision here would race with writes, which do not wait for this thread: a rebase can
+     * shift another thread's revision back onto the one first read, so no compare-and-set can
+     * tell that a rebase came in.
+     *
+     * <p>Why the value is right for the revision read, although a write may start at any point:
      * <ul>
      *   <li>The revision is {@link QueryRuntime#hitRevision}, published by the write that made it
-     *       after everything it changed: what the verdict reads is that revision's state, or a
-     *       later write's, which only makes inputs look more recently written (a verdict of
-     *       "changed", and the full path). The revision is read again after the memo's fields: a
-     *       memo that a later write (or a thread that entered after it) reached is given up.
-     *   <li>A rebase makes stored revisions smaller, and is the one write that could make a stale
-     *       memo look valid, or store a revision of before it into a memo rebased after it. So
-     *       the memo is changed in two steps: a compare-and-set to {@link #TENTATIVE}, then,
-     *       if no rebase started since the revision was read, a compare-and-set from it to the
-     *       revision. A rebase counts itself before it changes anything, with a full fence, so a
-     *       verdict that read any rebased revision sees the count changed; and a rebase changes
-     *       {@code TENTATIVE}, so a rebase that comes in between the count and the second step
-     *       makes that step fail. A memo left tentative is correct, only slower: its next check
-     *       walks its dependencies from revision 2, and may run its body (backdated if equal).
-     *       That happens if a rebase comes in, or another thread checks the same memo in the
-     *       nanoseconds between the two steps. One compare-and-set alone is not enough: a value
-     *       a rebase maps onto the one first read (another thread verified the memo meanwhile,
-     *       then a rebase shifted it back) would let it succeed.
-     *   <li>Threads that claim the memo are seen as for {@link #shallow}: its state is read
-     *       before and after its fields.
+     *       after everything it changed, and it is read again, with the count of rebases, after
+     *       the verdict (and a load fence): a write that started meanwhile is seen pending, or
+     *       counted, and the answer given up. A write changes nothing before it makes the hit
+     *       revision {@code NO_HITS}, and a rebase nothing before it counts itself, with a full
+     *       fence, so whatever the verdict read is of the revision read.
+     *   <li>The memo's state is read before and after its fields and its value: a thread that
+     *       claims the memo to change it changes the state.
      * </ul>
      *
-     * @param between for tests: run at each point where a write may come in (0 to 4), or
+     * @param between for tests: run at each point where a write may come in (0, 1, 2), or
      *     {@code null}; the JIT removes the checks when it is {@code null}
+     * @return the memo's value, valid in the revision the call began in, or {@link Slot#NONE}
      */
-    static boolean outside(MemoSlot<?, ?> memo, QueryRuntime runtime, IntConsumer between) {
+    static Object outside(MemoSlot<?, ?> memo, QueryRuntime runtime, IntConsumer between) {
         if (runtime.activeThreads != 0 || runtime.hasListener()) {
-            return false; // a query runs, a write is pending, reads are checked, or closed
+            return Slot.NONE; // a query runs, a write is pending, reads are checked, or closed
         }
         int rebases = runtime.rebaseStarts;
         int now = runtime.hitRevision();
         if (now == QueryRuntime.NO_HITS) {
-            return false; // a write started
+            return Slot.NONE; // a write started
         }
         if (between != null) {
             between.accept(0);
         }
         byte before = QueryRuntime.acquireState(memo);
         if ((before & (PRESENT | BUSY | ASSUMED | EXECUTED | BACKDATED)) != PRESENT) {
-            return false;
+            return Slot.NONE;
         }
         int verified = memo.verifiedAt;
         if (verified <= 0) {
-            return false; // never verified
+            return Slot.NONE; // never verified
         }
+        Object value = memo.value;
         Object reads = memo.deps;
         int from = memo.lo;
         int to = memo.hi;
         int durability = memo.durability();
         VarHandle.loadLoadFence(); // the fields above are read before the state below
-        if (QueryRuntime.acquireState(memo) != before || runtime.hitRevision() != now) {
-            return false; // claimed or changed meanwhile, or a write started
+        if (QueryRuntime.acquireState(memo) != before) {
+            return Slot.NONE; // claimed or changed meanwhile
         }
         if (between != null) {
             between.accept(1);
         }
-        if (reads != null && !runtime.unchangedSince(
+        if (verified != now && reads != null && !runtime.unchangedSince(
                 verified, durability, from, to, (before & READS_DURABLE) != 0)) {
-            return false;
+            return Slot.NONE;
         }
         if (between != null) {
             between.accept(2);
         }
-        if (verified == now) {
-            return true;
+        VarHandle.loadLoadFence(); // the verdict's reads are done before the checks below
+        if (runtime.hitRevision() != now || runtime.rebaseStarts != rebases) {
+            return Slot.NONE; // a write started: what the verdict read may be of it
         }
-        if (!VERIFIED_AT.compareAndSet(memo, verified, TENTATIVE)) {
-            return false; // changed meanwhile: the full path decides
-        }
-        if (between != null) {
-            between.accept(3);
-        }
-        if (runtime.rebaseStarts != rebases) {
-            return false; // left tentative: correct whatever the rebase did, checked in full
-        }
-        if (between != null) {
-            between.accept(4);
-        }
-        return VERIFIED_AT.compareAndSet(memo, TENTATIVE, now);
+        return value;
     }
 
     /**

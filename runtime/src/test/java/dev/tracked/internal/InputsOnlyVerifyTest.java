@@ -105,4 +105,26 @@ class InputsOnlyVerifyTest {
         runtime.syntheticWrite(Durability.LOW);
         assertThat(inputsOnly(leaf.slot(0))).isTrue();
     }
+
+    /**
+     * A lazy input can lose durability without changing: reset to its default (LOW), then set
+     * to an equal value. The memo that read it when it was HIGH must then record it again, as
+     * LOW, through the full path, or its next LOW change would be missed.
+     */
+    @Test
+    void anInputThatLostDurabilityWithoutChangingIsRecordedAgain() {
+        InputTable<Integer, Integer> settings =
+                new InputTable<>(runtime, "settings", List::of, Durability.LOW, key -> 0);
+        MemoTable<Integer, Integer> doubled = new MemoTable<>(runtime, "doubled", List::of,
+                key -> settings.get(key) * 2, true);
+        settings.set(0, 5, Durability.HIGH);
+        assertThat(doubled.fetch(0)).isEqualTo(10);
+        runtime.syntheticWrite(Durability.LOW);
+        assertThat(doubled.fetch(0)).isEqualTo(10); // verified: its next check may shortcut
+        settings.reset(0); // LOW again, its value kept for comparison
+        settings.set(0, 5); // equal: not a change
+        assertThat(doubled.fetch(0)).isEqualTo(10);
+        settings.set(0, 6);
+        assertThat(doubled.fetch(0)).isEqualTo(12);
+    }
 }
