@@ -222,8 +222,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     /**
      * {@code slot}, found by {@link #find}, if it is current in revision {@code now}, or if a
      * check from outside any query finds that nothing it read can have changed since it was
-     * verified (see {@link Verify#outside}: the memo is not changed, and {@link #read} reads its
-     * value); otherwise {@code null}. The check is called only when no thread is inside a query,
+     * verified (see {@link Verify#outside}: the memo is not changed); otherwise {@code null}.
+     * {@link #read} then takes the memo's value, as after any hit: a write that starts in
+     * between may change it (see the README's Limitations). The check is called only when no thread is inside a query,
      * so that the hits of a running query pay nothing for it.
      */
     private Object current(MemoSlot<K, V> slot, int now) {
