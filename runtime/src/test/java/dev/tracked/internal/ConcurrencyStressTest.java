@@ -76,7 +76,6 @@ class ConcurrencyStressTest {
         inputsAt.put(runtime.publicRevision(), values.clone());
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        List<Throwable> failures = new ArrayList<>();
         AtomicLong reads = new AtomicLong();
         AtomicLong cancellations = new AtomicLong();
         AtomicLong writes = new AtomicLong();
@@ -135,41 +134,11 @@ class ConcurrencyStressTest {
                     }
                     long after = runtime.publicRevision();
                     reads.incrementAndGet();
-                    boolean matched = false;
-                    for (long revision = before; revision <= after && !matched; revision++) {
-                        int[] expected = expectedAt.computeIfAbsent(revision,
-                                v -> evaluate(shapes, inputsAt.get(v)));
-                        matched = expected[q] == value;
-                    }
-                    if (!matched) {
-                        throw new AssertionError("q" + q + " read " + value + " between revisions "
-                                + before + " and " + after + ", expected "
-                                + expectedAt.get(before)[q]);
-                    }
+                    assertReadOfARevision(q, value, before, after, shapes, inputsAt, expectedAt);
                 }
             }, "reader-" + r));
         }
-        for (Thread thread : threads) {
-            thread.setDaemon(true);
-            thread.setUncaughtExceptionHandler((t, e) -> {
-                synchronized (failures) {
-                    failures.add(new AssertionError(t.getName() + " failed (seed " + seed + ")", e));
-                }
-            });
-            thread.start();
-        }
-        long watchdog = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 20);
-        for (Thread thread : threads) {
-            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(watchdog - System.nanoTime())));
-            if (thread.isAlive()) {
-                fail("Threads still running after the deadline (seed " + seed + "):\n" + dump());
-            }
-        }
-        if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError(failures.size() + " thread(s) failed");
-            failures.forEach(error::addSuppressed);
-            throw error;
-        }
+        runAll(threads, seed, seconds);
         assertEquals(List.of(), doubleExecutions, "keys executed twice in one revision");
         if (writes.get() == 0 || reads.get() == 0 || forks.get() == 0) {
             fail("nothing happened: " + writes + " writes, " + reads + " reads, " + forks
@@ -214,7 +183,6 @@ class ConcurrencyStressTest {
         Map<Long, int[]> expectedAt = new ConcurrentHashMap<>();
         inputsAt.put(runtime.publicRevision(), values.clone());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        List<Throwable> failures = new ArrayList<>();
         AtomicLong reads = new AtomicLong();
         AtomicLong writes = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
@@ -247,20 +215,44 @@ class ConcurrencyStressTest {
                     }
                     long after = runtime.publicRevision();
                     reads.incrementAndGet();
-                    boolean matched = false;
-                    for (long revision = before; revision <= after && !matched; revision++) {
-                        int[] expected = expectedAt.computeIfAbsent(revision,
-                                v -> evaluate(shapes, inputsAt.get(v)));
-                        matched = expected[q] == value;
-                    }
-                    if (!matched) {
-                        throw new AssertionError("q" + q + " read " + value + " between revisions "
-                                + before + " and " + after + ", expected "
-                                + expectedAt.get(before)[q]);
-                    }
+                    assertReadOfARevision(q, value, before, after, shapes, inputsAt, expectedAt);
                 }
             }, "reader-" + r));
         }
+        runAll(threads, seed, seconds);
+        if (writes.get() < 100 || reads.get() == 0) {
+            fail("too little happened: " + writes + " writes, " + reads + " reads");
+        }
+        int[] expected = evaluate(shapes, inputsAt.get(runtime.publicRevision()));
+        for (int q = 0; q < QUERIES; q++) {
+            assertEquals(expected[q], graph.queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
+        }
+    }
+
+    /**
+     * Checks that {@code value}, read of query {@code q} between revisions {@code before} and
+     * {@code after}, is what a from-scratch evaluation gives in one of them.
+     */
+    private static void assertReadOfARevision(int q, int value, long before, long after,
+            Shape[] shapes, Map<Long, int[]> inputsAt, Map<Long, int[]> expectedAt) {
+        for (long revision = before; revision <= after; revision++) {
+            int[] expected = expectedAt.computeIfAbsent(revision,
+                    v -> evaluate(shapes, inputsAt.get(v)));
+            if (expected[q] == value) {
+                return;
+            }
+        }
+        throw new AssertionError("q" + q + " read " + value + " between revisions " + before
+                + " and " + after + ", expected " + expectedAt.get(before)[q]);
+    }
+
+    /**
+     * Starts {@code threads}, waits for them (dumping every thread if one is still running 20
+     * seconds after the run's {@code seconds}), and fails with what any of them threw.
+     */
+    private static void runAll(List<Thread> threads, long seed, long seconds)
+            throws InterruptedException {
+        List<Throwable> failures = new ArrayList<>();
         for (Thread thread : threads) {
             thread.setDaemon(true);
             thread.setUncaughtExceptionHandler((t, e) -> {
@@ -278,17 +270,12 @@ class ConcurrencyStressTest {
                 fail("Threads still running after the deadline (seed " + seed + "):\n" + dump());
             }
         }
-        if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError(failures.size() + " thread(s) failed");
-            failures.forEach(error::addSuppressed);
-            throw error;
-        }
-        if (writes.get() < 100 || reads.get() == 0) {
-            fail("too little happened: " + writes + " writes, " + reads + " reads");
-        }
-        int[] expected = evaluate(shapes, inputsAt.get(runtime.publicRevision()));
-        for (int q = 0; q < QUERIES; q++) {
-            assertEquals(expected[q], graph.queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
+        synchronized (failures) {
+            if (!failures.isEmpty()) {
+                AssertionError error = new AssertionError(failures.size() + " thread(s) failed");
+                failures.forEach(error::addSuppressed);
+                throw error;
+            }
         }
     }
 
