@@ -277,7 +277,6 @@ final class QueryInterfaceValidator {
                 closeDiscarded));
     }
 
-    /** Whether {@code type} is the runtime's database interface, by its name or its former one. */
     /**
      * Whether a helper method (not a query) has the name and parameter types of a member every
      * generated database has, so that the generated class would either not compile or silently
@@ -318,6 +317,7 @@ final class QueryInterfaceValidator {
         return generated.contains(parameters);
     }
 
+    /** Whether {@code type} is the runtime's database interface, by its name or its former one. */
     private static boolean isRuntimeDatabase(TypeElement type) {
         return type.getQualifiedName().contentEquals(RUNTIME_DATABASE)
                 || type.getQualifiedName().contentEquals(FORMER_RUNTIME_DATABASE);

@@ -19,7 +19,6 @@ class DifferentialTest {
     private static final int INPUTS = 24;
     private static final int QUERIES = 40;
 
-    /** What query {@code i} reads: a condition input, then one list of sources or another. */
     /**
      * One query per shape: the sum, mod 7, of the inputs and queries its shape lists for the
      * parity of its condition input; each backdating or not as {@code backdate} says.
@@ -42,6 +41,7 @@ class DifferentialTest {
         return queries;
     }
 
+    /** What query {@code i} reads: a condition input, then one list of sources or another. */
     record Shape(int condition, int[] whenEven, int[] whenOdd) {}
 
     @Test
