@@ -172,6 +172,12 @@ public final class QueryRuntime {
     final Accumulators accumulators = new Accumulators(this);
     /** {@code explain} and {@code dot}, with the reasons recorded by {@code explain(true)}. */
     final Inspection inspection;
+    /**
+     * Whether reads from outside any query may check stale memos without entering ({@link
+     * Verify#outside}): not with a listener, which is told of each validation from a frame, nor
+     * while {@code explain} is recorded, which reports the revision a memo was last verified in.
+     */
+    final boolean checksFromOutside;
     static final Object FIRST_RUN = "it was computed for the first time";
     static final Object EVICTED = "its value had been dropped by LRU";
 
@@ -229,6 +235,7 @@ public final class QueryRuntime {
         this.events = new Events(listener, false);
         this.inputWrites = new InputWrites();
         this.inspection = new Inspection(this, explain);
+        this.checksFromOutside = listener == null && !explain;
         this.verifyReuse = verifyReuse;
         this.activeThreads = verifyReuse ? CHECK_READS : 0;
         Arrays.fill(lastChanged, 1);
@@ -241,6 +248,7 @@ public final class QueryRuntime {
         this.verifyReuse = source.verifyReuse;
         this.activeThreads = verifyReuse ? CHECK_READS : 0;
         this.inspection = new Inspection(this, source.inspection.recording());
+        this.checksFromOutside = listener == null && !source.inspection.recording();
         this.inputWrites = source.inputWrites.copy();
         this.revision = source.revision;
         this.hitRevision = source.revision;

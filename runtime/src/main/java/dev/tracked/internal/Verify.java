@@ -184,8 +184,8 @@ final class Verify {
      * written since it was verified, found without entering the database (which saves the two
      * atomic updates of the runtime's count of active threads that entering and leaving cost)
      * and without changing the memo. Returns {@link Slot#NONE} wherever {@link #shallow} would
-     * say no, and also if a write started meanwhile, if a listener is to be told, or with {@code
-     * verifyReuse}; the caller then takes the full path.
+     * say no, and also if a write started meanwhile, if a listener is to be told, while {@code
+     * explain} is recorded, or with {@code verifyReuse}; the caller then takes the full path.
      *
      * <p>The memo stays as it was: the next read checks it again (as cheaply), and the first
      * read from inside a query, or through the full path, marks it verified. Storing the
@@ -210,8 +210,10 @@ final class Verify {
      * @return the memo's value, valid in the revision the call began in, or {@link Slot#NONE}
      */
     static Object outside(MemoSlot<?, ?> memo, QueryRuntime runtime, IntConsumer between) {
-        if (runtime.activeThreads != 0 || runtime.hasListener()) {
-            return Slot.NONE; // a query runs, a write is pending, reads are checked, or closed
+        if (runtime.activeThreads != 0 || !runtime.checksFromOutside) {
+            // A query runs, a write is pending, reads are checked, the database is closed, a
+            // listener is to be told, or explain is recorded.
+            return Slot.NONE;
         }
         int rebases = runtime.rebaseStarts;
         int now = runtime.hitRevision();

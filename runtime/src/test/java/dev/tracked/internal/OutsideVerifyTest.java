@@ -15,9 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Verify#outside}: a read from outside any query verifies a stale memo without entering
- * the database, and a write that comes in at any point of it, rebasing or not, leaves no memo
- * verified in a revision it was not valid in.
+ * {@link Verify#outside}: a read from outside any query checks a stale memo without entering
+ * the database and without changing it, and a write that comes in at any point of the check,
+ * rebasing or not, makes it give up rather than return a value of no revision current during
+ * the call.
  */
 class OutsideVerifyTest {
     /** No listener: with one, reads take the full path, which reports events from a frame. */
@@ -122,6 +123,20 @@ class OutsideVerifyTest {
         assertThat(twice.fetch(0)).isEqualTo(2); // verified, not run: the next one may shortcut
         in.set(1, 3);
         assertThat(verifies(twice.slot(0), listened, null)).isFalse();
+
+        // Nor while explain is recorded: it reports the revision a memo was last verified in.
+        QueryRuntime explained = new QueryRuntime(null, true);
+        InputTable<Integer, Integer> input2 =
+                new InputTable<>(explained, "input", List::of, Durability.LOW, null);
+        MemoTable<Integer, Integer> thrice = new MemoTable<>(explained, "thrice", List::of,
+                key -> input2.get(key) * 3, true);
+        input2.set(0, 1);
+        input2.set(1, 1);
+        assertThat(thrice.fetch(0)).isEqualTo(3);
+        input2.set(1, 2);
+        assertThat(thrice.fetch(0)).isEqualTo(3);
+        input2.set(1, 3);
+        assertThat(verifies(thrice.slot(0), explained, null)).isFalse();
 
         input.set(0, 3);
         verifiedIn(5, 30);
