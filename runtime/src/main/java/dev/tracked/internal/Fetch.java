@@ -23,8 +23,7 @@ final class Fetch {
     static <K, V> Object bringUpToDate(MemoSlot<K, V> memo, ActiveStack stack, boolean needValue) {
         QueryRuntime runtime = memo.table.runtime;
         int now = runtime.revision();
-        if (!memo.upToDate(now, needValue) && (Verify.shallow(memo, runtime, stack, now)
-                || Verify.inputsOnly(memo, runtime, stack, now))) {
+        if (!memo.upToDate(now, needValue) && Verify.shallow(memo, runtime, stack, now)) {
             return Slot.NONE;
         }
         while (!memo.upToDate(runtime.revision(), needValue)) {

@@ -28,9 +28,10 @@ final class Verify {
     /**
      * The shortcut of {@link #deep}, without a claim: a memo with its value, that nothing it
      * read can have changed since it was verified (no input of its durability or lower, or
-     * none in its inputs' range, written since; or it read nothing), is marked verified in
-     * {@code now} by one store of its verified-revision. Salsa's shallow verification, and
-     * what most reads of durable memos after a write come to.
+     * none in its inputs' range, written since; or it read nothing), or that read only inputs,
+     * none changed since ({@link #inputsOnly}), is marked verified in {@code now} by one store
+     * of its verified-revision. Salsa's shallow verification, and what most reads of durable
+     * memos and of leaves after a write come to.
      *
      * <p>Why no claim is needed:
      * <ul>
@@ -70,8 +71,9 @@ final class Verify {
         if (QueryRuntime.acquireState(memo) != before) {
             return false; // claimed, or changed by a thread that held it, meanwhile
         }
-        if (reads != null && !runtime.unchangedSince(
-                verified, durability, from, to, (before & READS_DURABLE) != 0)) {
+        boolean readsDurable = (before & READS_DURABLE) != 0;
+        if (reads != null && !runtime.unchangedSince(verified, durability, from, to, readsDurable)
+                && !inputsOnly(reads, verified, durability, from, to, readsDurable)) {
             return false;
         }
         return verifiedNow(memo, runtime, stack, verified, now);
@@ -108,52 +110,30 @@ final class Verify {
     }
 
     /**
-     * The deep check of a memo that read only inputs, all set and unchanged since it was
-     * verified, done as {@link #shallow} is: without a claim, without a frame unless a listener
-     * is told, with one compare-and-set. Most memos of a real graph are leaves like this (one
-     * per file read, per setting), and the claim and its release are most of what checking them
-     * costs. Returns false, changing nothing, if the memo read anything else, or if an input
-     * must be loaded first (a lazy input after a reset), or changed; the full path decides then.
+     * The deep check of a memo that read only inputs, made on what {@link #shallow} read of it:
+     * whether every one of them is set, unchanged after {@code verified}, and still covered by
+     * what the memo recorded of it (see {@link #unchangedInput}). Most memos of a real graph are
+     * leaves like this (one per file read, per setting), and the claim and its release are most
+     * of what checking them on the full path costs. False if the memo read anything else, or if
+     * an input must be loaded first (a lazy input after a reset), or changed; the full path
+     * decides then.
      *
-     * <p>It is safe for the reasons {@link #shallow} is: inputs do not change while the thread
-     * is entered, and the memo is read between two reads of its state. What the full path
-     * would also do, widening the memo's input range and durability to what its inputs have
-     * now, is not needed: an unchanged input keeps its id, and a durability an equal value
-     * raised only makes the memo's own lower one more careful than it needs to be.
+     * <p>It is safe for the reasons the shortcut is: inputs do not change while the thread is
+     * entered, and the memo was read between two reads of its state. What the full path would
+     * also do, widening the memo's input range and durability to what its inputs have now, is
+     * not needed: an input counts only if what the memo recorded still covers it.
      */
-    static boolean inputsOnly(MemoSlot<?, ?> memo, QueryRuntime runtime, ActiveStack stack,
-            int now) {
-        byte before = QueryRuntime.acquireState(memo);
-        if ((before & (PRESENT | BUSY | ASSUMED | EXECUTED | BACKDATED)) != PRESENT) {
-            return false;
-        }
-        int verified = memo.verifiedAt;
-        if (verified <= 0 || runtime.verifyReuse()) {
-            return false;
-        }
-        Object reads = memo.deps;
-        int durability = memo.durability();
-        int from = memo.lo;
-        int to = memo.hi;
-        boolean readsDurable = (before & READS_DURABLE) != 0;
-        VarHandle.loadLoadFence(); // the fields above are read before the state below
-        if (QueryRuntime.acquireState(memo) != before) {
-            return false;
-        }
+    private static boolean inputsOnly(Object reads, int verified, int durability, int from,
+            int to, boolean readsDurable) {
         if (reads instanceof Slot one) {
-            if (!unchangedInput(one, verified, durability, from, to, readsDurable)) {
+            return unchangedInput(one, verified, durability, from, to, readsDurable);
+        }
+        for (Slot dep : (Slot[]) reads) {
+            if (!unchangedInput(dep, verified, durability, from, to, readsDurable)) {
                 return false;
             }
-        } else if (reads != null) {
-            for (Slot dep : (Slot[]) reads) {
-                if (!unchangedInput(dep, verified, durability, from, to, readsDurable)) {
-                    return false;
-                }
-            }
-        } else {
-            return false; // read nothing: shallow said no, so a synthetic write came after it
         }
-        return verifiedNow(memo, runtime, stack, verified, now);
+        return true;
     }
 
     /**

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
  * Random histories of what changes durabilities: sets at any durability (equal values or not),
  * sets at the default one, resets of a lazy input, synthetic writes, and reads from outside
  * (through {@code find}/{@code read}, as generated code reads) and from inside a query, checked
- * against a model after every read. The claim-free checks ({@link Verify#shallow}, {@link
- * Verify#inputsOnly}, {@link Verify#outside}) trust what a memo recorded of its inputs'
+ * against a model after every read. The claim-free checks ({@link Verify#shallow}, with its
+ * inputs-only walk, and {@link Verify#outside}) trust what a memo recorded of its inputs'
  * durability; these histories are where that record can go stale.
  *
  * <p>2,000 histories by default; {@code -Dtracked.seeds=N} runs N, {@code -Dtracked.seed=N} one.

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Verify#inputsOnly}: a memo that read only inputs, none changed, is verified without a
+ * The inputs-only walk of {@link Verify#shallow}: a memo that read only inputs, none changed, is verified without a
  * claim; anything else is left to the full path, which decides as before.
  */
 class InputsOnlyVerifyTest {
@@ -42,12 +42,16 @@ class InputsOnlyVerifyTest {
         log.clear();
     }
 
-    /** Calls {@link Verify#inputsOnly} on {@code memo} as {@code Fetch} does: entered. */
+    /**
+     * Calls the claim-free check ({@link Verify#shallow}, which goes on to the inputs-only walk)
+     * on {@code memo} as {@code Fetch} does: entered. Every case here is one where the
+     * revisions alone cannot tell (a synthetic write came after the memo's last check).
+     */
     private boolean inputsOnly(MemoSlot<?, ?> memo) {
         ActiveStack stack = runtime.stack();
         runtime.enter(stack);
         try {
-            return Verify.inputsOnly(memo, runtime, stack, runtime.revision());
+            return Verify.shallow(memo, runtime, stack, runtime.revision());
         } finally {
             runtime.exit(stack);
         }
