@@ -29,9 +29,25 @@ final class Accumulators {
         this.runtime = runtime;
     }
 
-    /** A fork's copy: the values of the copies of this database's memos. */
-    void copyInto(Accumulators copy, Fork.Copies copies) {
-        values.forEach((slot, pushed) -> copy.values.put(copies.of(slot), pushed));
+    /** A fork: the values of the memos {@code copy}'s database now shares with this one. */
+    void copyInto(Accumulators copy) {
+        copy.values.putAll(values);
+    }
+
+    /**
+     * {@code copy} of {@code old}, a memo shared with a fork, is about to take its place: it
+     * holds the same values. Called before the copy is published.
+     */
+    void copied(Slot old, Slot copy) {
+        List<Object> pushed = values.get(old);
+        if (pushed != null) {
+            values.put(copy, pushed);
+        }
+    }
+
+    /** {@code old}'s copy took its place (see {@link #copied}): its entry goes. */
+    void forget(Slot old) {
+        values.remove(old);
     }
 
     /** The database is closed: forgets every value. */
@@ -156,7 +172,7 @@ final class Accumulators {
             pending.push(reads[i]);
         }
         while (!pending.isEmpty()) {
-            Slot slot = pending.pop();
+            Slot slot = runtime.current(pending.pop()); // as this database holds it now
             if (!(slot instanceof MemoSlot<?, ?> memo) || !seen.add(slot)) {
                 continue;
             }

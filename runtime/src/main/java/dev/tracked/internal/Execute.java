@@ -35,7 +35,7 @@ final class Execute {
      */
     static <K, V> boolean run(MemoSlot<K, V> memo, ActiveStack stack, ActiveStack.Frame frame,
             int now, boolean hasValue) {
-        QueryRuntime runtime = memo.table.runtime;
+        QueryRuntime runtime = memo.table().runtime;
         int index = stack.depth - 1; // before the listener runs, which may leave frames
         if (runtime.hasListener()) {
             runtime.events.emit(new Event.WillExecute(memo.queryKey()));
@@ -50,7 +50,7 @@ final class Execute {
             stack.become(frame, ActiveStack.Kind.EXECUTE);
             frame.expect(memo.deps);
             try {
-                fresh = memo.table.body.apply(memo.key());
+                fresh = memo.table().body.apply(memo.key());
             } catch (Throwable e) {
                 // Whatever the body made of a cancellation, the query ends in it (and keeps
                 // its old memo); any other failure drops the memo as the frame unwinds.
@@ -82,9 +82,9 @@ final class Execute {
             if (!frame.provisionalRead) {
                 break;
             }
-            if (memo.table.cycleResult != null) {
+            if (memo.table().cycleResult != null) {
                 discardFresh(memo, fresh);
-                fresh = memo.table.cycleResult.apply(memo.key()); // the fallback, at once
+                fresh = memo.table().cycleResult.apply(memo.key()); // the fallback, at once
                 break;
             }
             if (Objects.equals(frame.provisional, fresh)) {
@@ -113,18 +113,18 @@ final class Execute {
         boolean provisional = frame.cycleDepth < index;
         if (provisional && frame.cycleDepth != Integer.MAX_VALUE) {
             ActiveStack.Frame head = stack.frameAt(frame.cycleDepth);
-            if (head.hasProvisional && memo.table.cycleResult != null
+            if (head.hasProvisional && memo.table().cycleResult != null
                     && head.slot instanceof MemoSlot<?, ?> headMemo
-                    && headMemo.table.cycleResult != null) {
+                    && headMemo.table().cycleResult != null) {
                 discardFresh(memo, fresh);
                 // Every fallback query takes its own.
-                fresh = memo.table.cycleResult.apply(memo.key());
+                fresh = memo.table().cycleResult.apply(memo.key());
             }
         }
         boolean backdated;
         try {
             backdated = !provisional && hasValue && (memo.state & PRESENT) != 0
-                    && memo.table.backdate
+                    && memo.table().backdate
                     && frame.durability >= memo.durability() && Objects.equals(memo.value, fresh);
         } catch (Throwable e) {
             discardFresh(memo, fresh);
@@ -182,20 +182,20 @@ final class Execute {
         }
         memo.state &= ~PRESENT;
         memo.deps = null;
-        memo.table.runtime.accumulators.drop(memo);
+        memo.table().runtime.accumulators.drop(memo);
     }
 
     /** A value the body returned that the memo does not keep, for {@code closeDiscarded}. */
     static <K, V> void discardFresh(MemoSlot<K, V> memo, V fresh) {
-        if (memo.table.closeDiscarded && fresh != memo.value) {
-            memo.table.runtime.discard(fresh);
+        if (memo.table().closeDiscarded && fresh != memo.value) {
+            memo.table().runtime.discard(fresh);
         }
     }
 
     /** A value the memo held and no longer does, for {@code closeDiscarded}. */
     static <K, V> void discardValue(MemoSlot<K, V> memo, V old) {
-        if (memo.table.closeDiscarded) {
-            memo.table.runtime.discard(old);
+        if (memo.table().closeDiscarded) {
+            memo.table().runtime.discard(old);
         }
     }
 
@@ -206,8 +206,8 @@ final class Execute {
      */
     static <K, V> void discardProvisional(MemoSlot<K, V> memo, ActiveStack.Frame frame, V next) {
         Object old = frame.provisional;
-        if (memo.table.closeDiscarded && old != next && old != memo.value) {
-            memo.table.runtime.discard(old);
+        if (memo.table().closeDiscarded && old != next && old != memo.value) {
+            memo.table().runtime.discard(old);
         }
     }
 

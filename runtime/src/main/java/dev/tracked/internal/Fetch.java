@@ -21,7 +21,8 @@ final class Fetch {
      * reader that is re-validating.
      */
     static <K, V> Object bringUpToDate(MemoSlot<K, V> memo, ActiveStack stack, boolean needValue) {
-        QueryRuntime runtime = memo.table.runtime;
+        assert memo.table() != null : memo.queryKey() + " is shared with a fork: own it first";
+        QueryRuntime runtime = memo.table().runtime;
         int now = runtime.revision();
         if (!memo.upToDate(now, needValue) && Verify.shallow(memo, runtime, stack, now)) {
             return Slot.NONE;
@@ -68,7 +69,7 @@ final class Fetch {
      */
     static <K, V> boolean refresh(MemoSlot<K, V> memo, ActiveStack stack, ActiveStack.Frame frame,
             boolean needValue) {
-        int now = memo.table.runtime.revision();
+        int now = memo.table().runtime.revision();
         if (memo.upToDate(now, needValue)) {
             return false; // brought up to date by the thread that held it before this one
         }

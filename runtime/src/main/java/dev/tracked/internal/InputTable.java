@@ -55,7 +55,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         this.args = args;
         this.defaultDurability = defaultDurability;
         this.lazy = lazy;
-        this.newSlot = (key, keyTag) -> new InputSlot<>(this, key, keyTag, runtime.registerInput());
+        this.newSlot = (key, keyTag) -> new InputSlot<>(epoch, key, keyTag, runtime.registerInput());
+        startEpoch(name, args);
     }
 
     /**
@@ -185,6 +186,11 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     private V getSlow(K key) {
         InputSlot<K, V> slot = slot(key);
         runtime.readSlow(slot);
+        if (slot.epoch != epoch) {
+            // Shared with a fork: the read brought this table's copy up to date.
+            InputSlot<K, V> current = currentOf(slot);
+            slot = current != null ? current : slot;
+        }
         if ((slot.state & Slot.PRESENT) == 0) {
             throw new InputNotSetException(slot.queryKey());
         }
@@ -236,6 +242,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             boolean created = slot == null;
             if (created) {
                 slot = getOrCreate(key, newSlot);
+            } else {
+                slot = ownInWrite(slot);
             }
             // Memos that read the old value carry its durability: report the write at the
             // higher of the two, or a memo that read a HIGH value would miss its change to LOW.
@@ -301,6 +309,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         List<Slot> evicted;
         runtime.beginWrite();
         try {
+            slot = ownInWrite(slot);
             int reported = Math.max(slot.durability(), defaultDurability.ordinal());
             revision = runtime.nextRevision();
             if (lazy == null) {
@@ -333,6 +342,22 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
      * non-null key, and no query running on this thread. (Queries running on other threads are
      * cancelled by the write.) Names the write in the message without creating a slot for it.
      */
+    /**
+     * The slot a write changes: {@code slot}'s copy if it is shared with a fork (see {@link
+     * SlotTable#own}). In a write, so no query reads the table's cells meanwhile.
+     */
+    private InputSlot<K, V> ownInWrite(InputSlot<K, V> slot) {
+        InputSlot<K, V> owned = own(slot);
+        if (owned == null) {
+            // Its key was mutated and left out of the table: the write goes to a new slot.
+            throw new IllegalStateException("The key of " + slot.queryKey() + " changed after"
+                    + " it was passed to the database: its hashCode is not the one it was stored"
+                    + " with. Keys must not change once they reach a query: use immutable keys,"
+                    + " or pass a copy.");
+        }
+        return owned;
+    }
+
     private void checkWritable(String verb, K key) {
         requireKey(key);
         if (runtime.anyActive() && runtime.inQuery()) {
@@ -365,7 +390,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
 
     @Override
     InputSlot<K, V> copyOf(InputSlot<K, V> slot) {
-        InputSlot<K, V> copy = new InputSlot<>(this, slot.key(), slot.keyTag(), slot.lo);
+        InputSlot<K, V> copy = new InputSlot<>(epoch, slot.key(), slot.keyTag(), slot.lo);
         copy.value = slot.value;
         copy.changedAt = slot.changedAt;
         copy.durability(slot.durability());
@@ -386,16 +411,20 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
      * equal value keeps its old changed-revision.
      */
     static final class InputSlot<K, V> extends Slot {
-        private final InputTable<K, V> table;
         V value;
 
-        InputSlot(InputTable<K, V> table, K key, byte keyTag, int id) {
-            super(key, keyTag);
-            this.table = table;
+        InputSlot(Epoch epoch, K key, byte keyTag, int id) {
+            super(epoch, key, keyTag);
             this.lo = id;
             this.hi = id;
             this.changedAt = 1;
-            durability(table.defaultDurability.ordinal());
+            durability(table().defaultDurability.ordinal());
+        }
+
+        /** The input this slot belongs to; {@code null} while shared with a fork. */
+        @SuppressWarnings("unchecked")
+        InputTable<K, V> table() {
+            return (InputTable<K, V>) epoch.table;
         }
 
         @SuppressWarnings("unchecked")
@@ -404,13 +433,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         }
 
         @Override
-        SlotTable<?> owner() {
-            return table;
-        }
-
-        @Override
         public QueryKey queryKey() {
-            return QueryKey.of(table.name, table.args.apply(key()));
+            return QueryKey.of(epoch.name, epoch.args(key));
         }
 
         @Override
@@ -428,6 +452,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
 
         /** Loads a lazy input's default value while none is present. */
         void load(ActiveStack stack) {
+            InputTable<K, V> table = table();
+            assert table != null : queryKey() + " is shared with a fork: own it first";
             QueryRuntime runtime = table.runtime;
             while ((state & PRESENT) == 0 && table.lazy != null) {
                 // As for memos: the frame first, then the claim (see Claims.unwind).
@@ -460,7 +486,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             // The default body runs in a frame of its own kind so that whatever it reads is not
             // recorded as a dependency of the query that triggered the load.
             stack.become(frame, ActiveStack.Kind.LOAD);
-            V loaded = table.lazy.apply(key());
+            V loaded = table().lazy.apply(key());
             if (frame.cancelled != null) {
                 throw frame.cancelled; // the body swallowed it: its value is not kept
             }
@@ -469,7 +495,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
                 value = loaded;
                 changedAt = now;
             }
-            durability(table.defaultDurability.ordinal());
+            durability(table().defaultDurability.ordinal());
             // Clears STALE; BUSY stays until the release.
             STATE.setRelease(this, (byte) (PRESENT | BUSY));
         }

@@ -16,13 +16,29 @@ final class InputWrites {
     /** Leaves are at {@code [capacity, 2 * capacity)}; node {@code i} holds the max of its children. */
     private volatile int[] tree = new int[2 * 64];
     private int next;
+    /** Whether {@link #tree} is shared with a fork's copy: then it is copied before it changes. */
+    private boolean shared;
 
-    /** An independent copy, with the same ids and writes. */
+    /**
+     * An independent copy, with the same ids and writes, for a fork: the two share the tree
+     * until either writes to it.
+     */
     synchronized InputWrites copy() {
         InputWrites copy = new InputWrites();
-        copy.tree = tree.clone();
+        copy.tree = tree;
         copy.next = next;
+        copy.shared = true;
+        shared = true;
         return copy;
+    }
+
+    /** The tree, to change in place: copied first if it is shared with a fork. */
+    private int[] writable() {
+        if (shared) {
+            tree = tree.clone();
+            shared = false;
+        }
+        return tree;
     }
 
     /** A new input id, never written yet. */
@@ -38,6 +54,7 @@ final class InputWrites {
                 grown[i] = Math.max(grown[2 * i], grown[2 * i + 1]);
             }
             tree = grown;
+            shared = false;
         }
         return id;
     }
@@ -47,7 +64,7 @@ final class InputWrites {
      * maximum of every node above the leaf.
      */
     synchronized void written(int id, int revision) {
-        int[] t = tree;
+        int[] t = writable();
         for (int i = id + t.length / 2; i > 0; i >>>= 1) {
             t[i] = revision;
         }
@@ -55,7 +72,7 @@ final class InputWrites {
 
     /** Rebases every revision by {@code shift}: see {@code QueryRuntime.rebase}. */
     synchronized void rebase(int shift) {
-        int[] t = tree;
+        int[] t = writable();
         for (int i = 0; i < t.length; i++) {
             t[i] = QueryRuntime.rebasedChange(t[i], shift);
         }

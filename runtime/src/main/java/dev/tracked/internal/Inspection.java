@@ -42,17 +42,30 @@ final class Inspection {
         }
     }
 
-    /** A fork's copy: the reasons of the copies of this database's slots. */
-    void copyInto(Inspection copy, Fork.Copies copies) {
+    /** A fork: the reasons of the memos {@code copy}'s database now shares with this one. */
+    void copyInto(Inspection copy) {
         if (reasons != null && copy.reasons != null) {
-            // So that explain on the fork says what it would have said here.
-            reasons.forEach((slot, reason) -> {
-                Slot memo = copies.of(slot);
-                Object why = reason instanceof Slot dep ? copies.of(dep) : reason;
-                if (memo != null && why != null) {
-                    copy.reasons.put(memo, why);
-                }
-            });
+            copy.reasons.putAll(reasons); // so that explain on the fork says what it would here
+        }
+    }
+
+    /**
+     * {@code copy} of {@code old}, a memo shared with a fork, is about to take its place: it ran
+     * for the same reason. Called before the copy is published.
+     */
+    void copied(Slot old, Slot copy) {
+        if (reasons != null) {
+            Object why = reasons.get(old);
+            if (why != null) {
+                reasons.put(copy, why);
+            }
+        }
+    }
+
+    /** {@code old}'s copy took its place (see {@link #copied}): its entry goes. */
+    void forget(Slot old) {
+        if (reasons != null) {
+            reasons.remove(old);
         }
     }
 
@@ -124,10 +137,14 @@ final class Inspection {
         seen.add(memo);
         String cause;
         while (true) {
-            if (!(reason instanceof Slot dep)) {
+            if (!(reason instanceof Slot found)) {
                 cause = reason == null ? "its memo was computed before explain was recorded"
                         : path.get(path.size() - 1) + " ran because " + reason;
                 break;
+            }
+            Slot dep = runtime.current(found);
+            if (dep == null) {
+                dep = found; // its key was mutated: named as it was
             }
             path.add(dep.queryKey());
             if (dep instanceof InputTable.InputSlot<?, ?>) {
@@ -229,7 +246,8 @@ final class Inspection {
         return dot.append("}\n").toString();
     }
 
-    private static List<Slot> dependencies(Slot slot) {
+    /** What {@code slot} read, as this database holds it now (see {@link Epoch}). */
+    private List<Slot> dependencies(Slot slot) {
         List<Slot> found = new ArrayList<>();
         if (slot instanceof MemoSlot<?, ?> memo) {
             // After an acquiring read of the state: what the last computation stored is seen
@@ -237,16 +255,17 @@ final class Inspection {
             QueryRuntime.acquireState(memo);
             Object deps = memo.deps;
             if (deps instanceof Slot one) {
-                found.add(one);
+                found.add(runtime.current(one));
             } else if (deps != null) {
                 for (Slot dep : (Slot[]) deps) {
                     if (dep != null) {
-                        found.add(dep);
+                        found.add(runtime.current(dep));
                     }
                 }
             }
         }
-        found.removeIf(dep -> dep instanceof QueryRuntime.UnrecordedRead); // not a query
+        // Not a query, or a key mutated since it was read.
+        found.removeIf(dep -> dep == null || dep instanceof QueryRuntime.UnrecordedRead);
         return found;
     }
 

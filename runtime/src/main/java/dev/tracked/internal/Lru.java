@@ -46,14 +46,27 @@ final class Lru {
         }
     }
 
-    /** Takes {@code source}'s capacity and use order, for the copies of its memos. */
-    void copyFrom(Lru source, Fork.Copies copies) {
+    /**
+     * A fork: takes {@code source}'s capacity and use order, of the memos the two databases now
+     * share.
+     */
+    void copyFrom(Lru source) {
         capacity = source.capacity;
         synchronized (source.used) {
             synchronized (used) {
-                for (Slot slot : source.used.keySet()) {
-                    used.put(copies.of(slot), Boolean.TRUE);
-                }
+                used.putAll(source.used);
+            }
+        }
+    }
+
+    /**
+     * {@code copy} of {@code old}, a memo shared with a fork, takes its place: as the most
+     * recently used, since it is copied to be read or re-validated.
+     */
+    void moved(Slot old, Slot copy) {
+        synchronized (used) {
+            if (used.remove(old) != null) {
+                used.put(copy, Boolean.TRUE);
             }
         }
     }

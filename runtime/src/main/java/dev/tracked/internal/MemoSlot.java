@@ -30,8 +30,6 @@ public final class MemoSlot<K, V> extends Slot {
         }
     }
 
-    /** The query this memo belongs to. */
-    final MemoTable<K, V> table;
     /** The memoized value; meaningful once {@link #PRESENT} is set. */
     V value;
     /** What the body read, in read order: {@code null}, one {@link Slot}, or a {@code Slot[]}. */
@@ -45,9 +43,17 @@ public final class MemoSlot<K, V> extends Slot {
      */
     volatile int verifiedAt;
 
-    MemoSlot(MemoTable<K, V> table, K key, byte keyTag) {
-        super(key, keyTag);
-        this.table = table;
+    MemoSlot(Epoch epoch, K key, byte keyTag) {
+        super(epoch, key, keyTag);
+    }
+
+    /**
+     * The query this memo belongs to. The phases run only on memos their table owns (see {@link
+     * Epoch}): for a memo shared with a fork this is {@code null}.
+     */
+    @SuppressWarnings("unchecked")
+    MemoTable<K, V> table() {
+        return (MemoTable<K, V>) epoch.table;
     }
 
     @SuppressWarnings("unchecked")
@@ -56,13 +62,8 @@ public final class MemoSlot<K, V> extends Slot {
     }
 
     @Override
-    SlotTable<?> owner() {
-        return table;
-    }
-
-    @Override
     public QueryKey queryKey() {
-        return QueryKey.of(table.name, table.args.apply(key()));
+        return QueryKey.of(epoch.name, epoch.args(key));
     }
 
     /** How many dependencies the memo has. */

@@ -38,7 +38,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     final Function<? super K, ? extends V> cycleResult;
     /** Creates this table's memos: one instance, not a lambda made at every miss. */
     private final SlotFactory<K, MemoSlot<K, V>> newMemo =
-            (key, tag) -> new MemoSlot<>(this, key, tag);
+            (key, tag) -> new MemoSlot<>(epoch, key, tag);
     /** {@code closeDiscarded}: values the table drops are closed if {@link AutoCloseable}. */
     final boolean closeDiscarded;
 
@@ -196,6 +196,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         if (this.lru != null) {
             runtime.registerLru(this);
         }
+        startEpoch(name, args);
     }
 
     /**
@@ -441,6 +442,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
             if (provisional != NONE) {
                 return (V) provisional; // a cycle head's value, inside its own cycle
             }
+            if (slot.epoch != epoch) {
+                slot = readThrough(slot);
+            }
             if (lru == null) {
                 return slot.value;
             }
@@ -456,13 +460,27 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     }
 
     /**
+     * The slot a read of {@code slot}, one shared with a fork, brought up to date: the copy the
+     * read made of it (see {@link SlotTable#own}), which the table now holds in its place.
+     */
+    private MemoSlot<K, V> readThrough(MemoSlot<K, V> slot) {
+        MemoSlot<K, V> current = currentOf(slot);
+        return current != null ? current : slot;
+    }
+
+    /**
      * Drops the least recently used values beyond the LRU capacity, keeping their memos'
      * dependencies, changed-revision and verified revision (negated: see {@link
      * MemoSlot#verifiedAt}). Called at the start of a revision, while no query runs.
      */
     List<Slot> evictOverflow() {
         return lru.evictOverflow(slot -> {
-            Object dropped = ((MemoSlot<?, ?>) slot).evict();
+            // A memo shared with a fork keeps its value there: this table drops its own copy.
+            MemoSlot<K, V> memo = ownSlow(slot, false);
+            if (memo == null) {
+                return; // its key was mutated: the memo is unreachable anyway
+            }
+            Object dropped = memo.evict();
             if (closeDiscarded) {
                 runtime.closeAfterWrite(dropped);
             }
@@ -500,9 +518,10 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
 
     @Override
     MemoSlot<K, V> copyOf(MemoSlot<K, V> slot) {
-        MemoSlot<K, V> copy = new MemoSlot<>(this, slot.key(), slot.keyTag());
+        MemoSlot<K, V> copy = new MemoSlot<>(epoch, slot.key(), slot.keyTag());
         copy.value = slot.value;
-        copy.deps = slot.deps;
+        // The copy's own array: re-validation points its entries at this table's copies.
+        copy.deps = slot.deps instanceof Slot[] all ? all.clone() : slot.deps;
         copy.verifiedAt = slot.verifiedAt;
         copy.changedAt = slot.changedAt;
         copy.lo = slot.lo;
@@ -513,33 +532,28 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     }
 
     @Override
-    void remap(Fork.Copies copies) {
-        for (Slot cell : cells()) {
-            remapDeps(cell, copies);
+    void adopted(MemoSlot<K, V> old, MemoSlot<K, V> copy, boolean keepUse) {
+        if ((old.state & Slot.ACCUMULATED) != 0) {
+            runtime.accumulators.copied(old, copy);
+        }
+        runtime.inspection.copied(old, copy);
+        if (lru != null && keepUse) {
+            lru.moved(old, copy);
         }
     }
 
-    /** Points the dependencies of {@code slot}, a memo's copy, at the copies of what it read. */
-    static void remapDeps(Slot slot, Fork.Copies copies) {
-        if (slot instanceof MemoSlot<?, ?> memo) {
-            Object deps = memo.deps;
-            if (deps instanceof Slot one) {
-                memo.deps = copies.of(one);
-            } else if (deps != null) {
-                Slot[] from = (Slot[]) deps;
-                Slot[] to = new Slot[from.length];
-                for (int i = 0; i < from.length; i++) {
-                    to[i] = copies.of(from[i]);
-                }
-                memo.deps = to;
-            }
+    @Override
+    void replaced(MemoSlot<K, V> old) {
+        if ((old.state & Slot.ACCUMULATED) != 0) {
+            runtime.accumulators.forget(old);
         }
+        runtime.inspection.forget(old);
     }
 
-    /** Copies the use order of {@code source}'s values, for a table with LRU. */
-    void copyLru(MemoTable<?, ?> source, Fork.Copies copies) {
+    /** A fork: takes {@code source}'s use order of values, for a table with LRU. */
+    void copyLru(MemoTable<?, ?> source) {
         if (lru != null && source.lru != null) {
-            lru.copyFrom(source.lru, copies);
+            lru.copyFrom(source.lru);
         }
     }
 

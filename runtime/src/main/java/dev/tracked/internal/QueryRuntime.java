@@ -258,8 +258,54 @@ public final class QueryRuntime {
         this.lastSyntheticWrite = source.lastSyntheticWrite;
     }
 
+    /**
+     * Whether this database was forked, or is a fork: then its tables may hold slots shared with
+     * another database, which it copies before writing them ({@link #own}), and a dependency may
+     * be a slot another database holds, which it finds its own slot for ({@link #current}). Set
+     * by a fork, while no query runs; never cleared.
+     */
+    boolean shares;
+
+    /**
+     * The slot of {@code slot}'s key this database may write in place (see {@link
+     * SlotTable#own}): {@code slot} itself unless it is shared with a fork. {@code null} if the
+     * database has no slot for the key (it was mutated). Called while the thread is entered, or
+     * in a write.
+     */
+    Slot own(Slot slot) {
+        if (!shares || slot.epoch == null) {
+            return slot;
+        }
+        return tables.get(slot.epoch.index).own(slot);
+    }
+
+    /**
+     * The slot of {@code slot}'s key this database holds now, for reading (see {@link
+     * SlotTable#currentOf}): {@code slot} itself unless it is shared with a fork, or another
+     * database's. {@code null} if the database has no slot for the key (it was mutated).
+     */
+    Slot current(Slot slot) {
+        if (!shares || slot.epoch == null) {
+            return slot;
+        }
+        return tables.get(slot.epoch.index).currentOf(slot);
+    }
+
+    /** {@link #own} for a read, which needs a slot: fails if the key was mutated. */
+    private Slot ownForRead(Slot slot) {
+        Slot owned = own(slot);
+        if (owned == null) {
+            throw new IllegalStateException("The key of " + slot.queryKey() + " changed after it"
+                    + " was passed to the database: its hashCode is not the one it was stored"
+                    + " with. Keys must not change once they reach a query: use immutable keys"
+                    + " (records of immutable values), or pass a copy.");
+        }
+        return owned;
+    }
+
     /** Registers an ingredient, in the order the generated constructor creates them. */
     void registerTable(SlotTable<?> table) {
+        table.index = tables.size();
         tables.add(table);
     }
 
@@ -316,7 +362,7 @@ public final class QueryRuntime {
         private final QueryKey name;
 
         Outside(QueryKey name) {
-            super(name, (byte) 0);
+            super(null, name, (byte) 0);
             this.name = name;
         }
 
@@ -466,6 +512,9 @@ public final class QueryRuntime {
         // (Verify.outside) and saw anything this rebase changed sees the count changed.
         REBASE_STARTS.getAndAdd(this, 1);
         for (SlotTable<?> table : tables) {
+            if (shares) {
+                table.ownAll(); // slots shared with a fork keep the revisions the fork reads
+            }
             for (Slot slot : table.allSlots()) {
                 if (slot != null) {
                     slot.changedAt = rebasedChange(slot.changedAt, shift);
@@ -937,6 +986,9 @@ public final class QueryRuntime {
         try { // from right after enter(): whatever fails from here on, the thread leaves
             caller = stack.top();
             recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
+            if (shares) {
+                slot = ownForRead(slot); // a slot shared with a fork is copied before it changes
+            }
             Object read = slot.update(stack);
             int cycleDepth = stack.readCycleDepth;
             if (cycleDepth != Integer.MAX_VALUE) {

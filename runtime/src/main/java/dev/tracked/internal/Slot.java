@@ -37,6 +37,12 @@ public abstract class Slot {
 
     /** The key within the ingredient. */
     final Object key;
+    /**
+     * The epoch of the table this slot was created or copied in ({@code null} for a read of no
+     * table): the table that may write it in place, if that is still its table's epoch (see
+     * {@link Epoch}). Also how a slot names its query.
+     */
+    final Epoch epoch;
     /** The revision in which the value last changed. */
     int changedAt;
     /**
@@ -64,8 +70,9 @@ public abstract class Slot {
      */
     short readStamp;
 
-    /** A slot for {@code key}, with the {@link #tag} of its hash code. */
-    Slot(Object key, byte keyTag) {
+    /** A slot of {@code epoch} for {@code key}, with the {@link #tag} of its hash code. */
+    Slot(Epoch epoch, Object key, byte keyTag) {
+        this.epoch = epoch;
         this.key = key;
         this.bits = (byte) (keyTag << 2);
     }
@@ -123,6 +130,11 @@ public abstract class Slot {
      */
     public abstract QueryKey queryKey();
 
-    /** The ingredient this slot belongs to. */
-    abstract SlotTable<?> owner();
+    /**
+     * The ingredient this slot belongs to, if it owns the slot (see {@link Epoch}); {@code null}
+     * for a slot shared with a fork. What names a slot is in its {@link #epoch} either way.
+     */
+    SlotTable<?> owner() {
+        return epoch.table;
+    }
 }

@@ -4,18 +4,32 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The slots of one ingredient by key: an open-addressing hash table with linear probing. Lookups
  * take no lock (they read an array published with release semantics); inserts are serialized.
  * Slots are never removed, so a probe that reaches an empty cell has not missed its key. The
  * ingredients extend it, so that a lookup is one load fewer than through a separate table.
+ *
+ * <p>After a {@code fork()}, the two databases' tables share their cells and every slot in them
+ * (see {@link Epoch}): a table copies the cells before it first changes them, and copies a
+ * slot, putting the copy in its place, before it first writes it ({@link #own}).
  */
 abstract class SlotTable<S extends Slot> {
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(Slot[].class);
 
     private volatile Slot[] cells = new Slot[32];
-    /** Serializes inserts. */
+    /** Whether {@link #cells} is shared with a fork: then it is copied before it changes. */
+    private boolean cellsShared;
+    /**
+     * The epoch of the slots this table may write in place; a fork replaces it. Written under
+     * {@link #lock}, by a fork (while no query runs).
+     */
+    volatile Epoch epoch;
+    /** The table's position among its database's ingredients: the same in every fork. */
+    int index;
+    /** Serializes inserts, and the copies {@link #own} makes. */
     private final Object lock;
     /** Guarded by {@link #lock}. */
     private int size;
@@ -29,6 +43,11 @@ abstract class SlotTable<S extends Slot> {
     /** A table whose inserts are serialized by {@code lock}. */
     SlotTable(Object lock) {
         this.lock = lock;
+    }
+
+    /** Gives the new table its first epoch, once it has its name and position. */
+    final void startEpoch(String name, Function<?, List<Object>> args) {
+        epoch = new Epoch(this, name, args);
     }
 
     /**
@@ -117,6 +136,10 @@ abstract class SlotTable<S extends Slot> {
                         mutated);
                 size -= mutated.size();
                 adopt(mutated);
+                cellsShared = false;
+            } else if (cellsShared) {
+                table = table.clone(); // shared with a fork: copied before it changes
+                cellsShared = false;
             }
             put(table, slot, hash);
             cells = table;
@@ -186,7 +209,7 @@ abstract class SlotTable<S extends Slot> {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            return slot.owner().name() + "(a key of " + slot.key.getClass().getName() + ")";
+            return slot.epoch.name + "(a key of " + slot.key.getClass().getName() + ")";
         }
     }
 
@@ -200,59 +223,194 @@ abstract class SlotTable<S extends Slot> {
     }
 
     /**
-     * Fills this empty table with copies of {@code source}'s slots, at the same places.
-     * Dependencies still point at the source's slots until {@link #remap}. Called while neither
-     * table is in use. A slot whose key was mutated (see {@link #getOrCreate}) is left out of
-     * both tables: its copy, kept in {@code copies}, is only what the copies of its readers
-     * depend on. Returns such slots.
+     * The slot of {@code slot}'s key that this table may write in place: {@code slot} itself if
+     * it is of the table's epoch; otherwise the copy an earlier call made, or one made now and
+     * put in the cell of the slot the table holds for the key (see {@link Epoch}). {@code null}
+     * if the table has no slot for the key: its key was mutated, or its {@code hashCode}
+     * throws. Called while the caller's runtime is entered, or in a write, so that no fork comes
+     * between the check and the writes that follow.
      */
-    final List<Slot> copyFrom(SlotTable<S> source, Fork.Copies copies) {
-        List<Slot> mutated = new ArrayList<>(0);
+    @SuppressWarnings("unchecked")
+    final S own(Slot slot) {
+        return slot.epoch == epoch ? (S) slot : ownSlow(slot, true);
+    }
+
+    /**
+     * {@link #own}, once the slot is not the table's own. {@code keepUse}: whether the copy
+     * takes the slot's place in the LRU order (not when it is being evicted).
+     */
+    @SuppressWarnings("unchecked")
+    final S ownSlow(Slot slot, boolean keepUse) {
         synchronized (lock) {
-            synchronized (source.lock) {
-                Slot[] from = source.cells;
-                for (Slot slot : from) {
-                    long hash;
-                    if (slot != null && ((hash = currentHash(slot)) == THROWS
-                            || Slot.tag((int) hash) != slot.keyTag())) {
-                        mutated.add(slot);
-                    }
+            Epoch mine = epoch;
+            if (slot.epoch == mine) {
+                return (S) slot;
+            }
+            Slot[] table = cells;
+            int i = cellOf(table, slot);
+            if (i < 0) {
+                return ownOrphan(slot, mine, keepUse);
+            }
+            Slot held = table[i];
+            if (held.epoch == mine) {
+                return (S) held; // copied already
+            }
+            S copy = copyOf((S) held);
+            adopted((S) held, copy, keepUse);
+            if (cellsShared) {
+                table = table.clone();
+                cellsShared = false;
+            }
+            CELLS.setRelease(table, i, copy);
+            cells = table;
+            replaced((S) held);
+            return copy;
+        }
+    }
+
+    /** {@link #ownSlow} for a slot not in the cells: one left out for a mutated key, if any. */
+    @SuppressWarnings("unchecked")
+    private S ownOrphan(Slot slot, Epoch mine, boolean keepUse) {
+        for (int j = 0; j < orphans.size(); j++) {
+            Slot held = orphans.get(j);
+            if (held.key == slot.key) {
+                if (held.epoch == mine) {
+                    return (S) held;
                 }
-                if (!mutated.isEmpty()) {
-                    // Rebuilt without them, at the same size: no other key reaches them.
-                    from = rehash(from, from.length, new ArrayList<>());
-                    source.size -= mutated.size();
-                    source.cells = from;
-                    source.adopt(mutated);
-                }
-                Slot[] to = new Slot[from.length];
-                for (int i = 0; i < from.length; i++) {
-                    if (from[i] != null) {
-                        @SuppressWarnings("unchecked")
-                        S original = (S) from[i];
-                        to[i] = copyOf(original);
-                    }
-                }
-                List<Slot> copied = new ArrayList<>(source.orphans.size());
-                for (Slot slot : source.orphans) {
-                    @SuppressWarnings("unchecked")
-                    S original = (S) slot;
-                    S copy = copyOf(original);
-                    copies.outside.put(slot, copy);
-                    copied.add(copy);
-                }
-                size = source.size;
-                cells = to;
-                orphans = copied.isEmpty() ? List.of() : copied;
+                S copy = copyOf((S) held);
+                adopted((S) held, copy, keepUse);
+                List<Slot> all = new ArrayList<>(orphans);
+                all.set(j, copy);
+                orphans = all;
+                replaced((S) held);
+                return copy;
             }
         }
-        return mutated;
+        return null;
     }
+
+    /**
+     * The slot of {@code slot}'s key that this table holds now, for reading: {@code slot} if it
+     * is of the table's epoch, else the one in the cells (shared with a fork, or the table's
+     * copy); {@code null} as for {@link #own}.
+     */
+    @SuppressWarnings("unchecked")
+    final S currentOf(Slot slot) {
+        if (slot.epoch == epoch) {
+            return (S) slot;
+        }
+        Slot[] table = cells;
+        int i = cellOf(table, slot);
+        if (i >= 0) {
+            return (S) table[i];
+        }
+        synchronized (lock) {
+            for (Slot held : orphans) {
+                if (held.key == slot.key) {
+                    return (S) held;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The cell of {@code table} holding a slot of {@code slot}'s key, or -1. Every slot of a key
+     * holds the same key object (a copy keeps its original's), so the probe compares keys by
+     * identity and runs no {@code equals}.
+     */
+    private static int cellOf(Slot[] table, Slot slot) {
+        long hash = currentHash(slot);
+        if (hash == THROWS) {
+            return -1;
+        }
+        int mask = table.length - 1;
+        int i = index((int) hash, mask);
+        Slot held;
+        while ((held = table[i]) != null) {
+            if (held.key == slot.key) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+        return -1;
+    }
+
+    /**
+     * Makes every slot the table's own, copying those shared with a fork: before a rebase, which
+     * rewrites every slot. Called in a write, while no query runs.
+     */
+    @SuppressWarnings("unchecked")
+    final void ownAll() {
+        synchronized (lock) {
+            Epoch mine = epoch;
+            Slot[] table = cells;
+            if (cellsShared) {
+                table = table.clone();
+                cellsShared = false;
+            }
+            for (int i = 0; i < table.length; i++) {
+                Slot held = table[i];
+                if (held != null && held.epoch != mine) {
+                    S copy = copyOf((S) held);
+                    adopted((S) held, copy, true);
+                    table[i] = copy;
+                    replaced((S) held);
+                }
+            }
+            cells = table;
+            List<Slot> all = new ArrayList<>(orphans.size());
+            for (Slot held : orphans) {
+                if (held.epoch != mine) {
+                    S copy = copyOf((S) held);
+                    adopted((S) held, copy, true);
+                    replaced((S) held);
+                    held = copy;
+                }
+                all.add(held);
+            }
+            orphans = all.isEmpty() ? List.of() : all;
+        }
+    }
+
+    /**
+     * Fork: makes this empty table share {@code source}'s cells and slots, and gives {@code
+     * source} a new epoch, so that neither writes them in place from now on. Called while
+     * neither table is in use.
+     */
+    final void shareFrom(SlotTable<S> source) {
+        synchronized (lock) {
+            synchronized (source.lock) {
+                cells = source.cells;
+                size = source.size;
+                orphans = source.orphans;
+                cellsShared = true;
+                source.cellsShared = true;
+                Epoch old = source.epoch;
+                source.epoch = new Epoch(source, old.name, old.argsFunction());
+                old.table = null; // its slots, still shared, no longer hold on to the source
+            }
+        }
+    }
+
+    /**
+     * {@code copy} of {@code old} is about to take its place in this table: what is kept per
+     * slot elsewhere is kept for it too. Called under the table's lock.
+     */
+    void adopted(S old, S copy, boolean keepUse) {}
+
+    /**
+     * {@code old}'s copy has taken its place ({@link #adopted} was called before): what was kept
+     * for {@code old} may go. Not before, or a reader still holding {@code old} would miss it.
+     * Called under the table's lock.
+     */
+    void replaced(S old) {}
 
     /** Forgets every slot: the database is closed. Lookups find nothing from now on. */
     final void clear() {
         synchronized (lock) {
             cells = new Slot[32];
+            cellsShared = false;
             size = 0;
             orphans = List.of();
         }
@@ -284,11 +442,8 @@ abstract class SlotTable<S extends Slot> {
     /** The query's name. */
     abstract String name();
 
-    /** A copy of {@code slot} for this table (not claimed, not in a cycle). */
+    /** A copy of {@code slot}, of this table's epoch (not claimed, not in a cycle). */
     abstract S copyOf(S slot);
-
-    /** Points the copies' dependencies at the copies of what they read. */
-    void remap(Fork.Copies copies) {}
 
     /** The slots, for copying and inspection; cells may be null. */
     final Slot[] cells() {

@@ -73,7 +73,7 @@ final class Verify {
         }
         boolean readsDurable = (before & READS_DURABLE) != 0;
         if (reads != null && !runtime.unchangedSince(verified, durability, from, to, readsDurable)
-                && !inputsOnly(reads, verified, durability, from, to, readsDurable)) {
+                && !inputsOnly(runtime, reads, verified, durability, from, to, readsDurable)) {
             return false;
         }
         return verifiedNow(memo, runtime, stack, verified, now);
@@ -123,13 +123,15 @@ final class Verify {
      * also do, widening the memo's input range and durability to what its inputs have now, is
      * not needed: an input counts only if what the memo recorded still covers it.
      */
-    private static boolean inputsOnly(Object reads, int verified, int durability, int from,
-            int to, boolean readsDurable) {
+    private static boolean inputsOnly(QueryRuntime runtime, Object reads, int verified,
+            int durability, int from, int to, boolean readsDurable) {
         if (reads instanceof Slot one) {
-            return unchangedInput(one, verified, durability, from, to, readsDurable);
+            return unchangedInput(runtime.current(one), verified, durability, from, to,
+                    readsDurable);
         }
         for (Slot dep : (Slot[]) reads) {
-            if (!unchangedInput(dep, verified, durability, from, to, readsDurable)) {
+            if (!unchangedInput(runtime.current(dep), verified, durability, from, to,
+                    readsDurable)) {
                 return false;
             }
         }
@@ -146,7 +148,7 @@ final class Verify {
      */
     private static boolean unchangedInput(Slot dep, int revision, int durability, int from,
             int to, boolean readsDurable) {
-        if (!(dep instanceof InputTable.InputSlot<?, ?>)
+        if (!(dep instanceof InputTable.InputSlot<?, ?>) // also null: a key mutated
                 || (QueryRuntime.acquireState(dep) & (PRESENT | BUSY)) != PRESENT
                 || dep.changedAt > revision) {
             return false;
@@ -244,23 +246,33 @@ final class Verify {
      */
     static <K, V> Boolean deep(MemoSlot<K, V> memo, ActiveStack stack, ActiveStack.Frame frame,
             int now, boolean evicted) {
-        QueryRuntime runtime = memo.table.runtime;
+        QueryRuntime runtime = memo.table().runtime;
         int verified = Math.abs(memo.verifiedAt);
         if (memo.deps != null && !runtime.unchangedSince(
                 verified, memo.durability(), memo.lo, memo.hi, (memo.state & READS_DURABLE) != 0)) {
             try {
                 if (memo.deps instanceof Slot one) {
-                    if (one.changedAfter(verified, stack)) {
+                    Slot dep = runtime.own(one); // this database's, if shared with a fork
+                    if (dep == null || dep.changedAfter(verified, stack)) {
                         runtime.explainRun(memo, one);
                         return changed(stack);
                     }
+                    if (dep != one) {
+                        memo.deps = dep; // found once: the next walk goes straight to it
+                    }
                     assumes(stack, frame);
-                    frame.widen(one);
+                    frame.widen(dep);
                 } else {
-                    for (Slot dep : (Slot[]) memo.deps) {
-                        if (dep.changedAfter(verified, stack)) {
-                            runtime.explainRun(memo, dep);
+                    Slot[] deps = (Slot[]) memo.deps;
+                    for (int i = 0; i < deps.length; i++) {
+                        Slot read = deps[i];
+                        Slot dep = runtime.own(read);
+                        if (dep == null || dep.changedAfter(verified, stack)) {
+                            runtime.explainRun(memo, read);
                             return changed(stack);
+                        }
+                        if (dep != read) {
+                            deps[i] = dep; // the memo's own array (see MemoTable.copyOf)
                         }
                         assumes(stack, frame);
                         frame.widen(dep);
@@ -341,11 +353,11 @@ final class Verify {
         V recomputed;
         try {
             ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.LOAD);
-            recomputed = memo.table.body.apply(memo.key());
-            Claims.unwindAbove(memo.table.runtime, stack, base + 1);
+            recomputed = memo.table().body.apply(memo.key());
+            Claims.unwindAbove(memo.table().runtime, stack, base + 1);
             stack.pop(frame);
         } catch (Throwable e) {
-            Claims.unwind(memo.table.runtime, stack, base, e);
+            Claims.unwind(memo.table().runtime, stack, base, e);
             throw e;
         }
         if (!Objects.equals(memoized, recomputed)) {

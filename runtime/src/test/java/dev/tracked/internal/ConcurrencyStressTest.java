@@ -230,6 +230,112 @@ class ConcurrencyStressTest {
     }
 
     /**
+     * Copy-on-write under load: a warm database and its fork, which share every slot, each with
+     * a writer and two readers (reading as generated code does, so that reads from outside also
+     * check shared memos without entering), rebasing every few writes. Each writer also sets
+     * inputs under new keys, so that its table grows while the other side's readers hit the
+     * cells the two shared. Every value read on a side must be right for that side's inputs in
+     * a revision current during the call, and at the end each side agrees with a from-scratch
+     * evaluation of its own inputs.
+     */
+    @Test
+    void bothSidesOfAForkWrittenAndReadAtOnceEachReadOnlyTheirOwnValues() throws Exception {
+        long seed = Long.getLong("tracked.seed", 13);
+        long seconds = Long.getLong("tracked.stress.seconds", 3);
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape[] shapes = shapes(random);
+        QueryRuntime runtime = new QueryRuntime(null);
+        runtime.rebaseAt(16);
+        Graph original = new Graph(runtime, shapes);
+        int[] values = new int[INPUTS];
+        for (int i = 0; i < INPUTS; i++) {
+            values[i] = random.nextInt(100);
+            original.input.set(i, values[i]);
+        }
+        for (int q = 0; q < QUERIES; q++) {
+            original.queries.get(q).fetch(NoKey.INSTANCE);
+        }
+        Graph[] made = new Graph[1];
+        runtime.fork(next -> {
+            made[0] = new Graph(next, shapes);
+            return next;
+        }, null);
+        List<Graph> sides = List.of(original, made[0]);
+        List<Map<Long, int[]>> inputsAt = new ArrayList<>();
+        List<Map<Long, int[]>> expectedAt = new ArrayList<>();
+        for (Graph side : sides) {
+            Map<Long, int[]> at = new ConcurrentHashMap<>();
+            at.put(side.runtime.publicRevision(), values.clone());
+            inputsAt.add(at);
+            expectedAt.add(new ConcurrentHashMap<>());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        AtomicLong reads = new AtomicLong();
+        AtomicLong writes = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            Graph side = sides.get(s);
+            Map<Long, int[]> at = inputsAt.get(s);
+            Map<Long, int[]> expected = expectedAt.get(s);
+            long sideSeed = seed + 1_000 * (s + 1);
+            threads.add(new Thread(() -> {
+                SplittableRandom edits = new SplittableRandom(sideSeed);
+                int[] current = values.clone();
+                int extra = INPUTS;
+                while (System.nanoTime() < deadline) {
+                    if (edits.nextInt(4) == 0) {
+                        // A key no query reads: only the table grows. It still makes a revision.
+                        at.put(side.runtime.publicRevision() + 1, current.clone());
+                        side.input.set(extra++, 0);
+                    } else {
+                        int i = edits.nextInt(INPUTS);
+                        current[i] = edits.nextInt(100);
+                        at.put(side.runtime.publicRevision() + 1, current.clone());
+                        side.input.set(i, current[i]);
+                    }
+                    writes.incrementAndGet();
+                    LockSupport.parkNanos(edits.nextInt(50_000));
+                }
+            }, "writer-" + s));
+            for (int r = 0; r < 2; r++) {
+                long readerSeed = sideSeed + 100 + r;
+                String name = "reader-" + s + "-" + r;
+                threads.add(new Thread(() -> {
+                    SplittableRandom choices = new SplittableRandom(readerSeed);
+                    while (System.nanoTime() < deadline) {
+                        int q = choices.nextInt(QUERIES);
+                        MemoTable<NoKey, Integer> query = side.queries.get(q);
+                        long before = side.runtime.publicRevision();
+                        int value;
+                        try {
+                            Object memo = query.find(NoKey.INSTANCE);
+                            value = memo != null ? query.read(memo)
+                                    : query.fetch(NoKey.INSTANCE);
+                        } catch (Cancelled e) {
+                            continue; // a query it ran was cancelled by a write
+                        }
+                        long after = side.runtime.publicRevision();
+                        reads.incrementAndGet();
+                        assertReadOfARevision(q, value, before, after, shapes, at, expected);
+                    }
+                }, name));
+            }
+        }
+        runAll(threads, seed, seconds);
+        if (writes.get() < 100 || reads.get() == 0) {
+            fail("too little happened: " + writes + " writes, " + reads + " reads");
+        }
+        for (int s = 0; s < 2; s++) {
+            Graph side = sides.get(s);
+            int[] truth = evaluate(shapes, inputsAt.get(s).get(side.runtime.publicRevision()));
+            for (int q = 0; q < QUERIES; q++) {
+                assertEquals(truth[q], side.queries.get(q).fetch(NoKey.INSTANCE),
+                        "q" + q + " of side " + s);
+            }
+        }
+    }
+
+    /**
      * Checks that {@code value}, read of query {@code q} between revisions {@code before} and
      * {@code after}, is what a from-scratch evaluation gives in one of them.
      */

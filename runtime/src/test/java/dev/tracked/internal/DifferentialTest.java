@@ -68,6 +68,90 @@ class DifferentialTest {
         forEachSeed(1, seed -> run(seed, 200, INPUTS, QUERIES, 4, 40));
     }
 
+    /**
+     * Forks of forks: a population of databases, each forked from another at a random moment,
+     * then edited, read and closed on its own (with revisions rebased every few writes in some
+     * runs, so that rebases meet slots shared with forks). Every value read agrees with a
+     * from-scratch evaluation of that database's inputs: a slot a fork shares with its original
+     * is copied before either side writes it, and nothing written on one side is seen on
+     * another.
+     */
+    @Test
+    void forksOfForksEditedOnEverySideAgreeWithFromScratch() {
+        forEachSeed(1, seed -> runForks(seed, 300, QueryRuntime.REBASE_AT));
+        forEachSeed(3, seed -> runForks(seed, 300, 12));
+    }
+
+    /** One database of {@link #runForks}: its tables, and the input values it was given. */
+    private record Side(QueryRuntime runtime, InputTable<Integer, Integer> input,
+            List<MemoTable<NoKey, Integer>> queries, int[] values) {}
+
+    private static Side side(QueryRuntime runtime, Shape[] shapes, boolean[] backdate,
+            int[] values) {
+        InputTable<Integer, Integer> input =
+                new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
+        int[] next = {0};
+        return new Side(runtime, input,
+                sumsModSeven(runtime, input, shapes, () -> backdate[next[0]++]), values);
+    }
+
+    private static void runForks(long seed, int steps, int rebaseAt) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape[] shapes = new Shape[QUERIES];
+        boolean[] backdate = new boolean[QUERIES];
+        for (int q = 0; q < QUERIES; q++) {
+            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q));
+            backdate[q] = random.nextInt(4) != 0;
+        }
+        QueryRuntime runtime = new QueryRuntime(null);
+        runtime.rebaseAt(rebaseAt);
+        Side first = side(runtime, shapes, backdate, new int[INPUTS]);
+        for (int i = 0; i < INPUTS; i++) {
+            first.values()[i] = random.nextInt(4);
+            first.input().set(i, first.values()[i], Durability.values()[random.nextInt(3)]);
+        }
+        List<Side> sides = new ArrayList<>(List.of(first));
+        int forks = 0;
+        for (int step = 0; step < steps; step++) {
+            Side side = sides.get(random.nextInt(sides.size()));
+            int kind = random.nextInt(12);
+            if (kind < 2 && sides.size() < 5) {
+                int[] copied = side.values().clone();
+                Side[] made = new Side[1];
+                side.runtime().fork(next -> {
+                    made[0] = side(next, shapes, backdate, copied);
+                    return next;
+                }, null);
+                sides.add(made[0]);
+                forks++;
+            } else if (kind == 2 && sides.size() > 1) {
+                sides.remove(side);
+                side.runtime().close();
+            } else if (kind == 3) {
+                side.runtime().syntheticWrite(Durability.values()[random.nextInt(3)]);
+            } else {
+                int i = random.nextInt(INPUTS);
+                side.values()[i] = random.nextInt(4);
+                side.input().set(i, side.values()[i], Durability.values()[random.nextInt(3)]);
+            }
+            // Reads on any side, the one just changed or another.
+            Side read = sides.get(random.nextInt(sides.size()));
+            int reads = random.nextInt(QUERIES / 4);
+            int[] truth = evaluateAll(shapes, read.values());
+            for (int r = 0; r < reads; r++) {
+                int q = random.nextInt(QUERIES);
+                assertEquals(truth[q], call(read.queries().get(q)),
+                        "q" + q + " after step " + step + " (" + forks + " forks)");
+            }
+        }
+        for (Side side : sides) {
+            int[] truth = evaluateAll(shapes, side.values());
+            for (int q = 0; q < QUERIES; q++) {
+                assertEquals(truth[q], call(side.queries().get(q)), "q" + q + " at the end");
+            }
+        }
+    }
+
     private static void run(long seed, int edits, int inputCount, int queryCount, int width) {
         run(seed, edits, inputCount, queryCount, width, QueryRuntime.REBASE_AT);
     }

@@ -1,0 +1,253 @@
+package dev.tracked.internal;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tracked.Durability;
+import dev.tracked.runtime.Event;
+import dev.tracked.runtime.EventListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A fork shares every slot with its original until either side writes one: each side then
+ * copies the slot first (see {@link Fork}). Values alone cannot show that a side walked the
+ * other's slots, or ran a memo it only had to re-validate (a shared slot read as if it were the
+ * side's own fails, and a failing dependency counts as changed): these tests compare each side
+ * of a fork, event by event, with a database that was never forked and got the same edits.
+ */
+class ForkCopyOnWriteTest {
+    private static final int INPUTS = 400;
+    private static final int NODES = 4_000;
+
+    /**
+     * {@code node(i)}: the sum, mod 1,000, of up to four sources, each an input or a lower node;
+     * one table of thousands of keys, so that a fork shares a large table's cells.
+     */
+    static final class Graph {
+        final List<String> log = new ArrayList<>();
+        final QueryRuntime runtime;
+        final InputTable<Integer, Integer> input;
+        final MemoTable<Integer, Integer> node;
+
+        Graph(int[][] sources) {
+            this(new QueryRuntime(null), sources);
+        }
+
+        Graph(QueryRuntime runtime, int[][] sources) {
+            this.runtime = runtime;
+            this.input = new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
+            List<MemoTable<Integer, Integer>> self = new ArrayList<>(1);
+            this.node = new MemoTable<>(runtime, "node", List::of, key -> {
+                int sum = 0;
+                for (int source : sources[key]) {
+                    sum += source < 0 ? input.get(-source - 1) : self.get(0).fetch(source);
+                }
+                return Math.floorMod(sum, 1_000);
+            }, true);
+            self.add(node);
+        }
+
+        /** A listener that logs what runs and what is re-validated into {@link #log}. */
+        EventListener logger() {
+            return event -> {
+                if (event instanceof Event.WillExecute
+                        || event instanceof Event.DidValidateMemoizedValue) {
+                    log.add(event.getClass().getSimpleName() + " " + event.query());
+                }
+            };
+        }
+
+        /** A fork of this graph, logging into its own log. */
+        Graph fork(int[][] sources) {
+            Graph[] made = new Graph[1];
+            runtime.fork(next -> {
+                made[0] = new Graph(next, sources);
+                return next;
+            }, null);
+            return made[0];
+        }
+
+        int[] readAll() {
+            int[] values = new int[NODES];
+            for (int i = 0; i < NODES; i++) {
+                values[i] = node.fetch(i);
+            }
+            return values;
+        }
+    }
+
+    private static int[][] sources(SplittableRandom random) {
+        int[][] sources = new int[NODES][];
+        for (int i = 0; i < NODES; i++) {
+            sources[i] = new int[1 + random.nextInt(4)];
+            for (int j = 0; j < sources[i].length; j++) {
+                sources[i][j] = i == 0 || random.nextInt(3) == 0
+                        ? -1 - random.nextInt(INPUTS) : i - 1 - random.nextInt(Math.min(i, 50));
+            }
+        }
+        return sources;
+    }
+
+    private static int[] evaluate(int[][] sources, int[] inputs) {
+        int[] values = new int[NODES];
+        for (int i = 0; i < NODES; i++) {
+            int sum = 0;
+            for (int source : sources[i]) {
+                sum += source < 0 ? inputs[-source - 1] : values[source];
+            }
+            values[i] = Math.floorMod(sum, 1_000);
+        }
+        return values;
+    }
+
+    /** A graph with a listener, its inputs set to {@code inputs}, every node read. */
+    private static Graph warm(int[][] sources, int[] inputs) {
+        List<Graph> graph = new ArrayList<>();
+        QueryRuntime runtime = new QueryRuntime(event -> graph.get(0).logger().onEvent(event));
+        graph.add(new Graph(runtime, sources));
+        for (int i = 0; i < INPUTS; i++) {
+            graph.get(0).input.set(i, inputs[i]);
+        }
+        graph.get(0).readAll();
+        return graph.get(0);
+    }
+
+    /** A fork of {@code original} whose events go to the fork's own log. */
+    private static Graph forkLogged(Graph original, int[][] sources) {
+        List<Graph> made = new ArrayList<>();
+        original.runtime.fork(next -> {
+            made.add(new Graph(next, sources));
+            return next;
+        }, event -> made.get(0).logger().onEvent(event));
+        return made.get(0);
+    }
+
+    /**
+     * Both sides of a fork of a warm database of thousands of memos are edited, differently,
+     * several times; after each edit, each side runs and re-validates exactly what a database
+     * that was never forked runs and re-validates for the same edits, in the same order, and
+     * reads the values a from-scratch evaluation gives.
+     */
+    @Test
+    void eachSideOfAForkRunsExactlyWhatAnUnforkedDatabaseRunsForTheSameEdits() {
+        SplittableRandom random = new SplittableRandom(7);
+        int[][] sources = sources(random);
+        int[] inputs = new int[INPUTS];
+        for (int i = 0; i < INPUTS; i++) {
+            inputs[i] = random.nextInt(1_000);
+        }
+        Graph original = warm(sources, inputs);
+        Graph fork = forkLogged(original, sources);
+        // What each side should do: a database never forked, given the same edits.
+        Graph[] sides = {original, fork};
+        Graph[] references = {warm(sources, inputs), warm(sources, inputs)};
+        int[][] values = {inputs.clone(), inputs.clone()};
+        for (int round = 0; round < 6; round++) {
+            for (int s = 0; s < 2; s++) {
+                int i = random.nextInt(INPUTS);
+                int value = random.nextInt(1_000);
+                values[s][i] = value;
+                for (Graph graph : List.of(sides[s], references[s])) {
+                    graph.input.set(i, value);
+                    graph.log.clear();
+                }
+                int[] read = sides[s].readAll();
+                references[s].readAll();
+                assertThat(read).isEqualTo(evaluate(sources, values[s]));
+                assertThat(sides[s].log).isNotEmpty();
+                assertThat(sides[s].log).containsExactlyElementsIn(references[s].log).inOrder();
+            }
+        }
+        // And each side still reads its own inputs, not the other's.
+        assertThat(original.readAll()).isEqualTo(evaluate(sources, values[0]));
+        assertThat(fork.readAll()).isEqualTo(evaluate(sources, values[1]));
+    }
+
+    /**
+     * A fork of a fork of a fork, each written after it was made: every generation reads its
+     * own inputs, and an edit in the newest re-validates what it cannot reach instead of running
+     * it, through slots that three databases share.
+     */
+    @Test
+    void forksOfForksEachReadTheirOwnInputsAndReValidateThroughSharedSlots() {
+        SplittableRandom random = new SplittableRandom(11);
+        int[][] sources = sources(random);
+        int[] inputs = new int[INPUTS];
+        for (int i = 0; i < INPUTS; i++) {
+            inputs[i] = random.nextInt(1_000);
+        }
+        Graph first = warm(sources, inputs);
+        List<Graph> generations = new ArrayList<>(List.of(first));
+        List<int[]> values = new ArrayList<>(List.of(inputs.clone()));
+        for (int g = 1; g < 4; g++) {
+            Graph parent = generations.get(g - 1);
+            Graph child = forkLogged(parent, sources);
+            int[] own = values.get(g - 1).clone();
+            int i = random.nextInt(INPUTS);
+            own[i] = (own[i] + 1 + random.nextInt(999)) % 1_000;
+            child.input.set(i, own[i]);
+            generations.add(child);
+            values.add(own);
+        }
+        for (int g = 0; g < generations.size(); g++) {
+            assertThat(generations.get(g).readAll()).isEqualTo(evaluate(sources, values.get(g)));
+        }
+        // A write that changes no input: the newest re-validates every node through slots it
+        // shares with its ancestors, and runs none.
+        Graph newest = generations.get(3);
+        newest.runtime.syntheticWrite(Durability.LOW);
+        newest.log.clear();
+        newest.readAll();
+        assertThat(newest.log).isNotEmpty();
+        assertThat(newest.log.stream().filter(line -> line.startsWith("WillExecute")).toList())
+                .isEmpty();
+    }
+
+    /**
+     * A fork whose original rebases its revisions (every 8 writes here): the rebase copies the
+     * slots the two share before it rewrites their revisions, so that the fork, which did not
+     * write, still finds every memo verified in its own current revision (a read is a hit:
+     * nothing re-validates); then both sides write, and rebase at different moments, and each
+     * reads its own values.
+     */
+    @Test
+    void aRebaseOnOneSideLeavesTheSlotsItSharesWithAForkAsTheForkReadsThem() {
+        SplittableRandom random = new SplittableRandom(5);
+        int[][] sources = sources(random);
+        int[] inputs = new int[INPUTS];
+        for (int i = 0; i < INPUTS; i++) {
+            inputs[i] = random.nextInt(1_000);
+        }
+        Graph original = warm(sources, inputs);
+        original.runtime.rebaseAt(16); // from the next write on, a rebase every 8 writes
+        Graph fork = forkLogged(original, sources); // and the same for the fork
+        int[] mine = inputs.clone();
+        for (int edit = 0; edit < 40; edit++) {
+            int i = random.nextInt(INPUTS);
+            mine[i] = random.nextInt(1_000);
+            original.input.set(i, mine[i]); // rebases every few writes
+            original.node.fetch(random.nextInt(NODES));
+        }
+        fork.log.clear();
+        assertThat(fork.readAll()).isEqualTo(evaluate(sources, inputs));
+        assertThat(fork.log).isEmpty();
+
+        int[] theirs = inputs.clone();
+        for (int edit = 0; edit < 40; edit++) {
+            int i = random.nextInt(INPUTS);
+            mine[i] = random.nextInt(1_000);
+            original.input.set(i, mine[i]);
+            int j = random.nextInt(INPUTS);
+            theirs[j] = random.nextInt(1_000);
+            fork.input.set(j, theirs[j]);
+            int q = random.nextInt(NODES);
+            assertEquals(evaluate(sources, mine)[q], original.node.fetch(q), "node " + q);
+            assertEquals(evaluate(sources, theirs)[q], fork.node.fetch(q), "fork's node " + q);
+        }
+        assertThat(original.readAll()).isEqualTo(evaluate(sources, mine));
+        assertThat(fork.readAll()).isEqualTo(evaluate(sources, theirs));
+    }
+}
