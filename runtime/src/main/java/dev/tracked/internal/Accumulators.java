@@ -45,6 +45,23 @@ final class Accumulators {
         }
     }
 
+    /**
+     * The values {@code slot} pushed, or none. A slot shared with a fork may have been copied
+     * since this thread found it, and its entry moved to the copy: then the copy's.
+     */
+    private List<Object> valuesOf(Slot slot) {
+        List<Object> pushed = values.get(slot);
+        while (pushed == null) {
+            Slot now = runtime.current(slot); // published before the old entry went
+            if (now == null || now == slot) {
+                return List.of();
+            }
+            slot = now;
+            pushed = values.get(slot);
+        }
+        return pushed;
+    }
+
     /** {@code old}'s copy took its place (see {@link #copied}): its entry goes. */
     void forget(Slot old) {
         values.remove(old);
@@ -177,7 +194,7 @@ final class Accumulators {
                 continue;
             }
             if ((slot.state & Slot.ACCUMULATED) != 0) {
-                List<Object> pushed = values.getOrDefault(slot, List.of());
+                List<Object> pushed = valuesOf(slot);
                 for (int i = 0; i < pushed.size(); i += 2) {
                     Object value = pushed.get(i + 1);
                     if ((accumulator == null || accumulator.equals(pushed.get(i)))

@@ -304,8 +304,9 @@ final class ActiveStack {
         final ArrayList<Slot> participants = new ArrayList<>();
 
         /**
-         * What the body read, in order. Not cleared between queries: it holds slots of this
-         * database only, and {@link #size} says how much is meaningful.
+         * What the body read, in order. Not cleared between queries: it holds slots this
+         * database read (some shared with a fork), and {@link #size} says how much is
+         * meaningful.
          */
         private Slot[] deps = new Slot[8];
         private int size;
@@ -568,7 +569,8 @@ final class ActiveStack {
         /**
          * The dependencies in read order, each once: {@code null}, one slot, or an array. A body
          * that runs again usually reads what it read before: then {@code previous}, the memo's
-         * last dependencies, is returned rather than a copy (stored arrays are never written).
+         * last dependencies, is returned rather than a copy (a stored array is only written to
+         * point an entry at this database's own slot of the same key: see Verify.deep).
          */
         Object takeDeps(Object previous) {
             if (expected != null) {

@@ -394,7 +394,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         copy.value = slot.value;
         copy.changedAt = slot.changedAt;
         copy.durability(slot.durability());
-        copy.state = (byte) (slot.state & ~Slot.BUSY);
+        // Last, as readers acquire it (see find).
+        STATE.setRelease(copy, (byte) (slot.state & ~Slot.BUSY));
         return copy;
     }
 

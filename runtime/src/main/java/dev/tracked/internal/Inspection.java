@@ -62,6 +62,23 @@ final class Inspection {
         }
     }
 
+    /**
+     * Why {@code slot} last ran, or {@code null}. A slot shared with a fork may have been copied
+     * since this thread found it, and its reason moved to the copy: then the copy's.
+     */
+    private Object reasonOf(Slot slot) {
+        Object why = reasons.get(slot);
+        while (why == null) {
+            Slot now = runtime.current(slot); // published before the old entry went
+            if (now == null || now == slot) {
+                return null;
+            }
+            slot = now;
+            why = reasons.get(slot);
+        }
+        return why;
+    }
+
     /** {@code old}'s copy took its place (see {@link #copied}): its entry goes. */
     void forget(Slot old) {
         if (reasons != null) {
@@ -132,7 +149,7 @@ final class Inspection {
         // Follow what changed, down to an input or a first computation.
         List<QueryKey> path = new ArrayList<>();
         path.add(key);
-        Object reason = reasons.get(memo);
+        Object reason = reasonOf(memo);
         Set<Slot> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         seen.add(memo);
         String cause;
@@ -155,7 +172,7 @@ final class Inspection {
                 cause = "a cycle through " + dep.queryKey() + " changed";
                 break;
             }
-            reason = reasons.get(dep);
+            reason = reasonOf(dep);
         }
         Collections.reverse(path);
         return new Explanation(key, outcome, verified, path, cause);

@@ -329,6 +329,12 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
         runtime.recordRead(slot);
         synchronized (lru.lock()) {
+            if (slot.epoch != epoch) {
+                // Shared with a fork when found: the table may hold a copy by now, which takes
+                // its place in the use order.
+                MemoSlot<K, V> current = currentOf(slot);
+                slot = current != null ? current : slot;
+            }
             if (slot.verifiedAt > 0) {
                 lru.used(slot);
                 return slot.value;
@@ -522,12 +528,13 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         copy.value = slot.value;
         // The copy's own array: re-validation points its entries at this table's copies.
         copy.deps = slot.deps instanceof Slot[] all ? all.clone() : slot.deps;
-        copy.verifiedAt = slot.verifiedAt;
         copy.changedAt = slot.changedAt;
         copy.lo = slot.lo;
         copy.hi = slot.hi;
         copy.durability(slot.durability());
         copy.state = (byte) (slot.state & ~Slot.BUSY);
+        // Last: a reader that acquires the verified-revision sees the rest (see MemoSlot).
+        MemoSlot.VERIFIED_AT.setRelease(copy, slot.verifiedAt);
         return copy;
     }
 
@@ -537,17 +544,19 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
             runtime.accumulators.copied(old, copy);
         }
         runtime.inspection.copied(old, copy);
-        if (lru != null && keepUse) {
-            lru.moved(old, copy);
-        }
     }
 
     @Override
-    void replaced(MemoSlot<K, V> old) {
+    void replaced(MemoSlot<K, V> old, MemoSlot<K, V> copy, boolean keepUse) {
         if ((old.state & Slot.ACCUMULATED) != 0) {
             runtime.accumulators.forget(old);
         }
         runtime.inspection.forget(old);
+        if (lru != null && keepUse) {
+            // After the copy is published: a hit that took the LRU lock since reads the copy
+            // (see readLru), so the old memo is not counted again beside it.
+            lru.moved(old, copy);
+        }
     }
 
     /** A fork: takes {@code source}'s use order of values, for a table with LRU. */

@@ -951,7 +951,7 @@ public final class QueryRuntime {
                 enter(own);
             }
             try {
-                Verify.checkReuse(memo, own);
+                Verify.checkReuse(this, memo, own);
             } finally {
                 if (outermost) {
                     exit(own);

@@ -263,7 +263,7 @@ abstract class SlotTable<S extends Slot> {
             }
             CELLS.setRelease(table, i, copy);
             cells = table;
-            replaced((S) held);
+            replaced((S) held, copy, keepUse);
             return copy;
         }
     }
@@ -282,7 +282,7 @@ abstract class SlotTable<S extends Slot> {
                 List<Slot> all = new ArrayList<>(orphans);
                 all.set(j, copy);
                 orphans = all;
-                replaced((S) held);
+                replaced((S) held, copy, keepUse);
                 return copy;
             }
         }
@@ -354,8 +354,8 @@ abstract class SlotTable<S extends Slot> {
                 if (held != null && held.epoch != mine) {
                     S copy = copyOf((S) held);
                     adopted((S) held, copy, true);
-                    table[i] = copy;
-                    replaced((S) held);
+                    CELLS.setRelease(table, i, copy); // hits may be probing this array
+                    replaced((S) held, copy, true);
                 }
             }
             cells = table;
@@ -364,7 +364,7 @@ abstract class SlotTable<S extends Slot> {
                 if (held.epoch != mine) {
                     S copy = copyOf((S) held);
                     adopted((S) held, copy, true);
-                    replaced((S) held);
+                    replaced((S) held, copy, true);
                     held = copy;
                 }
                 all.add(held);
@@ -400,11 +400,11 @@ abstract class SlotTable<S extends Slot> {
     void adopted(S old, S copy, boolean keepUse) {}
 
     /**
-     * {@code old}'s copy has taken its place ({@link #adopted} was called before): what was kept
-     * for {@code old} may go. Not before, or a reader still holding {@code old} would miss it.
-     * Called under the table's lock.
+     * {@code copy} has taken the place of {@code old} ({@link #adopted} was called before): what
+     * was kept for {@code old} may go, or move. Not before, or a reader still holding {@code old}
+     * would miss it. Called under the table's lock.
      */
-    void replaced(S old) {}
+    void replaced(S old, S copy, boolean keepUse) {}
 
     /** Forgets every slot: the database is closed. Lookups find nothing from now on. */
     final void clear() {

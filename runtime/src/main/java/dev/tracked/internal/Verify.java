@@ -310,7 +310,7 @@ final class Verify {
         }
         memo.state &= ~(EXECUTED | BACKDATED);
         if (runtime.verifyReuse() && !evicted) {
-            checkReuse(memo, stack);
+            checkReuse(runtime, memo, stack);
         }
         VERIFIED_AT.setRelease(memo, evicted ? -now : now);
         if (runtime.hasListener()) {
@@ -342,22 +342,28 @@ final class Verify {
 
     /**
      * With {@code verifyReuse}: runs the body again, in a frame whose reads are not recorded
-     * anywhere, and fails if it returns something else than the memoized value.
+     * anywhere, and fails if it returns something else than the memoized value. {@code memo}
+     * may be shared with a fork: it is only read.
      */
-    static <K, V> void checkReuse(MemoSlot<K, V> memo, ActiveStack stack) {
+    static <K, V> void checkReuse(QueryRuntime runtime, MemoSlot<K, V> memo,
+            ActiveStack stack) {
         if ((memo.state & PRESENT) == 0 || memo.verifiedAt < 0) {
             return;
         }
         V memoized = memo.value;
+        // The body of this database's table: a hit may find a memo shared with a fork, which
+        // this only reads.
+        @SuppressWarnings("unchecked")
+        MemoTable<K, V> table = (MemoTable<K, V>) runtime.tables.get(memo.epoch.index);
         int base = stack.depth;
         V recomputed;
         try {
             ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.LOAD);
-            recomputed = memo.table().body.apply(memo.key());
-            Claims.unwindAbove(memo.table().runtime, stack, base + 1);
+            recomputed = table.body.apply(memo.key());
+            Claims.unwindAbove(runtime, stack, base + 1);
             stack.pop(frame);
         } catch (Throwable e) {
-            Claims.unwind(memo.table().runtime, stack, base, e);
+            Claims.unwind(runtime, stack, base, e);
             throw e;
         }
         if (!Objects.equals(memoized, recomputed)) {

@@ -9,6 +9,10 @@ import dev.tracked.runtime.EventListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -249,5 +253,162 @@ class ForkCopyOnWriteTest {
         }
         assertThat(original.readAll()).isEqualTo(evaluate(sources, mine));
         assertThat(fork.readAll()).isEqualTo(evaluate(sources, theirs));
+    }
+
+    /**
+     * {@code verifyReuse} runs the body of every memo a hit reuses: right after a fork, every
+     * memo of both sides is shared, and the check reads it without writing it, with the body of
+     * the database that reads.
+     */
+    @Test
+    void verifyReuseChecksAMemoSharedWithAForkOnBothSides() {
+        QueryRuntime runtime = new QueryRuntime(null, false, true);
+        InputTable<Integer, Integer> in =
+                new InputTable<>(runtime, "in", List::of, Durability.LOW, null);
+        MemoTable<Integer, Integer> doubled =
+                new MemoTable<>(runtime, "doubled", List::of, k -> 2 * in.get(k), true);
+        in.set(1, 5);
+        assertThat(doubled.fetch(1)).isEqualTo(10);
+        List<MemoTable<Integer, Integer>> forked = new ArrayList<>();
+        runtime.fork(next -> {
+            InputTable<Integer, Integer> theirs =
+                    new InputTable<>(next, "in", List::of, Durability.LOW, null);
+            forked.add(new MemoTable<>(next, "doubled", List::of, k -> 2 * theirs.get(k), true));
+            return next;
+        }, null);
+        assertThat(forked.get(0).fetch(1)).isEqualTo(10);
+        assertThat(doubled.fetch(1)).isEqualTo(10);
+    }
+
+    /**
+     * A hit split in two, as generated code makes it ({@code find}, then {@code readLru}), whose
+     * memo another read copies in between: the use is counted once, on the copy, so the LRU
+     * keeps the value it was asked to keep.
+     */
+    @Test
+    void anLruHitOnAMemoCopiedMeanwhileCountsTheCopyOnce() {
+        QueryRuntime runtime = new QueryRuntime(null);
+        InputTable<Integer, Integer> in =
+                new InputTable<>(runtime, "in", List::of, Durability.LOW, null);
+        MemoTable<Integer, Integer> original = new MemoTable<>(runtime,
+                MemoTable.<Integer, Integer>options("leaf", List::of, k -> 2 * in.get(k)).lru(1));
+        in.set(1, 1);
+        in.set(2, 2);
+        assertThat(original.fetch(1)).isEqualTo(2);
+        AtomicInteger runs = new AtomicInteger();
+        List<InputTable<Integer, Integer>> inputs = new ArrayList<>();
+        List<MemoTable<Integer, Integer>> leaves = new ArrayList<>();
+        runtime.fork(next -> {
+            InputTable<Integer, Integer> theirs =
+                    new InputTable<>(next, "in", List::of, Durability.LOW, null);
+            inputs.add(theirs);
+            leaves.add(new MemoTable<>(next, MemoTable.<Integer, Integer>options("leaf",
+                    List::of, k -> {
+                        runs.incrementAndGet();
+                        return 2 * theirs.get(k);
+                    }).lru(1)));
+            return next;
+        }, null);
+        MemoTable<Integer, Integer> leaf = leaves.get(0);
+        Object found = leaf.find(1); // one caller's hit, first half: the shared memo
+        assertThat(found).isNotNull();
+        assertThat(leaf.fetch(1)).isEqualTo(2); // another read copies it
+        assertThat(leaf.readLru(found)).isEqualTo(2); // the first caller's second half
+        assertThat(leaf.valuesHeld()).isEqualTo(1);
+        inputs.get(0).set(2, 3); // a write that reads nothing of leaf(1): evicts beyond 1 value
+        assertThat(leaf.fetch(1)).isEqualTo(2);
+        assertThat(runs.get()).isEqualTo(0); // kept: it never ran again
+    }
+
+    /** Blocks one thread in a key's {@code hashCode}, once, to hold it inside a lookup. */
+    record Gate(AtomicReference<Thread> gated, CountDownLatch reached, CountDownLatch release) {
+        Gate() {
+            this(new AtomicReference<>(), new CountDownLatch(1), new CountDownLatch(1));
+        }
+
+        void pass() {
+            if (gated.compareAndSet(Thread.currentThread(), null)) {
+                reached.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** A key whose {@code hashCode} passes through a {@link Gate}. */
+    static final class GatedKey {
+        final int id;
+        final Gate gate;
+
+        GatedKey(int id, Gate gate) {
+            this.id = id;
+            this.gate = gate;
+        }
+
+        @Override
+        public int hashCode() {
+            gate.pass();
+            return id * 31;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof GatedKey key && key.id == id;
+        }
+
+        @Override
+        public String toString() {
+            return "G" + id;
+        }
+    }
+
+    /**
+     * {@code accumulated} on a fork finds the dependency it collects from as the fork holds it,
+     * and another thread copies that memo before the values are looked up: they are still found,
+     * under the copy.
+     */
+    @Test
+    void accumulatedFindsTheValuesOfADependencyCopiedMeanwhile() throws Exception {
+        Gate gate = new Gate();
+        QueryRuntime runtime = new QueryRuntime(null);
+        List<MemoTable<GatedKey, Integer>> leaves = new ArrayList<>();
+        List<MemoTable<NoKey, Integer>> tops = new ArrayList<>();
+        accumulating(runtime, gate, leaves, tops);
+        assertThat(runtime.accumulated(String.class, null,
+                () -> tops.get(0).fetch(NoKey.INSTANCE))).containsExactly("leaf");
+        List<MemoTable<GatedKey, Integer>> forkLeaves = new ArrayList<>();
+        List<MemoTable<NoKey, Integer>> forkTops = new ArrayList<>();
+        QueryRuntime fork = runtime.fork(next -> {
+            accumulating(next, gate, forkLeaves, forkTops);
+            return next;
+        }, null);
+        List<String> collected = new ArrayList<>();
+        Thread collector = new Thread(() -> {
+            gate.gated().set(Thread.currentThread()); // held in the lookup of the leaf's slot
+            collected.addAll(fork.accumulated(String.class, null,
+                    () -> forkTops.get(0).fetch(NoKey.INSTANCE)));
+        });
+        collector.start();
+        assertThat(gate.reached().await(10, TimeUnit.SECONDS)).isTrue();
+        Thread copier = new Thread(() -> forkLeaves.get(0).fetch(new GatedKey(1, gate)));
+        copier.start(); // an LRU table's read takes the slow path: it copies the leaf
+        copier.join();
+        gate.release().countDown();
+        collector.join();
+        assertThat(collected).containsExactly("leaf");
+    }
+
+    private static void accumulating(QueryRuntime runtime, Gate gate,
+            List<MemoTable<GatedKey, Integer>> leaves, List<MemoTable<NoKey, Integer>> tops) {
+        leaves.add(new MemoTable<>(runtime, MemoTable.<GatedKey, Integer>options("leaf",
+                List::of, k -> {
+                    runtime.pushAccumulated("acc", "leaf");
+                    return k.id;
+                }).lru(100)));
+        tops.add(new MemoTable<>(runtime, "top", k -> List.of(),
+                k -> leaves.get(leaves.size() - 1).fetch(new GatedKey(1, gate)) + 1, true));
     }
 }
