@@ -101,17 +101,17 @@ final class Cycles {
             // this fails) for its own head to release; what it retained as a head itself
             // is released by the unwinding.
             ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.EXECUTE);
-            retained = Execute.run(memo, stack, frame, memo.table().runtime.revision(), false);
-            Claims.unwindAbove(memo.table().runtime, stack, base + 1);
+            retained = Execute.run(memo, stack, frame, memo.epoch.runtime.revision(), false);
+            Claims.unwindAbove(memo.epoch.runtime, stack, base + 1);
             stack.pop(frame);
         } catch (Throwable e) {
-            Claims.unwind(memo.table().runtime, stack, base, e);
+            Claims.unwind(memo.epoch.runtime, stack, base, e);
             throw e;
         }
         if (!retained) {
             stack.frameAt(stack.retainedDepth(memo)).participants.remove(memo);
             stack.unretain(memo);
-            Claims.release(memo.table().runtime, memo, null);
+            Claims.release(memo.epoch.runtime, memo, null);
         }
     }
 
@@ -180,7 +180,7 @@ final class Cycles {
             if ((member.state & PRESENT) == 0) {
                 // Reset for an iteration that did not read it again: it runs when next read.
                 member.deps = null;
-                Claims.release(memo.table().runtime, member, null);
+                Claims.release(memo.epoch.runtime, member, null);
                 continue;
             }
             member.lo = cycleLo;
@@ -190,11 +190,11 @@ final class Cycles {
                     ? member.state | READS_DURABLE : member.state & ~READS_DURABLE);
             member.changedAt = Math.max(member.changedAt, memo.changedAt);
             VERIFIED_AT.setRelease(member, now);
-            Claims.release(memo.table().runtime, member, null);
+            Claims.release(memo.epoch.runtime, member, null);
             if ((member.state & ASSUMED) != 0) {
                 member.state &= ~ASSUMED;
-                if (memo.table().runtime.hasListener()) {
-                    memo.table().runtime.events.emit(
+                if (memo.epoch.runtime.hasListener()) {
+                    memo.epoch.runtime.events.emit(
                             new Event.DidValidateMemoizedValue(member.queryKey()));
                 }
             }
@@ -216,9 +216,9 @@ final class Cycles {
             }
             member.state &= ~(PRESENT | ASSUMED);
             member.deps = null;
-            memo.table().runtime.accumulators.drop(member);
+            memo.epoch.runtime.accumulators.drop(member);
             stack.unretain(member);
-            Claims.release(memo.table().runtime, member, failure);
+            Claims.release(memo.epoch.runtime, member, failure);
         }
         frame.participants.clear();
     }

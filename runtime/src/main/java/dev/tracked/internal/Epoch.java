@@ -24,12 +24,18 @@ final class Epoch {
      * table owns are run, verified or loaded, and they reach their table here.
      */
     SlotTable<?> table;
+    /**
+     * The table's runtime, under the same rule as {@link #table}: kept here too so that a phase
+     * reaches it in as many loads as through a field of the slot.
+     */
+    QueryRuntime runtime;
 
-    Epoch(SlotTable<?> table, String name, Function<?, List<Object>> args) {
+    Epoch(SlotTable<?> table, QueryRuntime runtime, String name, Function<?, List<Object>> args) {
         this.index = table.index;
         this.name = name;
         this.args = args;
         this.table = table;
+        this.runtime = runtime;
     }
 
     /** What turns a key back into arguments, for the next epoch. */

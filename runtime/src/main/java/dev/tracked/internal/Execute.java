@@ -35,7 +35,7 @@ final class Execute {
      */
     static <K, V> boolean run(MemoSlot<K, V> memo, ActiveStack stack, ActiveStack.Frame frame,
             int now, boolean hasValue) {
-        QueryRuntime runtime = memo.table().runtime;
+        QueryRuntime runtime = memo.epoch.runtime;
         int index = stack.depth - 1; // before the listener runs, which may leave frames
         if (runtime.hasListener()) {
             runtime.events.emit(new Event.WillExecute(memo.queryKey()));
@@ -182,20 +182,20 @@ final class Execute {
         }
         memo.state &= ~PRESENT;
         memo.deps = null;
-        memo.table().runtime.accumulators.drop(memo);
+        memo.epoch.runtime.accumulators.drop(memo);
     }
 
     /** A value the body returned that the memo does not keep, for {@code closeDiscarded}. */
     static <K, V> void discardFresh(MemoSlot<K, V> memo, V fresh) {
         if (memo.table().closeDiscarded && fresh != memo.value) {
-            memo.table().runtime.discard(fresh);
+            memo.epoch.runtime.discard(fresh);
         }
     }
 
     /** A value the memo held and no longer does, for {@code closeDiscarded}. */
     static <K, V> void discardValue(MemoSlot<K, V> memo, V old) {
         if (memo.table().closeDiscarded) {
-            memo.table().runtime.discard(old);
+            memo.epoch.runtime.discard(old);
         }
     }
 
@@ -207,7 +207,7 @@ final class Execute {
     static <K, V> void discardProvisional(MemoSlot<K, V> memo, ActiveStack.Frame frame, V next) {
         Object old = frame.provisional;
         if (memo.table().closeDiscarded && old != next && old != memo.value) {
-            memo.table().runtime.discard(old);
+            memo.epoch.runtime.discard(old);
         }
     }
 

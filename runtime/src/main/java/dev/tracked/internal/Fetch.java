@@ -22,7 +22,7 @@ final class Fetch {
      */
     static <K, V> Object bringUpToDate(MemoSlot<K, V> memo, ActiveStack stack, boolean needValue) {
         assert memo.table() != null : memo.queryKey() + " is shared with a fork: own it first";
-        QueryRuntime runtime = memo.table().runtime;
+        QueryRuntime runtime = memo.epoch.runtime;
         int now = runtime.revision();
         if (!memo.upToDate(now, needValue) && Verify.shallow(memo, runtime, stack, now)) {
             return Slot.NONE;
@@ -69,7 +69,7 @@ final class Fetch {
      */
     static <K, V> boolean refresh(MemoSlot<K, V> memo, ActiveStack stack, ActiveStack.Frame frame,
             boolean needValue) {
-        int now = memo.table().runtime.revision();
+        int now = memo.epoch.runtime.revision();
         if (memo.upToDate(now, needValue)) {
             return false; // brought up to date by the thread that held it before this one
         }

@@ -56,7 +56,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         this.defaultDurability = defaultDurability;
         this.lazy = lazy;
         this.newSlot = (key, keyTag) -> new InputSlot<>(epoch, key, keyTag, runtime.registerInput());
-        startEpoch(name, args);
+        startEpoch(runtime, name, args);
     }
 
     /**

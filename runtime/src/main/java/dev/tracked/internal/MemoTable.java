@@ -196,7 +196,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         if (this.lru != null) {
             runtime.registerLru(this);
         }
-        startEpoch(name, args);
+        startEpoch(runtime, name, args);
     }
 
     /**

@@ -46,8 +46,8 @@ abstract class SlotTable<S extends Slot> {
     }
 
     /** Gives the new table its first epoch, once it has its name and position. */
-    final void startEpoch(String name, Function<?, List<Object>> args) {
-        epoch = new Epoch(this, name, args);
+    final void startEpoch(QueryRuntime runtime, String name, Function<?, List<Object>> args) {
+        epoch = new Epoch(this, runtime, name, args);
     }
 
     /**
@@ -387,8 +387,10 @@ abstract class SlotTable<S extends Slot> {
                 cellsShared = true;
                 source.cellsShared = true;
                 Epoch old = source.epoch;
-                source.epoch = new Epoch(source, old.name, old.argsFunction());
-                old.table = null; // its slots, still shared, no longer hold on to the source
+                source.epoch = new Epoch(source, old.runtime, old.name, old.argsFunction());
+                // Its slots, still shared, no longer hold on to the source.
+                old.table = null;
+                old.runtime = null;
             }
         }
     }
