@@ -182,7 +182,7 @@ final class Inspection {
     private Slot find(QueryKey key) {
         for (SlotTable<?> table : runtime.tables) {
             if (table.name().equals(key.query())) {
-                for (Slot slot : table.cells()) {
+                for (Slot slot : table.inCells()) {
                     if (slot != null && slot.queryKey().equals(key)) {
                         return slot;
                     }
@@ -214,7 +214,7 @@ final class Inspection {
         List<Slot> nodes = new ArrayList<>();
         if (root == null) {
             for (SlotTable<?> table : runtime.tables) {
-                for (Slot slot : table.cells()) {
+                for (Slot slot : table.inCells()) {
                     if (slot != null) {
                         nodes.add(slot);
                     }

@@ -3,25 +3,54 @@ package dev.tracked.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * The slots of one ingredient by key: an open-addressing hash table with linear probing. Lookups
- * take no lock (they read an array published with release semantics); inserts are serialized.
+ * take no lock (they read arrays published with release semantics); inserts are serialized.
  * Slots are never removed, so a probe that reaches an empty cell has not missed its key. The
  * ingredients extend it, so that a lookup is one load fewer than through a separate table.
  *
- * <p>After a {@code fork()}, the two databases' tables share their cells and every slot in them
- * (see {@link Epoch}): a table copies the cells before it first changes them, and copies a
- * slot, putting the copy in its place, before it first writes it ({@link #own}).
+ * <p>The cells are one array while the table has at most {@link #SEGMENT} of them, and segments
+ * of {@code SEGMENT} cells beyond that (cell {@code i} in segment {@code i >>> SEGMENT_BITS}):
+ * a hit on a small table reads one array, and one on a large table one more, which stays in
+ * the cache.
+ *
+ * <p>After a {@code fork()}, the two databases' tables share their segments and every slot in
+ * them (see {@link Epoch}): a table copies a segment before it first changes it, so an edit
+ * copies the segments it writes, not the table; and it copies a slot, putting the copy in its
+ * place, before it first writes it ({@link #own}).
  */
 abstract class SlotTable<S extends Slot> {
+    /** log2 of the cells of a segment. */
+    static final int SEGMENT_BITS = 12;
+    /** The cells of a segment, 16 KB of references: what a side of a fork copies at once. */
+    static final int SEGMENT = 1 << SEGMENT_BITS;
+    private static final int IN_SEGMENT = SEGMENT - 1;
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(Slot[].class);
+    private static final VarHandle SEGMENTS =
+            MethodHandles.arrayElementVarHandle(Slot[][].class);
 
-    private volatile Slot[] cells = new Slot[32];
-    /** Whether {@link #cells} is shared with a fork: then it is copied before it changes. */
-    private boolean cellsShared;
+    /** The cells while the table has one segment, else {@code null}: a hit's one array. */
+    private volatile Slot[] cells;
+    /**
+     * Every cell: one segment (then {@link #cells} is it, and may be shorter than {@link
+     * #SEGMENT}), or several of {@code SEGMENT} cells. Written before {@link #cells}.
+     */
+    private volatile Slot[][] segments;
+    /**
+     * Whether {@link #segments}, the directory itself, is shared with a fork, and with it every
+     * segment: a fork shares both, so that it copies nothing, and the first change copies the
+     * directory. Guarded by {@link #lock}.
+     */
+    private boolean sharedDirectory;
+    /**
+     * Which segments of this table's own directory are still shared with a fork (then copied
+     * before they change); {@code null} for none. Guarded by {@link #lock}.
+     */
+    private boolean[] shared;
     /**
      * The epoch of the slots this table may write in place; a fork replaces it. Written under
      * {@link #lock}, by a fork (while no query runs).
@@ -43,6 +72,56 @@ abstract class SlotTable<S extends Slot> {
     /** A table whose inserts are serialized by {@code lock}. */
     SlotTable(Object lock) {
         this.lock = lock;
+        publish(new Slot[][] {new Slot[32]});
+    }
+
+    /** Makes {@code all} the table's cells, for lookups that start after this. Under lock. */
+    private void publish(Slot[][] all) {
+        segments = all;
+        cells = all.length == 1 ? all[0] : null;
+        shared = null;
+        sharedDirectory = false;
+    }
+
+    /** How many cells {@code all} has: a power of two. */
+    private static int capacity(Slot[][] all) {
+        return all.length == 1 ? all[0].length : all.length << SEGMENT_BITS;
+    }
+
+    /** Cell {@code i} of {@code all}. */
+    private static Slot cellAt(Slot[][] all, int i) {
+        return all[i >>> SEGMENT_BITS][i & IN_SEGMENT];
+    }
+
+    /**
+     * Segment {@code k}, to change in place: copied first if it is shared with a fork, and the
+     * copy put in its place. Under lock.
+     */
+    private Slot[] writable(int k) {
+        if (sharedDirectory) {
+            // The first change since a fork: a directory of its own, every segment shared.
+            Slot[][] own = segments.clone();
+            segments = own;
+            shared = new boolean[own.length];
+            Arrays.fill(shared, true);
+            sharedDirectory = false;
+        }
+        Slot[][] all = segments;
+        if (shared == null || !shared[k]) {
+            return all[k];
+        }
+        Slot[] copy = all[k].clone();
+        SEGMENTS.setRelease(all, k, copy); // this table's own directory
+        if (all.length == 1) {
+            cells = copy;
+        }
+        shared[k] = false;
+        return copy;
+    }
+
+    /** Stores {@code slot} in cell {@code i}, for lookups that start after this. Under lock. */
+    private void store(int i, Slot slot) {
+        CELLS.setRelease(writable(i >>> SEGMENT_BITS), i & IN_SEGMENT, slot);
     }
 
     /** Gives the new table its first epoch, once it has its name and position. */
@@ -65,12 +144,29 @@ abstract class SlotTable<S extends Slot> {
     @SuppressWarnings("unchecked")
     private S slotOf(Object key, int hash) {
         Slot[] table = cells;
+        if (table == null) {
+            return inSegments(key, hash);
+        }
         int mask = table.length - 1;
         int i = index(hash, mask);
         Slot slot = table[i];
         while (slot != null && slot.key != key && !key.equals(slot.key)) {
             i = (i + 1) & mask;
             slot = table[i];
+        }
+        return (S) slot;
+    }
+
+    /** {@link #slotOf(Object, int)} in a table of several segments. */
+    @SuppressWarnings("unchecked")
+    private S inSegments(Object key, int hash) {
+        Slot[][] all = segments;
+        int mask = (all.length << SEGMENT_BITS) - 1;
+        int i = index(hash, mask);
+        Slot slot = cellAt(all, i);
+        while (slot != null && slot.key != key && !key.equals(slot.key)) {
+            i = (i + 1) & mask;
+            slot = cellAt(all, i);
         }
         return (S) slot;
     }
@@ -83,6 +179,9 @@ abstract class SlotTable<S extends Slot> {
     @SuppressWarnings("unchecked")
     final S slotOf(int key) {
         Slot[] table = cells;
+        if (table == null) {
+            return inSegments(key);
+        }
         int mask = table.length - 1;
         int i = index(Integer.hashCode(key), mask);
         Slot slot = table[i];
@@ -93,16 +192,47 @@ abstract class SlotTable<S extends Slot> {
         return (S) slot;
     }
 
+    /** {@link #slotOf(int)} in a table of several segments. */
+    @SuppressWarnings("unchecked")
+    private S inSegments(int key) {
+        Slot[][] all = segments;
+        int mask = (all.length << SEGMENT_BITS) - 1;
+        int i = index(Integer.hashCode(key), mask);
+        Slot slot = cellAt(all, i);
+        while (slot != null && !(slot.key instanceof Integer k && k == key)) {
+            i = (i + 1) & mask;
+            slot = cellAt(all, i);
+        }
+        return (S) slot;
+    }
+
     /** {@link #slotOf(int)} for a {@code long} key of a table whose keys are {@code Long}s. */
     @SuppressWarnings("unchecked")
     final S slotOf(long key) {
         Slot[] table = cells;
+        if (table == null) {
+            return inSegments(key);
+        }
         int mask = table.length - 1;
         int i = index(Long.hashCode(key), mask);
         Slot slot = table[i];
         while (slot != null && !(slot.key instanceof Long k && k == key)) {
             i = (i + 1) & mask;
             slot = table[i];
+        }
+        return (S) slot;
+    }
+
+    /** {@link #slotOf(long)} in a table of several segments. */
+    @SuppressWarnings("unchecked")
+    private S inSegments(long key) {
+        Slot[][] all = segments;
+        int mask = (all.length << SEGMENT_BITS) - 1;
+        int i = index(Long.hashCode(key), mask);
+        Slot slot = cellAt(all, i);
+        while (slot != null && !(slot.key instanceof Long k && k == key)) {
+            i = (i + 1) & mask;
+            slot = cellAt(all, i);
         }
         return (S) slot;
     }
@@ -128,21 +258,16 @@ abstract class SlotTable<S extends Slot> {
                 return existing;
             }
             slot = create.create(key, Slot.tag(hash));
-            Slot[] table = cells;
-            if ((size + 1) * 3 > table.length * 2) {
+            int capacity = capacity(segments);
+            if ((size + 1) * 3 > capacity * 2) {
                 mutated = new ArrayList<>(0);
                 // Small tables grow faster: fewer rehashes while a new database fills up.
-                table = rehash(table, table.length < 4096 ? table.length * 4 : table.length * 2,
-                        mutated);
+                publish(rehash(segments, capacity < SEGMENT ? capacity * 4 : capacity * 2,
+                        mutated));
                 size -= mutated.size();
                 adopt(mutated);
-                cellsShared = false;
-            } else if (cellsShared) {
-                table = table.clone(); // shared with a fork: copied before it changes
-                cellsShared = false;
             }
-            put(table, slot, hash);
-            cells = table;
+            put(slot, hash);
             size++;
         }
         if (mutated != null && !mutated.isEmpty()) {
@@ -152,22 +277,32 @@ abstract class SlotTable<S extends Slot> {
     }
 
     /**
-     * The slots of {@code old} in a new array of {@code capacity} cells, leaving out (and adding
-     * to {@code mutated}) those whose key no longer has the hash code it was stored with.
+     * The slots of {@code old} in new cells, {@code capacity} of them, leaving out (and adding to
+     * {@code mutated}) those whose key no longer has the hash code it was stored with.
      */
-    private static Slot[] rehash(Slot[] old, int capacity, List<Slot> mutated) {
-        Slot[] table = new Slot[capacity];
-        for (Slot slot : old) {
-            if (slot != null) {
-                long hash = currentHash(slot);
-                if (hash == THROWS || Slot.tag((int) hash) != slot.keyTag()) {
-                    mutated.add(slot);
-                } else {
-                    put(table, slot, (int) hash);
+    private static Slot[][] rehash(Slot[][] old, int capacity, List<Slot> mutated) {
+        Slot[][] all = new Slot[Math.max(1, capacity >>> SEGMENT_BITS)][];
+        for (int k = 0; k < all.length; k++) {
+            all[k] = new Slot[Math.min(capacity, SEGMENT)];
+        }
+        int mask = capacity - 1;
+        for (Slot[] segment : old) {
+            for (Slot slot : segment) {
+                if (slot != null) {
+                    long hash = currentHash(slot);
+                    if (hash == THROWS || Slot.tag((int) hash) != slot.keyTag()) {
+                        mutated.add(slot);
+                    } else {
+                        int i = index((int) hash, mask);
+                        while (cellAt(all, i) != null) {
+                            i = (i + 1) & mask;
+                        }
+                        all[i >>> SEGMENT_BITS][i & IN_SEGMENT] = slot; // published after
+                    }
                 }
             }
         }
-        return table;
+        return all;
     }
 
     /** What {@link #currentHash} returns for a key whose {@code hashCode} throws. */
@@ -213,13 +348,15 @@ abstract class SlotTable<S extends Slot> {
         }
     }
 
-    private static void put(Slot[] table, Slot slot, int hash) {
-        int mask = table.length - 1;
+    /** Stores {@code slot}, whose key's hash code is {@code hash}, in a free cell. Under lock. */
+    private void put(Slot slot, int hash) {
+        Slot[][] all = segments;
+        int mask = capacity(all) - 1;
         int i = index(hash, mask);
-        while (table[i] != null) {
+        while (cellAt(all, i) != null) {
             i = (i + 1) & mask;
         }
-        CELLS.setRelease(table, i, slot);
+        store(i, slot);
     }
 
     /**
@@ -246,23 +383,18 @@ abstract class SlotTable<S extends Slot> {
             if (slot.epoch == mine) {
                 return (S) slot;
             }
-            Slot[] table = cells;
-            int i = cellOf(table, slot);
+            Slot[][] all = segments;
+            int i = cellOf(all, slot);
             if (i < 0) {
                 return ownOrphan(slot, mine, keepUse);
             }
-            Slot held = table[i];
+            Slot held = cellAt(all, i);
             if (held.epoch == mine) {
                 return (S) held; // copied already
             }
             S copy = copyOf((S) held);
             adopted((S) held, copy, keepUse);
-            if (cellsShared) {
-                table = table.clone();
-                cellsShared = false;
-            }
-            CELLS.setRelease(table, i, copy);
-            cells = table;
+            store(i, copy);
             replaced((S) held, copy, keepUse);
             return copy;
         }
@@ -299,10 +431,10 @@ abstract class SlotTable<S extends Slot> {
         if (slot.epoch == epoch) {
             return (S) slot;
         }
-        Slot[] table = cells;
-        int i = cellOf(table, slot);
+        Slot[][] all = segments;
+        int i = cellOf(all, slot);
         if (i >= 0) {
-            return (S) table[i];
+            return (S) cellAt(all, i);
         }
         synchronized (lock) {
             for (Slot held : orphans) {
@@ -319,15 +451,15 @@ abstract class SlotTable<S extends Slot> {
      * holds the same key object (a copy keeps its original's), so the probe compares keys by
      * identity and runs no {@code equals}.
      */
-    private static int cellOf(Slot[] table, Slot slot) {
+    private static int cellOf(Slot[][] all, Slot slot) {
         long hash = currentHash(slot);
         if (hash == THROWS) {
             return -1;
         }
-        int mask = table.length - 1;
+        int mask = capacity(all) - 1;
         int i = index((int) hash, mask);
         Slot held;
-        while ((held = table[i]) != null) {
+        while ((held = cellAt(all, i)) != null) {
             if (held.key == slot.key) {
                 return i;
             }
@@ -344,22 +476,19 @@ abstract class SlotTable<S extends Slot> {
     final void ownAll() {
         synchronized (lock) {
             Epoch mine = epoch;
-            Slot[] table = cells;
-            if (cellsShared) {
-                table = table.clone();
-                cellsShared = false;
-            }
-            for (int i = 0; i < table.length; i++) {
-                Slot held = table[i];
-                if (held != null && held.epoch != mine) {
-                    S copy = copyOf((S) held);
-                    adopted((S) held, copy, true);
-                    CELLS.setRelease(table, i, copy); // hits may be probing this array
-                    replaced((S) held, copy, true);
+            Slot[][] all = segments;
+            for (int k = 0; k < all.length; k++) {
+                for (int j = 0; j < all[k].length; j++) {
+                    Slot held = all[k][j];
+                    if (held != null && held.epoch != mine) {
+                        S copy = copyOf((S) held);
+                        adopted((S) held, copy, true);
+                        store((k << SEGMENT_BITS) + j, copy); // hits may be probing it
+                        replaced((S) held, copy, true);
+                    }
                 }
             }
-            cells = table;
-            List<Slot> all = new ArrayList<>(orphans.size());
+            List<Slot> kept = new ArrayList<>(orphans.size());
             for (Slot held : orphans) {
                 if (held.epoch != mine) {
                     S copy = copyOf((S) held);
@@ -367,9 +496,9 @@ abstract class SlotTable<S extends Slot> {
                     replaced((S) held, copy, true);
                     held = copy;
                 }
-                all.add(held);
+                kept.add(held);
             }
-            orphans = all.isEmpty() ? List.of() : all;
+            orphans = kept.isEmpty() ? List.of() : kept;
         }
     }
 
@@ -381,11 +510,14 @@ abstract class SlotTable<S extends Slot> {
     final void shareFrom(SlotTable<S> source) {
         synchronized (lock) {
             synchronized (source.lock) {
-                cells = source.cells;
+                // The same directory: each side copies it, and then a segment, when it first
+                // changes one.
+                publish(source.segments);
                 size = source.size;
                 orphans = source.orphans;
-                cellsShared = true;
-                source.cellsShared = true;
+                sharedDirectory = true;
+                source.sharedDirectory = true;
+                source.shared = null;
                 Epoch old = source.epoch;
                 source.epoch = new Epoch(source, old.runtime, old.name, old.argsFunction());
                 // Its slots, still shared, no longer hold on to the source.
@@ -411,8 +543,7 @@ abstract class SlotTable<S extends Slot> {
     /** Forgets every slot: the database is closed. Lookups find nothing from now on. */
     final void clear() {
         synchronized (lock) {
-            cells = new Slot[32];
-            cellsShared = false;
+            publish(new Slot[][] {new Slot[32]});
             size = 0;
             orphans = List.of();
         }
@@ -430,12 +561,7 @@ abstract class SlotTable<S extends Slot> {
     /** The slots in the table, then those left out of it for a mutated key. */
     final List<Slot> allSlots() {
         synchronized (lock) {
-            List<Slot> all = new ArrayList<>(size + orphans.size());
-            for (Slot slot : cells) {
-                if (slot != null) {
-                    all.add(slot);
-                }
-            }
+            List<Slot> all = inCells();
             all.addAll(orphans);
             return all;
         }
@@ -447,9 +573,39 @@ abstract class SlotTable<S extends Slot> {
     /** A copy of {@code slot}, of this table's epoch (not claimed, not in a cycle). */
     abstract S copyOf(S slot);
 
-    /** The slots, for copying and inspection; cells may be null. */
-    final Slot[] cells() {
-        return cells;
+    /**
+     * How many of this table's segments are the very arrays {@code other}'s are, at the same
+     * places: for tests of what a fork shares.
+     */
+    final int segmentsSharedWith(SlotTable<?> other) {
+        Slot[][] mine = segments;
+        Slot[][] theirs = other.segments;
+        int same = 0;
+        for (int k = 0; k < Math.min(mine.length, theirs.length); k++) {
+            if (mine[k] == theirs[k]) {
+                same++;
+            }
+        }
+        return same;
+    }
+
+    /** How many segments the table has. */
+    final int segmentCount() {
+        return segments.length;
+    }
+
+    /** The slots in the cells, for inspection: those a lookup can reach. */
+    final List<Slot> inCells() {
+        Slot[][] all = segments;
+        List<Slot> found = new ArrayList<>();
+        for (Slot[] segment : all) {
+            for (Slot slot : segment) {
+                if (slot != null) {
+                    found.add(slot);
+                }
+            }
+        }
+        return found;
     }
 
     /** Fibonacci hashing: the top bits of the hash times the golden ratio. */

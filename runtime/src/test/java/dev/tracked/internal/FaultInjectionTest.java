@@ -184,7 +184,7 @@ class FaultInjectionTest {
     /** No slot of {@code tables} is claimed, and no thread is counted inside a query. */
     static void assertNothingHeld(QueryRuntime runtime, SlotTable<?>... tables) {
         for (SlotTable<?> table : tables) {
-            for (Slot slot : table.cells()) {
+            for (Slot slot : table.allSlots()) {
                 if (slot != null && (slot.state & Slot.BUSY) != 0) {
                     throw new AssertionError(slot.queryKey() + " is left claimed");
                 }
