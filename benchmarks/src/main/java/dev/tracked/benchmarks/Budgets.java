@@ -29,6 +29,7 @@ public final class Budgets {
         TimeValue time = TimeValue.milliseconds((long) (seconds * 1000));
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("dev\\.tracked\\.benchmarks\\..*Benchmark\\..*")
+                .param("texts", "100000") // ForkBenchmark: the million-text row is run by hand
                 .forks(forks)
                 .warmupIterations(warmups)
                 .warmupTime(time)

@@ -81,8 +81,15 @@ class BenchmarksSmokeTest {
     @Test
     void aForkAnswersLikeAWarmDatabase() {
         ForkBenchmark fork = new ForkBenchmark();
+        fork.texts = 10_000; // JMH sets it from @Param
         fork.setUp();
-        assertThat(fork.fork()).isEqualTo(fork.warmFromScratch());
+        long total = fork.warmFromScratch();
+        assertThat(total).isGreaterThan(0L);
+        assertThat(fork.fork()).isEqualTo(total);
+        // An edit adds one word: in a fork, the warm database keeps its total.
+        assertThat(fork.forkAndEdit()).isEqualTo(total + 1);
+        assertThat(fork.fork()).isEqualTo(total);
+        assertThat(fork.edit()).isEqualTo(total + 1);
     }
 
     @Test
