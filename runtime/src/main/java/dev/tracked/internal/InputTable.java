@@ -338,18 +338,13 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     }
 
     /**
-     * Fails unless {@code verb} ("set", "reset") may change {@code key} from this thread: a
-     * non-null key, and no query running on this thread. (Queries running on other threads are
-     * cancelled by the write.) Names the write in the message without creating a slot for it.
-     */
-    /**
      * The slot a write changes: {@code slot}'s copy if it is shared with a fork (see {@link
      * SlotTable#own}). In a write, so no query reads the table's cells meanwhile.
      */
     private InputSlot<K, V> ownInWrite(InputSlot<K, V> slot) {
         InputSlot<K, V> owned = own(slot);
         if (owned == null) {
-            // Its key was mutated and left out of the table: the write goes to a new slot.
+            // Its key was mutated and left out of the table when it grew: no write reaches it.
             throw new IllegalStateException("The key of " + slot.queryKey() + " changed after"
                     + " it was passed to the database: its hashCode is not the one it was stored"
                     + " with. Keys must not change once they reach a query: use immutable keys,"
@@ -358,6 +353,11 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         return owned;
     }
 
+    /**
+     * Fails unless {@code verb} ("set", "reset") may change {@code key} from this thread: a
+     * non-null key, and no query running on this thread. (Queries running on other threads are
+     * cancelled by the write.) Names the write in the message without creating a slot for it.
+     */
     private void checkWritable(String verb, K key) {
         requireKey(key);
         if (runtime.anyActive() && runtime.inQuery()) {
