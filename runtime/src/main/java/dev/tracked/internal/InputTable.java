@@ -344,11 +344,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     private InputSlot<K, V> ownInWrite(InputSlot<K, V> slot) {
         InputSlot<K, V> owned = own(slot);
         if (owned == null) {
-            // Its key was mutated and left out of the table when it grew: no write reaches it.
-            throw new IllegalStateException("The key of " + slot.queryKey() + " changed after"
-                    + " it was passed to the database: its hashCode is not the one it was stored"
-                    + " with. Keys must not change once they reach a query: use immutable keys,"
-                    + " or pass a copy.");
+            throw SlotTable.lostToMutation(slot); // left out of the table when it grew
         }
         return owned;
     }

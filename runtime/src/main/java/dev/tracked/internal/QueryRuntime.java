@@ -295,10 +295,7 @@ public final class QueryRuntime {
     private Slot ownForRead(Slot slot) {
         Slot owned = own(slot);
         if (owned == null) {
-            throw new IllegalStateException("The key of " + slot.queryKey() + " changed after it"
-                    + " was passed to the database: its hashCode is not the one it was stored"
-                    + " with. Keys must not change once they reach a query: use immutable keys"
-                    + " (records of immutable values), or pass a copy.");
+            throw SlotTable.lostToMutation(slot);
         }
         return owned;
     }

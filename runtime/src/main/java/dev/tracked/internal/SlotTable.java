@@ -322,6 +322,17 @@ abstract class SlotTable<S extends Slot> {
         }
     }
 
+    /**
+     * The error for a slot this table no longer holds, found through a reference to it: its key
+     * was mutated, and the table left it out when it grew.
+     */
+    static IllegalStateException lostToMutation(Slot slot) {
+        return new IllegalStateException("The key of " + slot.queryKey() + " changed after it was"
+                + " passed to the database: its hashCode is not the one it was stored with. Keys"
+                + " must not change once they reach a query: use immutable keys (records of"
+                + " immutable values), or pass a copy.");
+    }
+
     private IllegalStateException mutatedKeys(List<Slot> mutated) {
         StringBuilder keys = new StringBuilder();
         for (Slot slot : mutated) {

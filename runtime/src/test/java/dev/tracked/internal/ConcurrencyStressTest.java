@@ -199,25 +199,8 @@ class ConcurrencyStressTest {
             }
         }, "writer"));
         for (int r = 0; r < 2; r++) {
-            long readerSeed = seed + 100 + r;
-            threads.add(new Thread(() -> {
-                SplittableRandom choices = new SplittableRandom(readerSeed);
-                while (System.nanoTime() < deadline) {
-                    int q = choices.nextInt(QUERIES);
-                    MemoTable<NoKey, Integer> query = graph.queries.get(q);
-                    long before = runtime.publicRevision();
-                    int value;
-                    try {
-                        Object memo = query.find(NoKey.INSTANCE);
-                        value = memo != null ? query.read(memo) : query.fetch(NoKey.INSTANCE);
-                    } catch (Cancelled e) {
-                        continue; // a query it ran was cancelled by a write
-                    }
-                    long after = runtime.publicRevision();
-                    reads.incrementAndGet();
-                    assertReadOfARevision(q, value, before, after, shapes, inputsAt, expectedAt);
-                }
-            }, "reader-" + r));
+            threads.add(reader("reader-" + r, seed + 100 + r, deadline, graph, shapes, inputsAt,
+                    expectedAt, reads));
         }
         runAll(threads, seed, seconds);
         if (writes.get() < 100 || reads.get() == 0) {
@@ -298,27 +281,8 @@ class ConcurrencyStressTest {
                 }
             }, "writer-" + s));
             for (int r = 0; r < 2; r++) {
-                long readerSeed = sideSeed + 100 + r;
-                String name = "reader-" + s + "-" + r;
-                threads.add(new Thread(() -> {
-                    SplittableRandom choices = new SplittableRandom(readerSeed);
-                    while (System.nanoTime() < deadline) {
-                        int q = choices.nextInt(QUERIES);
-                        MemoTable<NoKey, Integer> query = side.queries.get(q);
-                        long before = side.runtime.publicRevision();
-                        int value;
-                        try {
-                            Object memo = query.find(NoKey.INSTANCE);
-                            value = memo != null ? query.read(memo)
-                                    : query.fetch(NoKey.INSTANCE);
-                        } catch (Cancelled e) {
-                            continue; // a query it ran was cancelled by a write
-                        }
-                        long after = side.runtime.publicRevision();
-                        reads.incrementAndGet();
-                        assertReadOfARevision(q, value, before, after, shapes, at, expected);
-                    }
-                }, name));
+                threads.add(reader("reader-" + s + "-" + r, sideSeed + 100 + r, deadline, side,
+                        shapes, at, expected, reads));
             }
         }
         runAll(threads, seed, seconds);
@@ -333,6 +297,34 @@ class ConcurrencyStressTest {
                         "q" + q + " of side " + s);
             }
         }
+    }
+
+    /**
+     * A thread that reads random queries of {@code graph} until {@code deadline}, as generated
+     * code calls them ({@code find}, then {@code read} or {@code fetch}), and checks each value
+     * against a from-scratch evaluation of a revision current during the call.
+     */
+    private static Thread reader(String name, long seed, long deadline, Graph graph,
+            Shape[] shapes, Map<Long, int[]> inputsAt, Map<Long, int[]> expectedAt,
+            AtomicLong reads) {
+        return new Thread(() -> {
+            SplittableRandom choices = new SplittableRandom(seed);
+            while (System.nanoTime() < deadline) {
+                int q = choices.nextInt(QUERIES);
+                MemoTable<NoKey, Integer> query = graph.queries.get(q);
+                long before = graph.runtime.publicRevision();
+                int value;
+                try {
+                    Object memo = query.find(NoKey.INSTANCE);
+                    value = memo != null ? query.read(memo) : query.fetch(NoKey.INSTANCE);
+                } catch (Cancelled e) {
+                    continue; // a query it ran was cancelled by a write
+                }
+                long after = graph.runtime.publicRevision();
+                reads.incrementAndGet();
+                assertReadOfARevision(q, value, before, after, shapes, inputsAt, expectedAt);
+            }
+        }, name);
     }
 
     /**
