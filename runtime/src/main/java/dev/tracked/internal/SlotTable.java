@@ -253,21 +253,31 @@ abstract class SlotTable<S extends Slot> {
         S slot;
         int hash = key.hashCode();
         synchronized (lock) {
-            S existing = slotOf(key, hash);
-            if (existing != null) {
-                return existing;
+            // One probe: it finds the key, or stops at the free cell the new slot goes in.
+            Slot[][] all = segments;
+            int capacity = capacity(all);
+            int mask = capacity - 1;
+            int i = index(hash, mask);
+            Slot held;
+            while ((held = cellAt(all, i)) != null) {
+                if (held.key == key || key.equals(held.key)) {
+                    @SuppressWarnings("unchecked")
+                    S existing = (S) held;
+                    return existing;
+                }
+                i = (i + 1) & mask;
             }
             slot = create.create(key, Slot.tag(hash));
-            int capacity = capacity(segments);
             if ((size + 1) * 3 > capacity * 2) {
                 mutated = new ArrayList<>(0);
                 // Small tables grow faster: fewer rehashes while a new database fills up.
-                publish(rehash(segments, capacity < SEGMENT ? capacity * 4 : capacity * 2,
-                        mutated));
+                publish(rehash(all, capacity < SEGMENT ? capacity * 4 : capacity * 2, mutated));
                 size -= mutated.size();
                 adopt(mutated);
+                put(slot, hash);
+            } else {
+                store(i, slot);
             }
-            put(slot, hash);
             size++;
         }
         if (mutated != null && !mutated.isEmpty()) {
