@@ -161,7 +161,8 @@ abstract class SlotTable<S extends Slot> {
     @SuppressWarnings("unchecked")
     private S inSegments(Object key, int hash) {
         Slot[][] all = segments;
-        int mask = (all.length << SEGMENT_BITS) - 1;
+        // From the array read, which close() may just have made one short segment again.
+        int mask = capacity(all) - 1;
         int i = index(hash, mask);
         Slot slot = cellAt(all, i);
         while (slot != null && slot.key != key && !key.equals(slot.key)) {
@@ -192,11 +193,15 @@ abstract class SlotTable<S extends Slot> {
         return (S) slot;
     }
 
-    /** {@link #slotOf(int)} in a table of several segments. */
+    /**
+     * {@link #slotOf(int)} in a table of several segments, or in whatever the table holds by the
+     * time it reads them (package-private for a test of that race).
+     */
     @SuppressWarnings("unchecked")
-    private S inSegments(int key) {
+    S inSegments(int key) {
         Slot[][] all = segments;
-        int mask = (all.length << SEGMENT_BITS) - 1;
+        // From the array read, which close() may just have made one short segment again.
+        int mask = capacity(all) - 1;
         int i = index(Integer.hashCode(key), mask);
         Slot slot = cellAt(all, i);
         while (slot != null && !(slot.key instanceof Integer k && k == key)) {
@@ -227,7 +232,8 @@ abstract class SlotTable<S extends Slot> {
     @SuppressWarnings("unchecked")
     private S inSegments(long key) {
         Slot[][] all = segments;
-        int mask = (all.length << SEGMENT_BITS) - 1;
+        // From the array read, which close() may just have made one short segment again.
+        int mask = capacity(all) - 1;
         int i = index(Long.hashCode(key), mask);
         Slot slot = cellAt(all, i);
         while (slot != null && !(slot.key instanceof Long k && k == key)) {

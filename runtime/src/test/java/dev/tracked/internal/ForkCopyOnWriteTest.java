@@ -461,4 +461,25 @@ class ForkCopyOnWriteTest {
         assertThat(theirs.read(found)).isEqualTo(2 * (keys - 1));
         assertThat(theirs.segmentsSharedWith(twice)).isEqualTo(twice.segmentCount() - 1);
     }
+
+    /**
+     * A lookup of a table of several segments reads the single array of a small table first,
+     * finds none, and then reads the segments: a {@code close()} in between leaves it one short
+     * segment again. The lookup then misses (and the read goes on to say the database is
+     * closed), in bounds.
+     */
+    @Test
+    void aLookupThatFindsATableClosedBetweenItsTwoReadsMisses() {
+        QueryRuntime runtime = new QueryRuntime(null);
+        MemoTable<Integer, Integer> twice =
+                new MemoTable<>(runtime, "twice", List::of, k -> 2 * k, true);
+        for (int i = 0; i < 3_000; i++) {
+            twice.fetch(i);
+        }
+        assertThat(twice.segmentCount()).isGreaterThan(1);
+        runtime.close(); // between the lookup's read of the single array and of the segments
+        for (int key = 0; key < 3_000; key++) {
+            assertThat(twice.inSegments(key)).isNull();
+        }
+    }
 }
