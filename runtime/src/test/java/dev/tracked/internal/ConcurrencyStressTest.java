@@ -174,11 +174,7 @@ class ConcurrencyStressTest {
         QueryRuntime runtime = new QueryRuntime(null);
         runtime.rebaseAt(16);
         Graph graph = new Graph(runtime, shapes);
-        int[] values = new int[INPUTS];
-        for (int i = 0; i < INPUTS; i++) {
-            values[i] = random.nextInt(100);
-            graph.input.set(i, values[i]);
-        }
+        int[] values = setRandomInputs(graph, random);
         Map<Long, int[]> inputsAt = new ConcurrentHashMap<>();
         Map<Long, int[]> expectedAt = new ConcurrentHashMap<>();
         inputsAt.put(runtime.publicRevision(), values.clone());
@@ -230,11 +226,7 @@ class ConcurrencyStressTest {
         QueryRuntime runtime = new QueryRuntime(null);
         runtime.rebaseAt(16);
         Graph original = new Graph(runtime, shapes);
-        int[] values = new int[INPUTS];
-        for (int i = 0; i < INPUTS; i++) {
-            values[i] = random.nextInt(100);
-            original.input.set(i, values[i]);
-        }
+        int[] values = setRandomInputs(original, random);
         for (int q = 0; q < QUERIES; q++) {
             original.queries.get(q).fetch(NoKey.INSTANCE);
         }
@@ -297,6 +289,16 @@ class ConcurrencyStressTest {
                         "q" + q + " of side " + s);
             }
         }
+    }
+
+    /** Sets every input of {@code graph} to a random value from 0 to 99; returns them. */
+    private static int[] setRandomInputs(Graph graph, SplittableRandom random) {
+        int[] values = new int[INPUTS];
+        for (int i = 0; i < INPUTS; i++) {
+            values[i] = random.nextInt(100);
+            graph.input.set(i, values[i]);
+        }
+        return values;
     }
 
     /**
