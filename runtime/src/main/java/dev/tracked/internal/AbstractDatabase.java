@@ -26,7 +26,7 @@ public abstract class AbstractDatabase implements TrackedDatabase {
      * A database on {@code runtime}; the generated constructor then creates its ingredients there.
      *
      * @param runtime this database's own runtime: a new one from the generated builder, or the
-     *     copy a fork fills
+     *     runtime a fork makes, sharing the original's memos
      * @param queries the handles of every query the generated class declares, in order; the
      *     listener, if any, is told of them
      */

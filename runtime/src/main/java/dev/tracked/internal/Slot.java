@@ -5,7 +5,8 @@ import dev.tracked.runtime.QueryKey;
 /**
  * One query instance (an ingredient and a key): an input value or a memo, and the target of
  * dependency edges. Memos store their dependencies as references to slots, so re-validation walks
- * them without any lookup. Fields are plain: a slot is written only by the thread that owns it
+ * them without any lookup (in a database that shares slots with a fork, a dependency may be a
+ * slot the other side holds: then a probe by key finds this side's, see {@link Fork}). Fields are plain: a slot is written only by the thread that owns it
  * (setting an input, or computing a memo), and published through a release store that readers
  * acquire (see {@link MemoTable}).
  */

@@ -108,10 +108,11 @@ public interface TrackedDatabase extends AutoCloseable {
 
     /**
      * An independent copy of this database: same inputs, same memos (so it answers at once what
-     * this one has computed), same listener, and nothing shared: writes to one are never seen by
-     * the other. Cheaper than computing again: the copy is proportional to the number of memos,
-     * and runs no query. Generated databases return their own type. Like a write, it waits for
-     * queries running on other threads, which are cancelled.
+     * this one has computed), same listener, and nothing observable shared: writes to one are
+     * never seen by the other. It takes about the same time whatever the size, and runs no
+     * query: the two share every memo and input until one of them writes it, and then that one
+     * copies it first (see the README's Fork section). Generated databases return their own
+     * type. Like a write, it waits for queries running on other threads, which are cancelled.
      *
      * @return the copy, reporting its events to this database's listener
      * @throws IllegalStateException when called from inside a query body
