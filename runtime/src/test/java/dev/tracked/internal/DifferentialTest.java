@@ -442,6 +442,8 @@ class DifferentialTest {
         logger.setLevel(java.util.logging.Level.OFF);
         try {
             forEachSeed(1, seed -> runWithFailures(seed, 200));
+            // And forks of forks, each edited on its own.
+            forEachSeed(2, seed -> runWithFailures(seed, 200, 4));
         } finally {
             logger.setLevel(level);
         }
@@ -493,15 +495,19 @@ class DifferentialTest {
      * readers catch that and read -100 instead. The listener throws on most events.
      */
     private static void runWithFailures(long seed, int edits) {
-        SplittableRandom random = new SplittableRandom(seed);
-        Shape[] shapes = new Shape[QUERIES];
-        for (int q = 0; q < QUERIES; q++) {
-            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q));
-        }
-        int[] disk = new int[INPUTS];
-        Integer[] model = new Integer[INPUTS]; // the value each input holds; null: unset or unloaded
-        // A listener that throws on most events: it must change nothing.
-        QueryRuntime runtime = new QueryRuntime(DifferentialTest::noisyListener);
+        runWithFailures(seed, edits, 1);
+    }
+
+    /**
+     * One database of {@link #runWithFailures}: its tables, the value each input holds (null:
+     * unset or not loaded) and its simulated disk.
+     */
+    private record FailingSide(QueryRuntime runtime, InputTable<Integer, Integer> abstractInputs,
+            java.util.function.IntFunction<InputTable<Integer, Integer>> lazyOf,
+            List<MemoTable<NoKey, Integer>> queries, Integer[] model, int[] disk) {}
+
+    private static FailingSide failingSide(QueryRuntime runtime, Shape[] shapes,
+            boolean[] backdate, Integer[] model, int[] disk) {
         InputTable<Integer, Integer> abstractInputs =
                 new InputTable<>(runtime, "set", List::of, Durability.LOW, null);
         InputTable<Integer, Integer> lazyInputs =
@@ -540,41 +546,77 @@ class DifferentialTest {
                     throw sneaky(failureOf(shape.condition()));
                 }
                 return Math.floorMod(sum, 7);
-            }, random.nextInt(4) != 0));
+            }, backdate[q]));
         }
+        return new FailingSide(runtime, abstractInputs, lazyOf, queries, model, disk);
+    }
+
+    /**
+     * {@link #runWithFailures(long, int)} on up to {@code maxSides} databases: each step may
+     * fork one (its copy gets a copy of its inputs and disk), and edits and reads go to any, so
+     * that failures, unset inputs, lazy loads and reloads meet slots shared with forks.
+     */
+    private static void runWithFailures(long seed, int edits, int maxSides) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Shape[] shapes = new Shape[QUERIES];
+        boolean[] backdate = new boolean[QUERIES];
+        for (int q = 0; q < QUERIES; q++) {
+            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q));
+            backdate[q] = random.nextInt(4) != 0;
+        }
+        // A listener that throws on most events: it must change nothing.
+        FailingSide first = failingSide(new QueryRuntime(DifferentialTest::noisyListener), shapes,
+                backdate, new Integer[INPUTS], new int[INPUTS]);
         for (int i = 0; i < INPUTS; i++) {
-            disk[i] = random.nextInt(4);
+            first.disk()[i] = random.nextInt(4);
             if (i % 2 == 0 && random.nextInt(4) != 0) {
-                model[i] = random.nextInt(4);
-                abstractInputs.set(i, model[i]);
+                first.model()[i] = random.nextInt(4);
+                first.abstractInputs().set(i, first.model()[i]);
             }
         }
+        List<FailingSide> sides = new ArrayList<>(List.of(first));
         for (int edit = 0; edit < edits; edit++) {
+            FailingSide side = sides.get(random.nextInt(sides.size()));
+            Integer[] model = side.model();
+            int[] disk = side.disk();
             int i = random.nextInt(INPUTS);
             int kind = random.nextInt(10);
-            if (kind == 0) {
-                runtime.syntheticWrite(Durability.values()[random.nextInt(3)]);
+            if (kind == 0 && sides.size() < maxSides) {
+                Integer[] modelCopy = model.clone();
+                int[] diskCopy = disk.clone();
+                FailingSide[] made = new FailingSide[1];
+                side.runtime().fork(next -> {
+                    made[0] = failingSide(next, shapes, backdate, modelCopy, diskCopy);
+                    return next;
+                }, DifferentialTest::noisyListener);
+                sides.add(made[0]);
+            } else if (kind == 0) {
+                side.runtime().syntheticWrite(Durability.values()[random.nextInt(3)]);
             } else if (i % 2 == 0 && kind < 3) {
-                abstractInputs.reset(i); // unset
+                side.abstractInputs().reset(i); // unset
                 model[i] = null;
             } else if (i % 2 == 0) {
                 model[i] = random.nextInt(4);
-                abstractInputs.set(i, model[i], Durability.values()[random.nextInt(3)]);
+                side.abstractInputs().set(i, model[i], Durability.values()[random.nextInt(3)]);
             } else if (kind < 6) {
                 disk[i] = random.nextInt(4); // the file changed on disk: reset, reload on read
-                lazyOf.apply(i).reset(i);
+                side.lazyOf().apply(i).reset(i);
                 model[i] = null;
             } else {
                 model[i] = random.nextInt(4);
-                lazyOf.apply(i).set(i, model[i], Durability.values()[random.nextInt(3)]);
+                side.lazyOf().apply(i).set(i, model[i], Durability.values()[random.nextInt(3)]);
             }
+            FailingSide read = sides.get(random.nextInt(sides.size()));
             int reads = random.nextInt(QUERIES / 4);
             for (int r = 0; r < reads; r++) {
-                check(queries, shapes, model, disk, random.nextInt(QUERIES), "after edit " + edit);
+                check(read.queries(), shapes, read.model(), read.disk(), random.nextInt(QUERIES),
+                        "after edit " + edit + " (" + sides.size() + " databases)");
             }
         }
-        for (int q = 0; q < QUERIES; q++) {
-            check(queries, shapes, model, disk, q, "at the end");
+        for (FailingSide side : sides) {
+            for (int q = 0; q < QUERIES; q++) {
+                check(side.queries(), shapes, side.model(), side.disk(), q, "at the end");
+            }
         }
     }
 
