@@ -209,26 +209,25 @@ class DifferentialTest {
     @Test
     void cyclicGraphsConvergeToTheLeastFixpoint() {
         forEachSeed(1, seed -> runCyclic(seed, 120));
+        forEachSeed(2, seed -> runCyclic(seed, 120, 4)); // and forks of forks
     }
 
     private static final int BOUND = 40;
 
     private static void runCyclic(long seed, int edits) {
-        SplittableRandom random = new SplittableRandom(seed);
-        int inputCount = 10;
-        int queryCount = 16;
-        Shape[] shapes = new Shape[queryCount];
-        for (int q = 0; q < queryCount; q++) {
-            shapes[q] = new Shape(random.nextInt(inputCount),
-                    cyclicSources(random, queryCount, inputCount),
-                    cyclicSources(random, queryCount, inputCount));
-        }
-        int[] values = new int[inputCount];
-        QueryRuntime runtime = new QueryRuntime(null);
+        runCyclic(seed, edits, 1);
+    }
+
+    /** One database of {@link #runCyclic}: its tables and its input values. */
+    private record CyclicSide(QueryRuntime runtime, InputTable<Integer, Integer> input,
+            List<MemoTable<NoKey, Integer>> queries, int[] values) {}
+
+    private static CyclicSide cyclicSide(QueryRuntime runtime, Shape[] shapes,
+            boolean[] backdate, int[] values) {
         InputTable<Integer, Integer> input =
                 new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
         List<MemoTable<NoKey, Integer>> queries = new ArrayList<>();
-        for (int q = 0; q < queryCount; q++) {
+        for (int q = 0; q < shapes.length; q++) {
             Shape shape = shapes[q];
             int weight = 1 + q % 3;
             queries.add(new MemoTable<>(runtime, MemoTable.<NoKey, Integer>options("q" + q,
@@ -241,38 +240,73 @@ class DifferentialTest {
                             : call(queries.get(source)) + weight);
                 }
                 return Math.min(BOUND, best);
-            }).backdate(random.nextBoolean()).cycleInitial(key -> 0)));
+            }).backdate(backdate[q]).cycleInitial(key -> 0)));
         }
+        return new CyclicSide(runtime, input, queries, values);
+    }
+
+    /**
+     * {@link #runCyclic(long, int)} on up to {@code maxSides} databases, each forked from
+     * another at a random moment (cycles included), then edited and read on its own.
+     */
+    private static void runCyclic(long seed, int edits, int maxSides) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int inputCount = 10;
+        int queryCount = 16;
+        Shape[] shapes = new Shape[queryCount];
+        boolean[] backdate = new boolean[queryCount];
+        for (int q = 0; q < queryCount; q++) {
+            shapes[q] = new Shape(random.nextInt(inputCount),
+                    cyclicSources(random, queryCount, inputCount),
+                    cyclicSources(random, queryCount, inputCount));
+            backdate[q] = random.nextBoolean();
+        }
+        CyclicSide first = cyclicSide(new QueryRuntime(null), shapes, backdate,
+                new int[inputCount]);
         for (int i = 0; i < inputCount; i++) {
-            values[i] = random.nextInt(10);
-            input.set(i, values[i]);
+            first.values()[i] = random.nextInt(10);
+            first.input().set(i, first.values()[i]);
         }
+        List<CyclicSide> sides = new ArrayList<>(List.of(first));
         for (int edit = 0; edit < edits; edit++) {
-            if (random.nextInt(8) == 0) {
-                runtime.syntheticWrite(Durability.LOW);
+            CyclicSide side = sides.get(random.nextInt(sides.size()));
+            int kind = random.nextInt(8);
+            if (kind == 1 && sides.size() < maxSides) {
+                int[] copied = side.values().clone();
+                CyclicSide[] made = new CyclicSide[1];
+                side.runtime().fork(next -> {
+                    made[0] = cyclicSide(next, shapes, backdate, copied);
+                    return next;
+                }, null);
+                sides.add(made[0]);
+            } else if (kind == 0) {
+                side.runtime().syntheticWrite(Durability.LOW);
             } else {
                 int i = random.nextInt(inputCount);
-                values[i] = random.nextInt(10);
-                input.set(i, values[i]);
+                side.values()[i] = random.nextInt(10);
+                side.input().set(i, side.values()[i]);
             }
-            int[] truth = leastFixpoint(shapes, values);
+            CyclicSide read = sides.get(random.nextInt(sides.size()));
+            int[] truth = leastFixpoint(shapes, read.values());
             int reads = 1 + random.nextInt(queryCount / 2);
             for (int r = 0; r < reads; r++) {
                 int q = random.nextInt(queryCount);
-                assertEquals(truth[q], call(queries.get(q)),
-                        "q" + q + " after edit " + edit);
+                assertEquals(truth[q], call(read.queries().get(q)),
+                        "q" + q + " after edit " + edit + " (" + sides.size() + " databases)");
             }
             // Between calls, no memo is left claimed (a provisional one would be, for ever).
             for (int q = 0; q < queryCount; q++) {
-                MemoSlot<NoKey, Integer> memo = queries.get(q).slot(NoKey.INSTANCE);
+                MemoSlot<NoKey, Integer> memo = read.queries().get(q).slot(NoKey.INSTANCE);
                 if (memo != null && (memo.state & Slot.BUSY) != 0) {
                     throw new AssertionError("q" + q + " left claimed after edit " + edit);
                 }
             }
         }
-        int[] truth = leastFixpoint(shapes, values);
-        for (int q = 0; q < queryCount; q++) {
-            assertEquals(truth[q], call(queries.get(q)), "q" + q);
+        for (CyclicSide side : sides) {
+            int[] truth = leastFixpoint(shapes, side.values());
+            for (int q = 0; q < queryCount; q++) {
+                assertEquals(truth[q], call(side.queries().get(q)), "q" + q);
+            }
         }
     }
 
