@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tracked.Durability;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.EventListener;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -481,5 +482,42 @@ class ForkCopyOnWriteTest {
         for (int key = 0; key < 3_000; key++) {
             assertThat(twice.inSegments(key)).isNull();
         }
+    }
+
+    /**
+     * The memos a fork still shares with its original do not keep the original alive: once it
+     * is dropped, it is collected, and the fork still answers (and re-validates) on its own.
+     */
+    @Test
+    void aForkDoesNotKeepTheDatabaseItWasForkedFromAlive() throws Exception {
+        SplittableRandom random = new SplittableRandom(17);
+        int[][] sources = sources(random);
+        int[] inputs = new int[INPUTS];
+        for (int i = 0; i < INPUTS; i++) {
+            inputs[i] = random.nextInt(1_000);
+        }
+        List<WeakReference<QueryRuntime>> original = new ArrayList<>();
+        Graph fork = forkOfADroppedOriginal(sources, inputs, original);
+        for (int attempt = 0; attempt < 50 && original.get(0).get() != null; attempt++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertThat(original.get(0).get()).isNull();
+        assertThat(fork.readAll()).isEqualTo(evaluate(sources, inputs));
+        inputs[3] = (inputs[3] + 1) % 1_000;
+        fork.input.set(3, inputs[3]);
+        assertThat(fork.readAll()).isEqualTo(evaluate(sources, inputs));
+    }
+
+    /** A fork of a warm graph, whose original only {@code original} still refers to, weakly. */
+    private static Graph forkOfADroppedOriginal(int[][] sources, int[] inputs,
+            List<WeakReference<QueryRuntime>> original) {
+        Graph graph = new Graph(sources);
+        for (int i = 0; i < INPUTS; i++) {
+            graph.input.set(i, inputs[i]);
+        }
+        graph.readAll();
+        original.add(new WeakReference<>(graph.runtime));
+        return graph.fork(sources);
     }
 }
