@@ -58,6 +58,19 @@ public class ForkBenchmark {
         return fork.total();
     }
 
+    /**
+     * A fork, dropped at once, then one text edited in the original, and its total read: after
+     * a fork the original too copies what it writes, whether or not the fork is still alive.
+     */
+    @Benchmark
+    public long editAfterFork() {
+        warm.fork();
+        int index = nextIndex();
+        isEdited[index] = !isEdited[index];
+        warm.setText(index, isEdited[index] ? edited[index] : content[index]);
+        return warm.total();
+    }
+
     /** The baseline of {@link #forkAndEdit}: the same edit on the warm database, no fork. */
     @Benchmark
     public long edit() {

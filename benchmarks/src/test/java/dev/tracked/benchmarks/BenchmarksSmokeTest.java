@@ -90,6 +90,7 @@ class BenchmarksSmokeTest {
         assertThat(fork.forkAndEdit()).isEqualTo(total + 1);
         assertThat(fork.fork()).isEqualTo(total);
         assertThat(fork.edit()).isEqualTo(total + 1);
+        assertThat(fork.editAfterFork()).isEqualTo(total + 2); // another text, edited too
     }
 
     @Test
