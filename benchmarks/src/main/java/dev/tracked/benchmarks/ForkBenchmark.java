@@ -65,10 +65,7 @@ public class ForkBenchmark {
     @Benchmark
     public long editAfterFork() {
         warm.fork();
-        int index = nextIndex();
-        isEdited[index] = !isEdited[index];
-        warm.setText(index, isEdited[index] ? edited[index] : content[index]);
-        return warm.total();
+        return edit();
     }
 
     /** The baseline of {@link #forkAndEdit}: the same edit on the warm database, no fork. */

@@ -95,14 +95,23 @@ class DifferentialTest {
                 sumsModSeven(runtime, input, shapes, () -> backdate[next[0]++]), values);
     }
 
-    private static void runForks(long seed, int steps, int rebaseAt) {
-        SplittableRandom random = new SplittableRandom(seed);
+    /**
+     * Random shapes for {@link #QUERIES} queries, and into {@code backdate} whether each one
+     * backdates (three in four do).
+     */
+    private static Shape[] shapesAndBackdates(SplittableRandom random, boolean[] backdate) {
         Shape[] shapes = new Shape[QUERIES];
-        boolean[] backdate = new boolean[QUERIES];
         for (int q = 0; q < QUERIES; q++) {
             shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q));
             backdate[q] = random.nextInt(4) != 0;
         }
+        return shapes;
+    }
+
+    private static void runForks(long seed, int steps, int rebaseAt) {
+        SplittableRandom random = new SplittableRandom(seed);
+        boolean[] backdate = new boolean[QUERIES];
+        Shape[] shapes = shapesAndBackdates(random, backdate);
         QueryRuntime runtime = new QueryRuntime(null);
         runtime.rebaseAt(rebaseAt);
         Side first = side(runtime, shapes, backdate, new int[INPUTS]);
@@ -592,12 +601,8 @@ class DifferentialTest {
      */
     private static void runWithFailures(long seed, int edits, int maxSides) {
         SplittableRandom random = new SplittableRandom(seed);
-        Shape[] shapes = new Shape[QUERIES];
         boolean[] backdate = new boolean[QUERIES];
-        for (int q = 0; q < QUERIES; q++) {
-            shapes[q] = new Shape(random.nextInt(INPUTS), sources(random, q), sources(random, q));
-            backdate[q] = random.nextInt(4) != 0;
-        }
+        Shape[] shapes = shapesAndBackdates(random, backdate);
         // A listener that throws on most events: it must change nothing.
         FailingSide first = failingSide(new QueryRuntime(DifferentialTest::noisyListener), shapes,
                 backdate, new Integer[INPUTS], new int[INPUTS]);
