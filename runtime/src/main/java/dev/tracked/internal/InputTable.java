@@ -186,11 +186,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     private V getSlow(K key) {
         InputSlot<K, V> slot = slot(key);
         runtime.readSlow(slot);
-        if (slot.epoch != epoch) {
-            // Shared with a fork: the read brought this table's copy up to date.
-            InputSlot<K, V> current = currentOf(slot);
-            slot = current != null ? current : slot;
-        }
+        slot = heldNow(slot); // the copy the read made, if it was shared with a fork
         if ((slot.state & Slot.PRESENT) == 0) {
             throw new InputNotSetException(slot.queryKey());
         }

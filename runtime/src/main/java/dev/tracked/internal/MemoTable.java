@@ -329,12 +329,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
         runtime.recordRead(slot);
         synchronized (lru.lock()) {
-            if (slot.epoch != epoch) {
-                // Shared with a fork when found: the table may hold a copy by now, which takes
-                // its place in the use order.
-                MemoSlot<K, V> current = currentOf(slot);
-                slot = current != null ? current : slot;
-            }
+            // Shared with a fork when found: the table may hold a copy by now, which takes its
+            // place in the use order.
+            slot = heldNow(slot);
             if (slot.verifiedAt > 0) {
                 lru.used(slot);
                 return slot.value;
@@ -448,9 +445,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
             if (provisional != NONE) {
                 return (V) provisional; // a cycle head's value, inside its own cycle
             }
-            if (slot.epoch != epoch) {
-                slot = readThrough(slot);
-            }
+            slot = heldNow(slot); // the copy the read made, if it was shared with a fork
             if (lru == null) {
                 return slot.value;
             }
@@ -463,15 +458,6 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
                 }
             }
         }
-    }
-
-    /**
-     * The slot a read of {@code slot}, one shared with a fork, brought up to date: the copy the
-     * read made of it (see {@link SlotTable#own}), which the table now holds in its place.
-     */
-    private MemoSlot<K, V> readThrough(MemoSlot<K, V> slot) {
-        MemoSlot<K, V> current = currentOf(slot);
-        return current != null ? current : slot;
     }
 
     /**

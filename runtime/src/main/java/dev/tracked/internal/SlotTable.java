@@ -474,6 +474,19 @@ abstract class SlotTable<S extends Slot> {
     }
 
     /**
+     * {@code slot}, found by a lookup, or the slot the table holds in its place now if it was
+     * shared with a fork: the copy a read or a write made of it since (see {@link #own}). A read
+     * takes its value from what this returns.
+     */
+    final S heldNow(S slot) {
+        if (slot.epoch == epoch) {
+            return slot;
+        }
+        S current = currentOf(slot);
+        return current != null ? current : slot;
+    }
+
+    /**
      * The cell of {@code table} holding a slot of {@code slot}'s key, or -1. Every slot of a key
      * holds the same key object (a copy keeps its original's), so the probe compares keys by
      * identity and runs no {@code equals}.
