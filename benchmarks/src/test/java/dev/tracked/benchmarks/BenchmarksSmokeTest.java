@@ -100,4 +100,13 @@ class BenchmarksSmokeTest {
         assertThat(result.bytesPerMemo()).isGreaterThan(0.0);
         assertThat(result.breakdown()).contains("MemoSlot");
     }
+
+    @Test
+    void theThreeLayoutsOfLayoutProbeFindTheSameValues() {
+        LayoutProbe probe = new LayoutProbe();
+        long objects = probe.sweep(0);
+        assertThat(objects).isEqualTo(32L * 32 * (31 * 31 + 31) / 2); // sum of row * 31 + column
+        assertThat(probe.sweep(1)).isEqualTo(objects);
+        assertThat(probe.sweep(2)).isEqualTo(objects);
+    }
 }
