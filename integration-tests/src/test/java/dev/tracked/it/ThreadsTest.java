@@ -221,6 +221,46 @@ class ThreadsTest {
         assertThat(takeLog()).containsExactly("main: execute slow(1)");
     }
 
+    /**
+     * A batch's body runs while queries go on, on other threads: only when it returns does the
+     * batch wait for them, cancelling each once, and then its sets are one revision.
+     */
+    @Test
+    void aBatchCancelsRunningQueriesOnceWhenItsBodyReturnsAndIsOneRevision() throws Exception {
+        Hold hold = hold("slow:1");
+        db.setValue(1, 1);
+        long before = db.revision();
+        takeLog();
+
+        Worker<Integer> running = start("t1", () -> db.slow(1));
+        hold.awaitInside();
+        Gate bodyDone = new Gate();
+        Worker<Void> writer = start("writer", () -> {
+            db.batch(() -> {
+                db.setValue(1, 2);
+                db.setValue(2, 3);
+                db.setValue(3, 4);
+                bodyDone.open();
+            });
+            return null;
+        });
+        bodyDone.await(); // the body ran to its end while t1 was inside slow(1), not cancelled
+        writer.awaitBlocked();
+        assertThat(takeLog()).containsExactly("t1: execute slow(1)");
+        assertThat(db.revision()).isEqualTo(before);
+
+        hold.release();
+        assertThat(running.failure(Cancelled.class).reason())
+                .isEqualTo(Cancelled.Reason.PENDING_WRITE);
+        writer.get();
+        String revision = " LOW (revision " + (before + 1) + ")";
+        assertThat(takeLog()).containsExactly("t1: cancel slow(1)",
+                "writer: set value(1)" + revision, "writer: set value(2)" + revision,
+                "writer: set value(3)" + revision).inOrder();
+        actions.clear();
+        assertThat(db.slow(1) + db.slow(2) + db.slow(3)).isEqualTo(90);
+    }
+
     @Test
     void aCallStartedWhileAWriteWaitsRunsInTheNewRevision() throws Exception {
         Hold hold = hold("slow:1");

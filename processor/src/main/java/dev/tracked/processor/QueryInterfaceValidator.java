@@ -53,7 +53,7 @@ final class QueryInterfaceValidator {
      */
     static final List<String> RESERVED = List.of(
             "create", "builder",
-            "accumulated", "close", "dot", "explain", "fork", "queries", "revision",
+            "accumulated", "batch", "close", "dot", "explain", "fork", "queries", "revision",
             "setLruCapacity", "syntheticWrite", "unwindIfCancelled",
             "forkWith", "pushAccumulated");
 

@@ -333,9 +333,9 @@ class DiagnosticsTest {
     void reservedNamesAreListedCompletelyInAStableOrder() {
         // The same list, in the same order, on every run (a Set.of would not be), as documented.
         assertError(compile(database("@Tracked default int dot() { return 1; }")),
-                Message.RESERVED_NAME, "(create, builder, accumulated, close, dot, explain, fork,"
-                        + " queries, revision, setLruCapacity, syntheticWrite, unwindIfCancelled,"
-                        + " forkWith, pushAccumulated)", "int dot()");
+                Message.RESERVED_NAME, "(create, builder, accumulated, batch, close, dot, explain,"
+                        + " fork, queries, revision, setLruCapacity, syntheticWrite,"
+                        + " unwindIfCancelled, forkWith, pushAccumulated)", "int dot()");
     }
 
     @Test

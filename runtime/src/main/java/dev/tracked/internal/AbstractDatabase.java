@@ -88,6 +88,11 @@ public abstract class AbstractDatabase implements TrackedDatabase {
     }
 
     @Override
+    public final void batch(Runnable writes) {
+        runtime.batch(writes);
+    }
+
+    @Override
     public final void setLruCapacity(String query, int capacity) {
         runtime.setLruCapacity(named(query).name(), capacity);
     }

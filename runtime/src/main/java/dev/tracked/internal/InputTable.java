@@ -141,7 +141,10 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         return find(boxed(Byte.valueOf(key)));
     }
 
-    /** A boxed primitive key, as the table's key type, which it is for these overloads. */
+    /**
+     * A boxed primitive key, as the table's key type, which it is for these overloads; or a key
+     * a {@link Batch} kept, which a set of this table was called with.
+     */
     @SuppressWarnings("unchecked")
     private K boxed(Object key) {
         return (K) key;
@@ -160,7 +163,22 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     public V read(Object found) {
         InputSlot<K, V> slot = (InputSlot<K, V>) found;
         runtime.recordRead(slot);
-        return slot.value;
+        return valueOf(slot);
+    }
+
+    /**
+     * The value of {@code slot}, found while no write was pending: unless a write started since,
+     * in which case the read waits for it. A write may change several inputs ({@code batch}), and
+     * a read from outside any query does not hold it up: without this check, a value it changed
+     * could be read before the write is seen pending, and another it changed after, as it was.
+     */
+    private V valueOf(InputSlot<K, V> slot) {
+        V value = slot.value;
+        VarHandle.loadLoadFence(); // the value is read before the check below
+        if (runtime.hitRevision() == QueryRuntime.NO_HITS) {
+            return getSlow(slot.key());
+        }
+        return value;
     }
 
     /**
@@ -177,7 +195,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             InputSlot<K, V> slot = slotOf(key);
             if (slot != null && ((byte) STATE.getAcquire(slot) & Slot.PRESENT) != 0) {
                 runtime.recordRead(slot);
-                return slot.value;
+                return valueOf(slot);
             }
         }
         return getSlow(key);
@@ -225,48 +243,106 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     public void set(K key, V value, Durability durability) {
         Objects.requireNonNull(durability, "durability");
         checkWritable("set", key);
+        Batch batch = runtime.openBatch();
+        if (batch != null) {
+            batch.add(this, key, value, durability, false);
+        } else {
+            write(key, false, value, durability);
+        }
+    }
+
+    /** A set (or, with {@code reset}, a reset) of {@code key}, as a write of its own. */
+    private void write(K key, boolean reset, V value, Durability durability) {
         InputSlot<K, V> slot;
-        int revision;
         long published;
         List<Slot> evicted;
         runtime.beginWrite();
         try {
-            // Looked up inside the write, while no query runs: a slot that is not there yet was
-            // never read, so no memo can depend on it, and nothing it created needs checking
-            // (no input-range write, no durability's last change), as for an equal value.
-            slot = slotOf(key);
-            boolean created = slot == null;
-            if (created) {
-                slot = getOrCreate(key, newSlot);
-            } else {
-                slot = ownInWrite(slot);
-            }
-            // Memos that read the old value carry its durability: report the write at the
-            // higher of the two, or a memo that read a HIGH value would miss its change to LOW.
-            int reported = Math.max(slot.durability(), durability.ordinal());
-            revision = runtime.nextRevision();
-            // An equal value (the one set, or held from before a reset) at the same or a
-            // higher durability changes nothing that was computed from it: the input keeps its
-            // value and changed-revision, and no memo runs. A lower durability is a change, so
-            // that readers' durability drops with it.
-            boolean unchanged = (slot.state & (Slot.PRESENT | Slot.STALE)) != 0
-                    && durability.ordinal() >= slot.durability()
-                    && equalToCurrent(slot, value);
-            if (!unchanged) {
-                slot.value = value;
-                slot.changedAt = revision;
-            }
-            slot.durability(durability.ordinal());
-            STATE.setRelease(slot, Slot.PRESENT);
-            runtime.commitWrite(unchanged || created ? -1 : slot.lo, reported, revision);
+            InputSlot<K, V> found = slotInWrite(key);
+            boolean created = found == null;
+            slot = created ? createInWrite(key) : found;
+            int revision = runtime.nextRevision();
+            int reported = writeSlot(slot, created, reset, value, durability, revision);
+            runtime.written(reported < 0 ? -1 : slot.lo, reported, revision);
+            runtime.startRevision(revision);
             published = runtime.publicRevision();
         } finally {
             evicted = runtime.endWrite();
         }
         if (runtime.hasListener()) {
-            runtime.events.emit(new Event.DidSetInput(slot.queryKey(), durability, published));
+            runtime.events.emit(new Event.DidSetInput(slot.queryKey(),
+                    reset ? defaultDurability : durability, published));
         }
         runtime.reportDiscarded(evicted);
+    }
+
+    /**
+     * In a write: the slot of {@code key} this database may change (its own copy, if it shared
+     * the slot with a fork), or {@code null} if the key has none. Looked up inside the write,
+     * while no query runs: a slot that is not there yet was never read, so no memo depends on it.
+     */
+    InputSlot<K, V> slotInWrite(Object key) {
+        InputSlot<K, V> slot = slotOf(boxed(key));
+        return slot == null ? null : ownInWrite(slot);
+    }
+
+    /** In a write: a new slot for {@code key}, which {@link #slotInWrite} did not find. */
+    InputSlot<K, V> createInWrite(Object key) {
+        return getOrCreate(boxed(key), newSlot);
+    }
+
+    /**
+     * Changes {@code written}, this table's slot, in the write that starts {@code revision}: to
+     * {@code value} at {@code durability}, or, with {@code reset}, back to unset (an abstract
+     * input) or to be loaded again (a lazy one). Returns the durability to report the change at
+     * (see {@link QueryRuntime#written}), or -1 if no memo can see a change: the slot is new, or
+     * it was set to an equal value at the same or a higher durability.
+     */
+    int writeSlot(InputSlot<?, ?> written, boolean created, boolean reset, Object value,
+            Durability durability, int revision) {
+        @SuppressWarnings("unchecked")
+        InputSlot<K, V> slot = (InputSlot<K, V>) written;
+        if (reset) {
+            int reported = Math.max(slot.durability(), defaultDurability.ordinal());
+            if (lazy == null) {
+                // An abstract input becomes unset: that is a change, now. (Keeping the old
+                // changed-revision would let a reader that falls back on the missing value look
+                // unchanged to its own readers.)
+                slot.changedAt = revision;
+                STATE.setRelease(slot, (byte) 0);
+            } else if ((slot.state & Slot.PRESENT) != 0) {
+                // Keep the old value and its changed-revision: a reload equal to it changes nothing.
+                STATE.setRelease(slot, Slot.STALE);
+            } else if ((slot.state & Slot.STALE) == 0) {
+                slot.changedAt = revision;
+            }
+            slot.durability(defaultDurability.ordinal());
+            return created ? -1 : reported;
+        }
+        // Memos that read the old value carry its durability: report the write at the higher
+        // of the two, or a memo that read a HIGH value would miss its change to LOW.
+        int reported = Math.max(slot.durability(), durability.ordinal());
+        @SuppressWarnings("unchecked")
+        V newValue = (V) value;
+        // An equal value (the one set, or held from before a reset) at the same or a higher
+        // durability changes nothing that was computed from it: the input keeps its value and
+        // changed-revision, and no memo runs. A lower durability is a change, so that readers'
+        // durability drops with it.
+        boolean unchanged = (slot.state & (Slot.PRESENT | Slot.STALE)) != 0
+                && durability.ordinal() >= slot.durability()
+                && equalToCurrent(slot, newValue);
+        if (!unchanged) {
+            slot.value = newValue;
+            slot.changedAt = revision;
+        }
+        slot.durability(durability.ordinal());
+        STATE.setRelease(slot, Slot.PRESENT);
+        return unchanged || created ? -1 : reported;
+    }
+
+    /** The durability of values set without one, and of a reset input. */
+    Durability defaultDurability() {
+        return defaultDurability;
     }
 
     /**
@@ -299,38 +375,12 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
      */
     public void reset(K key) {
         checkWritable("reset", key);
-        InputSlot<K, V> slot = slot(key);
-        int revision;
-        long published;
-        List<Slot> evicted;
-        runtime.beginWrite();
-        try {
-            slot = ownInWrite(slot);
-            int reported = Math.max(slot.durability(), defaultDurability.ordinal());
-            revision = runtime.nextRevision();
-            if (lazy == null) {
-                // An abstract input becomes unset: that is a change, now. (Keeping the old
-                // changed-revision would let a reader that falls back on the missing value look
-                // unchanged to its own readers.)
-                slot.changedAt = revision;
-                STATE.setRelease(slot, (byte) 0);
-            } else if ((slot.state & Slot.PRESENT) != 0) {
-                // Keep the old value and its changed-revision: a reload equal to it changes nothing.
-                STATE.setRelease(slot, Slot.STALE);
-            } else if ((slot.state & Slot.STALE) == 0) {
-                slot.changedAt = revision;
-            }
-            slot.durability(defaultDurability.ordinal());
-            runtime.commitWrite(slot.lo, reported, revision);
-            published = runtime.publicRevision();
-        } finally {
-            evicted = runtime.endWrite();
+        Batch batch = runtime.openBatch();
+        if (batch != null) {
+            batch.add(this, key, null, defaultDurability, true);
+        } else {
+            write(key, true, null, defaultDurability);
         }
-        if (runtime.hasListener()) {
-            runtime.events.emit(
-                    new Event.DidSetInput(slot.queryKey(), defaultDurability, published));
-        }
-        runtime.reportDiscarded(evicted);
     }
 
     /**

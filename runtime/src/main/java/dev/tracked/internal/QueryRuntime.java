@@ -30,7 +30,7 @@ import java.util.function.Function;
  *
  * <p>The rest of the engine lives in files named for what they do: {@link Claims} (single
  * flight and waiting), {@link Fork}, {@link Events}, {@link Inspection} ({@code explain}, {@code
- * dot}), {@link Accumulators}, {@link Lru}, and for memos {@link Fetch}, {@link Verify}, {@link
+ * dot}), {@link Accumulators}, {@link Lru}, {@link Batch} (batched writes), and for memos {@link Fetch}, {@link Verify}, {@link
  * Execute} and {@link Cycles}.
  *
  * <h2>Threads</h2>
@@ -464,7 +464,8 @@ public final class QueryRuntime {
     /**
      * Starts a write: waits for other writers, cancels the queries running on other threads and
      * waits until they have unwound. The caller checked it is not inside a query itself, then
-     * changes inputs, calls {@link #commitWrite} and finally {@link #endWrite}.
+     * changes inputs, calls {@link #written} and {@link #startRevision}, and finally {@link
+     * #endWrite}.
      */
     void beginWrite() {
         writeLock.lock();
@@ -749,10 +750,10 @@ public final class QueryRuntime {
     }
 
     /**
-     * The start of revision {@code next}, during a write: drops the least recently used values
-     * of LRU queries beyond their capacity.
+     * The start of revision {@code next}, the last step of a write: drops the least recently
+     * used values of LRU queries beyond their capacity.
      */
-    private void startRevision(int next) {
+    void startRevision(int next) {
         revision = next;
         for (MemoTable<?, ?> table : lruTables) {
             List<Slot> evicted = table.evictOverflow();
@@ -794,26 +795,62 @@ public final class QueryRuntime {
 
     /**
      * The revision a write would start. Call between {@link #beginWrite} and {@link #endWrite},
-     * store the written value with it as its changed-revision, then {@link #commitWrite}.
+     * store the written value with it as its changed-revision, then call {@link #written} and
+     * {@link #startRevision}.
      */
     int nextRevision() {
         return revision + 1;
     }
 
     /**
-     * Makes {@code next} the current revision: input {@code inputId} was written with
-     * durability {@code durability} (or, for {@code inputId} -1, set to a value equal to its
-     * own: nothing changed, and every memo stays valid without looking at what it read). Call between {@link #beginWrite} and {@link #endWrite}.
+     * Records, in the write that starts revision {@code next}, that input {@code inputId} was
+     * written with durability {@code durability}: memos that read it re-check what they read.
+     * For {@code inputId} -1 (an input set to a value equal to its own, or one no memo has read)
+     * it does nothing: every memo stays valid without looking at what it read. Call between
+     * {@link #beginWrite} and {@link #endWrite}, for each input the write changes, then {@link
+     * #startRevision}.
      */
-    void commitWrite(int inputId, int durability, int next) {
+    void written(int inputId, int durability, int next) {
         if (inputId >= 0) {
             inputWrites.written(inputId, next);
             for (int d = 0; d <= durability; d++) {
                 lastChanged[d] = next;
             }
         }
-        startRevision(next);
     }
+
+    /**
+     * Records, in the write that starts revision {@code next}, a {@code syntheticWrite} of
+     * durability {@code durability}: it changes no input, yet every memo of that durability or
+     * lower re-checks what it read.
+     */
+    void syntheticWritten(int durability, int next) {
+        lastSyntheticWrite = next;
+        for (int d = 0; d <= durability; d++) {
+            lastChanged[d] = next;
+        }
+    }
+
+    /**
+     * The threads running a {@code batch} body of this database, each with the writes it
+     * collects (see {@link Batch}); empty, and so checked in one read, unless a batch is open.
+     */
+    final ConcurrentHashMap<Thread, Batch> batches = new ConcurrentHashMap<>();
+
+    /** The batch this thread is running the body of, whose writes wait in it; or {@code null}. */
+    Batch openBatch() {
+        return batches.isEmpty() ? null : batches.get(Thread.currentThread());
+    }
+
+    /**
+     * Implements {@link dev.tracked.runtime.TrackedDatabase#batch}.
+     *
+     * @param writes sets inputs of this database, which are applied together when it returns
+     */
+    public void batch(Runnable writes) {
+        Batch.run(this, writes);
+    }
+
 
     /**
      * Implements {@link dev.tracked.runtime.TrackedDatabase#syntheticWrite}.
@@ -825,14 +862,16 @@ public final class QueryRuntime {
         if (inQuery()) {
             throw notInQuery("syntheticWrite(" + durability + ")");
         }
+        Batch batch = openBatch();
+        if (batch != null) {
+            batch.addSynthetic(durability);
+            return;
+        }
         beginWrite();
         List<Slot> evicted;
         try {
             int next = revision + 1;
-            lastSyntheticWrite = next;
-            for (int d = 0; d <= durability.ordinal(); d++) {
-                lastChanged[d] = next;
-            }
+            syntheticWritten(durability.ordinal(), next);
             startRevision(next);
         } finally {
             evicted = endWrite();

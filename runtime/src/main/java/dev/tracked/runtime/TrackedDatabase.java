@@ -35,6 +35,29 @@ public interface TrackedDatabase extends AutoCloseable {
     void syntheticWrite(Durability durability);
 
     /**
+     * Runs {@code writes}, which sets inputs of this database, and applies every set, reset and
+     * {@link #syntheticWrite} it makes on this thread as one write: one new revision, one
+     * cancellation of the queries running on other threads, one {@link Event.DidSetInput} per
+     * input (all with that revision), reported once the write is done. No reader, on any thread,
+     * sees part of it: until {@code writes} returns, the database answers as before the batch,
+     * the body's own reads included (so {@code setCount(count() + 1)} twice adds one), and
+     * queries on other threads go on running. An input set more than once takes the last value;
+     * one set back to the value it had changes nothing. Loading a workspace in one batch is one
+     * revision instead of one per file.
+     *
+     * <p>A batch inside a batch joins it: its writes wait for the outermost one. If {@code writes}
+     * throws, none of its writes is applied (those of an enclosing batch stay), and the exception
+     * propagates. A batch that sets nothing does nothing.
+     *
+     * @param writes calls input setters ({@code setText(file, text)}, {@code resetText(file)})
+     *     and {@link #syntheticWrite}, run at once on this thread
+     * @throws NullPointerException if {@code writes} is {@code null}
+     * @throws IllegalStateException when called from inside a query body, or if the database is
+     *     closed
+     */
+    void batch(Runnable writes);
+
+    /**
      * Throws {@link Cancelled} if this thread runs a query and an input is being set on another
      * thread. Query calls check this themselves; a body that computes for long without calling
      * other queries (a big parse, a solver loop) calls it now and then, so that the write, which

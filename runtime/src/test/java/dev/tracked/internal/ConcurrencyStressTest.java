@@ -79,6 +79,7 @@ class ConcurrencyStressTest {
         AtomicLong reads = new AtomicLong();
         AtomicLong cancellations = new AtomicLong();
         AtomicLong writes = new AtomicLong();
+        AtomicLong batches = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
 
         // Forks, made while readers read and the writer writes, answer as the revision they were
@@ -109,11 +110,25 @@ class ConcurrencyStressTest {
             SplittableRandom edits = new SplittableRandom(seed + 1);
             int[] current = values.clone();
             while (System.nanoTime() < deadline) {
-                int i = edits.nextInt(INPUTS);
-                current[i] = edits.nextInt(100);
-                // The only writer: the set starts exactly the next revision.
+                // Now one set, now a batch of several: either starts exactly the next revision,
+                // as this is the only writer, and a reader that saw part of a batch would read
+                // values of no revision.
+                int[] changed = new int[edits.nextInt(3) == 0 ? 2 + edits.nextInt(6) : 1];
+                for (int c = 0; c < changed.length; c++) {
+                    changed[c] = edits.nextInt(INPUTS);
+                    current[changed[c]] = edits.nextInt(100);
+                }
                 inputsAt.put(runtime.publicRevision() + 1, current.clone());
-                input.set(i, current[i]);
+                if (changed.length == 1) {
+                    input.set(changed[0], current[changed[0]]);
+                } else {
+                    runtime.batch(() -> {
+                        for (int i : changed) {
+                            input.set(i, current[i]);
+                        }
+                    });
+                    batches.incrementAndGet();
+                }
                 writes.incrementAndGet();
                 LockSupport.parkNanos(edits.nextInt(200_000));
             }
@@ -140,9 +155,9 @@ class ConcurrencyStressTest {
         }
         runAll(threads, seed, seconds);
         assertEquals(List.of(), doubleExecutions, "keys executed twice in one revision");
-        if (writes.get() == 0 || reads.get() == 0 || forks.get() == 0) {
-            fail("nothing happened: " + writes + " writes, " + reads + " reads, " + forks
-                    + " forks");
+        if (writes.get() == 0 || reads.get() == 0 || forks.get() == 0 || batches.get() == 0) {
+            fail("nothing happened: " + writes + " writes (" + batches + " batches), " + reads
+                    + " reads, " + forks + " forks");
         }
         if (runtime.publicRevision() <= 100) {
             fail("no rebase happened: " + writes + " writes");
@@ -152,8 +167,9 @@ class ConcurrencyStressTest {
         for (int q = 0; q < QUERIES; q++) {
             assertEquals(expected[q], queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
         }
-        System.out.printf("stress: %d reads, %d cancelled, %d writes, %d forks, %d executions%n",
-                reads.get(), cancellations.get(), writes.get(), forks.get(), executed.size());
+        System.out.printf("stress: %d reads, %d cancelled, %d writes (%d batches), %d forks,"
+                + " %d executions%n", reads.get(), cancellations.get(), writes.get(),
+                batches.get(), forks.get(), executed.size());
     }
 
     /**
@@ -188,8 +204,18 @@ class ConcurrencyStressTest {
             while (System.nanoTime() < deadline) {
                 int i = edits.nextInt(INPUTS);
                 current[i] = edits.nextInt(100);
-                inputsAt.put(runtime.publicRevision() + 1, current.clone());
-                graph.input.set(i, current[i]);
+                if (edits.nextInt(4) == 0) { // and a second input in the same write
+                    int j = edits.nextInt(INPUTS);
+                    current[j] = edits.nextInt(100);
+                    inputsAt.put(runtime.publicRevision() + 1, current.clone());
+                    runtime.batch(() -> {
+                        graph.input.set(i, current[i]);
+                        graph.input.set(j, current[j]);
+                    });
+                } else {
+                    inputsAt.put(runtime.publicRevision() + 1, current.clone());
+                    graph.input.set(i, current[i]);
+                }
                 writes.incrementAndGet();
                 LockSupport.parkNanos(edits.nextInt(50_000));
             }

@@ -188,6 +188,8 @@ class DifferentialTest {
             int kind = random.nextInt(10);
             if (kind == 0) {
                 runtime.syntheticWrite(Durability.values()[random.nextInt(3)]);
+            } else if (kind <= 2) {
+                batch(random, runtime, input, values);
             } else {
                 int i = random.nextInt(inputCount);
                 values[i] = random.nextInt(4);
@@ -205,6 +207,49 @@ class DifferentialTest {
         int[] truth = evaluateAll(shapes, values);
         for (int q = 0; q < queryCount; q++) {
             assertEquals(truth[q], call(queries.get(q)), "q" + q);
+        }
+    }
+
+    /**
+     * A random batch of writes to {@code values}' inputs: sets (some of one input several
+     * times), synthetic writes and nested batches, one in four of which throws, so that its
+     * writes are dropped and the rest applied.
+     */
+    private static void batch(SplittableRandom random, QueryRuntime runtime,
+            InputTable<Integer, Integer> input, int[] values) {
+        int[] batched = values.clone();
+        runtime.batch(() -> batchBody(random, runtime, input, batched, 0));
+        System.arraycopy(batched, 0, values, 0, values.length);
+    }
+
+    private static void batchBody(SplittableRandom random, QueryRuntime runtime,
+            InputTable<Integer, Integer> input, int[] values, int depth) {
+        int writes = 1 + random.nextInt(5);
+        for (int w = 0; w < writes; w++) {
+            int kind = random.nextInt(8);
+            if (kind == 0) {
+                runtime.syntheticWrite(Durability.values()[random.nextInt(3)]);
+            } else if (kind == 1 && depth < 2) {
+                int[] inner = values.clone();
+                boolean fails = random.nextInt(4) == 0;
+                try {
+                    runtime.batch(() -> {
+                        batchBody(random, runtime, input, inner, depth + 1);
+                        if (fails) {
+                            throw new IllegalStateException("dropped");
+                        }
+                    });
+                    System.arraycopy(inner, 0, values, 0, values.length);
+                } catch (IllegalStateException e) {
+                    if (!fails) {
+                        throw e;
+                    }
+                }
+            } else {
+                int i = random.nextInt(values.length);
+                values[i] = random.nextInt(4);
+                input.set(i, values[i], Durability.values()[random.nextInt(3)]);
+            }
         }
     }
 
