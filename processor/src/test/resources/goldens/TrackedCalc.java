@@ -233,6 +233,8 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
 
         private boolean verifyReuse;
 
+        private int evictUnusedAfter;
+
         private Builder() {
         }
 
@@ -264,10 +266,24 @@ public final class TrackedCalc extends AbstractDatabase implements Calc {
         }
 
         /**
+         * Drops the memos (value, dependencies and key) that no query read in the last {@code revisions}
+         * active revisions (revisions in which a query was read), reporting each as {@code DidDiscard};
+         * a memo that a memo read since depends on is kept as long as that one is. {@code 0}, the default,
+         * keeps every memo.
+         */
+        public Builder evictUnusedAfter(int revisions) {
+            if (revisions < 0) {
+                throw new IllegalArgumentException("evictUnusedAfter is " + revisions + ": use a number of revisions, or 0 to keep every memo");
+            }
+            this.evictUnusedAfter = revisions;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedCalc build() {
-            return new TrackedCalc(new QueryRuntime(listener, explain, verifyReuse));
+            return new TrackedCalc(new QueryRuntime(listener, explain, verifyReuse, evictUnusedAfter));
         }
     }
 }

@@ -207,6 +207,8 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
 
         private boolean verifyReuse;
 
+        private int evictUnusedAfter;
+
         private Builder() {
         }
 
@@ -238,10 +240,24 @@ public final class TrackedCompiler extends AbstractDatabase implements Compiler 
         }
 
         /**
+         * Drops the memos (value, dependencies and key) that no query read in the last {@code revisions}
+         * active revisions (revisions in which a query was read), reporting each as {@code DidDiscard};
+         * a memo that a memo read since depends on is kept as long as that one is. {@code 0}, the default,
+         * keeps every memo.
+         */
+        public Builder evictUnusedAfter(int revisions) {
+            if (revisions < 0) {
+                throw new IllegalArgumentException("evictUnusedAfter is " + revisions + ": use a number of revisions, or 0 to keep every memo");
+            }
+            this.evictUnusedAfter = revisions;
+            return this;
+        }
+
+        /**
          * A new empty database with these options.
          */
         public TrackedCompiler build() {
-            return new TrackedCompiler(new QueryRuntime(listener, explain, verifyReuse));
+            return new TrackedCompiler(new QueryRuntime(listener, explain, verifyReuse, evictUnusedAfter));
         }
     }
 }

@@ -109,4 +109,21 @@ class BenchmarksSmokeTest {
         assertThat(probe.sweep(1)).isEqualTo(objects);
         assertThat(probe.sweep(2)).isEqualTo(objects);
     }
+
+    /**
+     * With unused memos dropped, edits that each make a new key leave the database no bigger,
+     * and a workspace with files removed is as big as one built without them; without it, the
+     * memos pile up.
+     */
+    @Test
+    void unusedMemosFootprintFindsTheHeapFlatOnlyWithEviction() {
+        System.setProperty("jol.magicFieldOffset", "true");
+        long[] kept = UnusedMemosFootprint.sizesAfterEdits(new int[] {1_000, 5_000}, 4);
+        assertThat((double) kept[1]).isAtMost(kept[0] * 1.1);
+        long[] all = UnusedMemosFootprint.sizesAfterEdits(new int[] {1_000, 5_000}, 0);
+        assertThat((double) all[1]).isAtLeast(all[0] * 1.2);
+        long[] removed = UnusedMemosFootprint.sizesAfterRemoving(300, 4);
+        assertThat((double) removed[0]).isAtMost(removed[1] * 1.02);
+        assertThat(UnusedMemosFootprint.microsPerEdit(100, 1, 10)).isGreaterThan(0.0);
+    }
 }

@@ -537,12 +537,31 @@ final class DatabaseWriter {
                         .addStatement("this.verifyReuse = verifyReuse")
                         .addStatement("return this")
                         .build())
+                .addField(TypeName.INT, "evictUnusedAfter", Modifier.PRIVATE)
+                .addMethod(MethodSpec.methodBuilder("evictUnusedAfter")
+                        .addJavadoc("Drops the memos (value, dependencies and key) that no query"
+                                + " read in the last {@code revisions}\nactive revisions"
+                                + " (revisions in which a query was read), reporting each as"
+                                + " {@code DidDiscard};\na memo that a memo read since depends"
+                                + " on is kept as long as that one is. {@code 0}, the default,"
+                                + "\nkeeps every memo.\n")
+                        .addModifiers(Modifier.PUBLIC)
+                        .returns(self.nestedClass("Builder"))
+                        .addParameter(TypeName.INT, "revisions")
+                        .beginControlFlow("if (revisions < 0)")
+                        .addStatement("throw new $T($S + revisions + $S)",
+                                IllegalArgumentException.class, "evictUnusedAfter is ",
+                                ": use a number of revisions, or 0 to keep every memo")
+                        .endControlFlow()
+                        .addStatement("this.evictUnusedAfter = revisions")
+                        .addStatement("return this")
+                        .build())
                 .addMethod(MethodSpec.methodBuilder("build")
                         .addJavadoc("A new empty database with these options.\n")
                         .addModifiers(Modifier.PUBLIC)
                         .returns(self)
-                        .addStatement("return new $T(new $T(listener, explain, verifyReuse))",
-                                self, QUERY_RUNTIME)
+                        .addStatement("return new $T(new $T(listener, explain, verifyReuse,"
+                                + " evictUnusedAfter))", self, QUERY_RUNTIME)
                         .build())
                 .build();
     }

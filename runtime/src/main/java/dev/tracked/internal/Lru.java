@@ -71,6 +71,13 @@ final class Lru {
         }
     }
 
+    /** Forgets {@code slot}: its memo was dropped (see {@link UnusedMemos}). */
+    void forget(Slot slot) {
+        synchronized (used) {
+            used.remove(slot);
+        }
+    }
+
     /** Forgets every memo: the database is closed. */
     void clear() {
         synchronized (used) {

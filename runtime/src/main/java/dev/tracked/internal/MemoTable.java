@@ -446,6 +446,12 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
                 return (V) provisional; // a cycle head's value, inside its own cycle
             }
             slot = heldNow(slot); // the copy the read made, if it was shared with a fork
+            if (runtime.dropsUnused() && !holds(slot)) {
+                // Dropped as unused by a write that came before the read: the read used the
+                // slot of the key now (see QueryRuntime.readSlow), which this reads again.
+                slot = replacing(slot);
+                continue;
+            }
             if (lru == null) {
                 return slot.value;
             }
@@ -477,6 +483,56 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
                 runtime.closeAfterWrite(dropped);
             }
         });
+    }
+
+    /**
+     * Drops {@code unused}, memos of this table that no query read lately (see {@link
+     * UnusedMemos}): their keys leave the table, with their values (closed, for a {@code
+     * closeDiscarded} query, once the write is over), dependencies and accumulated values. The
+     * slots keep their fields, so that a hit that found one before still reads its value; a
+     * memo this table shares with a fork stays in the fork. Called in a write, while no query
+     * runs.
+     */
+    void dropUnused(List<Slot> unused) {
+        removeAll(unused, !runtime.shares);
+        for (Slot slot : unused) {
+            MemoSlot<?, ?> memo = (MemoSlot<?, ?>) slot;
+            if (memo.epoch == epoch) {
+                // Only this table has it: a thread that found it before reads another. (One
+                // shared with a fork stays in the fork's table, and is told apart by its
+                // absence from this one: see holds.)
+                QueryRuntime.STATE.setRelease(memo, (byte) (memo.state | Slot.DROPPED));
+            }
+            if ((memo.state & Slot.ACCUMULATED) != 0) {
+                runtime.accumulators.forget(memo);
+            }
+            runtime.inspection.forget(memo);
+            if (lru != null) {
+                lru.forget(memo);
+            }
+            if (closeDiscarded && memo.value != null) {
+                runtime.closeAfterWrite(memo.value);
+            }
+        }
+    }
+
+    /**
+     * Whether this table holds {@code memo}, or a copy of it (one shared with a fork that this
+     * table copied), rather than having dropped it as unused. For a database that drops unused
+     * memos; a shared memo costs a probe of the cells.
+     */
+    boolean holds(MemoSlot<?, ?> memo) {
+        return (memo.state & Slot.DROPPED) == 0 && (memo.epoch == epoch || currentOf(memo) != null);
+    }
+
+    /**
+     * The slot that takes the place of {@code dropped}, a memo of this table dropped as unused:
+     * the one the table holds for its key now, or a new one. Called while entered.
+     */
+    MemoSlot<K, V> replacing(Slot dropped) {
+        @SuppressWarnings("unchecked")
+        K key = (K) dropped.key;
+        return getOrCreate(key, newMemo);
     }
 
     /**

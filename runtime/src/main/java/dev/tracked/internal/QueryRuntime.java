@@ -181,6 +181,15 @@ public final class QueryRuntime {
     static final Object FIRST_RUN = "it was computed for the first time";
     static final Object EVICTED = "its value had been dropped by LRU";
 
+    /** Drops memos no query read lately, with {@code evictUnusedAfter}; else {@code null}. */
+    private final UnusedMemos unused;
+    /**
+     * The latest revision in which a read took the slow path (so a query was read, and the
+     * revision counts as active for {@link #unused}); kept only with {@code evictUnusedAfter}.
+     * Written plain by any thread inside the database, read in writes.
+     */
+    private int activeIn;
+
     /** The tables of queries declared with {@code lru}, evicted at the start of each revision. */
     private final List<MemoTable<?, ?>> lruTables = new CopyOnWriteArrayList<>();
     /** Memos whose values the current write evicted, reported once it is over; writeLock. */
@@ -222,7 +231,7 @@ public final class QueryRuntime {
     }
 
     /**
-     * A runtime with every option, as the generated builder makes it.
+     * A runtime that keeps every memo.
      *
      * @param listener receives every event of the database; {@code null} for none
      * @param explain whether to record why each memo runs again, for {@link #explain}: a map
@@ -231,11 +240,36 @@ public final class QueryRuntime {
      *     throw {@link UntrackedReadException} if it returns something else (for tests)
      */
     public QueryRuntime(EventListener listener, boolean explain, boolean verifyReuse) {
+        this(listener, explain, verifyReuse, 0);
+    }
+
+    /**
+     * A runtime with every option, as the generated builder makes it.
+     *
+     * @param listener receives every event of the database; {@code null} for none
+     * @param explain whether to record why each memo runs again, for {@link #explain}: a map
+     *     entry per re-execution
+     * @param verifyReuse whether to run again the body of every memo about to be reused, and
+     *     throw {@link UntrackedReadException} if it returns something else (for tests)
+     * @param evictUnusedAfter drop memos no query read in this many active revisions (see
+     *     {@link UnusedMemos}); 0 keeps every memo
+     * @throws IllegalArgumentException if {@code evictUnusedAfter} is negative
+     */
+    public QueryRuntime(EventListener listener, boolean explain, boolean verifyReuse,
+            int evictUnusedAfter) {
+        if (evictUnusedAfter < 0) {
+            throw new IllegalArgumentException("evictUnusedAfter(" + evictUnusedAfter + "): pass"
+                    + " how many active revisions a memo nobody reads is kept, or 0 to keep"
+                    + " every memo");
+        }
         this.listener = listener;
         this.events = new Events(listener, false);
         this.inputWrites = new InputWrites();
         this.inspection = new Inspection(this, explain);
-        this.checksFromOutside = listener == null && !explain;
+        this.unused = evictUnusedAfter > 0 ? new UnusedMemos(evictUnusedAfter) : null;
+        // Reads from outside that verify without entering leave no mark of the read on the
+        // memo: with unused memos dropped, every read must mark it.
+        this.checksFromOutside = listener == null && !explain && unused == null;
         this.verifyReuse = verifyReuse;
         this.activeThreads = verifyReuse ? CHECK_READS : 0;
         Arrays.fill(lastChanged, 1);
@@ -248,7 +282,10 @@ public final class QueryRuntime {
         this.verifyReuse = source.verifyReuse;
         this.activeThreads = verifyReuse ? CHECK_READS : 0;
         this.inspection = new Inspection(this, source.inspection.recording());
-        this.checksFromOutside = listener == null && !source.inspection.recording();
+        this.unused = source.unused == null ? null : source.unused.copy();
+        this.activeIn = source.activeIn;
+        this.checksFromOutside = listener == null && !source.inspection.recording()
+                && unused == null;
         this.inputWrites = source.inputWrites.copy();
         this.revision = source.revision;
         this.hitRevision = source.revision;
@@ -532,6 +569,10 @@ public final class QueryRuntime {
         }
         lastSyntheticWrite = rebasedChange(lastSyntheticWrite, shift);
         inputWrites.rebase(shift);
+        if (unused != null) {
+            unused.rebase(shift);
+            activeIn = rebasedVerified(activeIn, shift);
+        }
         rebasing++;
         rebased += shift;
         revision -= shift;
@@ -554,7 +595,7 @@ public final class QueryRuntime {
     }
 
     /** A (positive) verified-revision after {@link #rebase} by {@code shift}. */
-    private static int rebasedVerified(int revision, int shift) {
+    static int rebasedVerified(int revision, int shift) {
         if (revision == 0) {
             return 0; // never verified
         }
@@ -754,6 +795,7 @@ public final class QueryRuntime {
      * used values of LRU queries beyond their capacity.
      */
     void startRevision(int next) {
+        int ended = revision;
         revision = next;
         for (MemoTable<?, ?> table : lruTables) {
             List<Slot> evicted = table.evictOverflow();
@@ -762,6 +804,15 @@ public final class QueryRuntime {
                     discarded = new ArrayList<>();
                 }
                 discarded.addAll(evicted);
+            }
+        }
+        if (unused != null) {
+            List<Slot> dropped = unused.revisionEnds(this, ended, activeIn == ended);
+            if (!dropped.isEmpty()) {
+                if (discarded.isEmpty()) {
+                    discarded = new ArrayList<>();
+                }
+                discarded.addAll(dropped);
             }
         }
     }
@@ -836,6 +887,11 @@ public final class QueryRuntime {
      * collects (see {@link Batch}); empty, and so checked in one read, unless a batch is open.
      */
     final ConcurrentHashMap<Thread, Batch> batches = new ConcurrentHashMap<>();
+
+    /** Whether memos no query read lately are dropped ({@code evictUnusedAfter}). */
+    boolean dropsUnused() {
+        return unused != null;
+    }
 
     /** The batch this thread is running the body of, whose writes wait in it; or {@code null}. */
     Batch openBatch() {
@@ -1015,6 +1071,9 @@ public final class QueryRuntime {
         } else if ((activeThreads & PENDING_WRITE) != 0) {
             throw cancel(stack);
         }
+        if (unused != null && activeIn != revision) {
+            activeIn = revision; // a query is read in this revision: it is active
+        }
         int base = stack.depth;
         ActiveStack.Frame caller = null;
         boolean recording = false;
@@ -1022,6 +1081,13 @@ public final class QueryRuntime {
         try { // from right after enter(): whatever fails from here on, the thread leaves
             caller = stack.top();
             recording = caller != null && caller.kind == ActiveStack.Kind.EXECUTE;
+            if (unused != null && slot instanceof MemoSlot<?, ?> memo) {
+                MemoTable<?, ?> table = (MemoTable<?, ?>) tables.get(slot.epoch.index);
+                if (!table.holds(memo)) {
+                    // Found before a write dropped it as unused: the slot of its key now.
+                    slot = table.replacing(memo);
+                }
+            }
             if (shares) {
                 slot = ownForRead(slot); // a slot shared with a fork is copied before it changes
             }

@@ -35,6 +35,13 @@ public abstract class Slot {
     static final byte EXECUTED = 32;
     /** {@link #state} bit of a memo: ...and produced a value equal to the old one. */
     static final byte BACKDATED = 64;
+    /**
+     * {@link #state} bit of a memo of its table's epoch: dropped as unused (see {@link
+     * UnusedMemos}), out of its table. A thread that found it before, and enters the database
+     * after, reads the slot the table holds for its key now instead (see {@code
+     * QueryRuntime.readSlow}).
+     */
+    static final byte DROPPED = (byte) 0x80;
 
     /** The key within the ingredient. */
     final Object key;

@@ -4,14 +4,20 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The slots of one ingredient by key: an open-addressing hash table with linear probing. Lookups
  * take no lock (they read arrays published with release semantics); inserts are serialized.
- * Slots are never removed, so a probe that reaches an empty cell has not missed its key. The
- * ingredients extend it, so that a lookup is one load fewer than through a separate table.
+ * Slots are removed only by {@code evictUnusedAfter}, in a write ({@link #removeAll}): a probe
+ * without the lock that reaches an empty cell may then have missed its key, and takes the slow
+ * path, which looks again under the lock. The ingredients extend it, so that a lookup is one
+ * load fewer than through a separate table.
  *
  * <p>The cells are one array while the table has at most {@link #SEGMENT} of them, and segments
  * of {@code SEGMENT} cells beyond that (cell {@code i} in segment {@code i >>> SEGMENT_BITS}):
@@ -579,6 +585,128 @@ abstract class SlotTable<S extends Slot> {
      * would miss it. Called under the table's lock.
      */
     void replaced(S old, S copy, boolean keepUse) {}
+
+    /**
+     * Takes {@code dropped}, slots in this table's cells, out of it. A few are deleted in place,
+     * each by shifting back the run of cells after it, so that every key stays reachable from its
+     * home cell: a lookup without a lock that races with the shift may miss a key, and then
+     * takes the slow path, which finds it under the lock. Many, or a table left at most an eighth
+     * full, are rebuilt into new cells (fewer, then), published at once. A slot taken out keeps
+     * its fields: a hit that found it before still reads its value. Called in a write, while no
+     * query runs; slots shared with a fork stay in the fork's table.
+     *
+     * @param inPlace whether a few may be deleted in place: not in a database that shares slots
+     *     with a fork, where a lookup without the lock ({@link #currentOf}) must not miss
+     */
+    final void removeAll(List<Slot> dropped, boolean inPlace) {
+        synchronized (lock) {
+            Slot[][] old = segments;
+            int capacity = capacity(old);
+            int kept = size - dropped.size();
+            if (inPlace && dropped.size() * 16 <= capacity && kept * 8 > capacity
+                    && deleteInPlace(old, dropped)) {
+                size = kept;
+                return;
+            }
+            rebuildWithout(old, dropped);
+        }
+    }
+
+    /**
+     * Deletes {@code dropped} from {@code all}, the cells, in place; {@code false}, having
+     * deleted none, if one is not where its key's hash leads (a mutated key). Under lock.
+     */
+    private boolean deleteInPlace(Slot[][] all, List<Slot> dropped) {
+        int[] cells = new int[dropped.size()];
+        for (int d = 0; d < cells.length; d++) {
+            cells[d] = cellOf(all, dropped.get(d));
+            if (cells[d] < 0 || cellAt(all, cells[d]) != dropped.get(d)) {
+                return false;
+            }
+        }
+        int mask = capacity(all) - 1;
+        for (Slot slot : dropped) {
+            int hole = cellOf(all, slot); // again: an earlier deletion may have shifted it
+            int next = hole;
+            while (true) {
+                next = (next + 1) & mask;
+                Slot moving = cellAt(all, next);
+                if (moving == null) {
+                    break;
+                }
+                long hash = currentHash(moving);
+                int home = hash == THROWS ? hole : index((int) hash, mask);
+                // It may fill the hole unless its home lies after the hole, up to where it is.
+                boolean stays = hole <= next ? hole < home && home <= next
+                        : hole < home || home <= next;
+                if (!stays) {
+                    store(hole, moving); // visible in both cells for a moment, never in none
+                    hole = next;
+                }
+            }
+            store(hole, null);
+        }
+        return true;
+    }
+
+    /** Puts every slot of {@code old} but {@code dropped} in new cells, and publishes them. */
+    private void rebuildWithout(Slot[][] old, List<Slot> dropped) {
+        Set<Slot> leaving = Collections.newSetFromMap(new IdentityHashMap<>(dropped.size()));
+        leaving.addAll(dropped);
+        int kept = size - dropped.size();
+        int capacity = capacity(old);
+        if (kept * 8 <= capacity) {
+            // Shrunk to at most a quarter full: room to grow again before it rehashes.
+            capacity = Math.max(32, Integer.highestOneBit(Math.max(1, kept * 4 - 1)) << 1);
+        }
+        Slot[][] all = new Slot[Math.max(1, capacity >>> SEGMENT_BITS)][];
+        for (int k = 0; k < all.length; k++) {
+            all[k] = new Slot[Math.min(capacity, SEGMENT)];
+        }
+        int mask = capacity - 1;
+        int stored = 0;
+        List<Slot> mutated = new ArrayList<>(0);
+        for (Slot[] segment : old) {
+            for (Slot slot : segment) {
+                if (slot == null || leaving.contains(slot)) {
+                    continue;
+                }
+                long hash = currentHash(slot);
+                if (hash == THROWS || Slot.tag((int) hash) != slot.keyTag()) {
+                    mutated.add(slot); // as when the table grows: no lookup can reach it
+                    continue;
+                }
+                int i = index((int) hash, mask);
+                while (cellAt(all, i) != null) {
+                    i = (i + 1) & mask;
+                }
+                all[i >>> SEGMENT_BITS][i & IN_SEGMENT] = slot; // published below
+                stored++;
+            }
+        }
+        VarHandle.releaseFence(); // the cells are filled before lookups can reach them
+        publish(all);
+        size = stored;
+        adopt(mutated);
+    }
+
+    /** Calls {@code action} on every slot in the cells (not the orphans), in cell order. */
+    final void forEachInCells(Consumer<Slot> action) {
+        for (Slot[] segment : segments) {
+            for (Slot slot : segment) {
+                if (slot != null) {
+                    action.accept(slot);
+                }
+            }
+        }
+    }
+
+    /** How many slots the table's cells hold. */
+    final int size() {
+        synchronized (lock) {
+            return size;
+        }
+    }
 
     /** Forgets every slot: the database is closed. Lookups find nothing from now on. */
     final void clear() {

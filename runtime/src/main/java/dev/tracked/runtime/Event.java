@@ -65,7 +65,8 @@ public sealed interface Event {
     record WillBlockOn(QueryKey query, Thread other) implements Event {}
 
     /**
-     * The memoized value of {@code query} was dropped (evicted or replaced).
+     * The memoized value of {@code query} was dropped (evicted or replaced), or, with {@code
+     * evictUnusedAfter}, the whole memo, as no read reached it lately.
      *
      * @param query the query and key whose value was dropped
      */

@@ -183,12 +183,32 @@ class ConcurrencyStressTest {
      */
     @Test
     void readersFromOutsideRacingRebasingWritesReadOnlyCurrentValues() throws Exception {
-        long seed = Long.getLong("tracked.seed", 11);
+        QueryRuntime runtime = new QueryRuntime(null);
+        runtime.rebaseAt(16);
+        readersRacingAWriter(Long.getLong("tracked.seed", 11), runtime);
+    }
+
+    /**
+     * {@link #readersFromOutsideRacingRebasingWritesReadOnlyCurrentValues} with memos no read
+     * reached in the last active revision dropped at the start of every revision: readers race
+     * with the drops, find memos that are then dropped, and read dropped ones again.
+     */
+    @Test
+    void readersRacingTheDropOfUnusedMemosReadOnlyCurrentValues() throws Exception {
+        QueryRuntime runtime = new QueryRuntime(null, false, false, 1);
+        runtime.rebaseAt(40);
+        readersRacingAWriter(Long.getLong("tracked.seed", 13), runtime);
+    }
+
+    /**
+     * Two readers, reading as generated code does, and a writer that sets one input or, in one
+     * write in four, two in a batch, on {@code runtime}: every value read is right for a
+     * revision current during its call, and so is every value after the run.
+     */
+    private static void readersRacingAWriter(long seed, QueryRuntime runtime) throws Exception {
         long seconds = Long.getLong("tracked.stress.seconds", 3);
         SplittableRandom random = new SplittableRandom(seed);
         Shape[] shapes = shapes(random);
-        QueryRuntime runtime = new QueryRuntime(null);
-        runtime.rebaseAt(16);
         Graph graph = new Graph(runtime, shapes);
         int[] values = setRandomInputs(graph, random);
         Map<Long, int[]> inputsAt = new ConcurrentHashMap<>();
