@@ -126,4 +126,13 @@ class BenchmarksSmokeTest {
         assertThat((double) removed[0]).isAtMost(removed[1] * 1.02);
         assertThat(UnusedMemosFootprint.microsPerEdit(100, 1, 10)).isGreaterThan(0.0);
     }
+
+    /** The edit-cost benchmark edits and re-reads a shuffled tree, and counts what it touched. */
+    @Test
+    void editCostCountsTheMemosAnEditTouches() {
+        EditCost.Cost cost = EditCost.measure(1_024, 3, 1);
+        assertThat(cost.touchedPerEdit()).isAtLeast(1.0);
+        assertThat(cost.touchedPerSyntheticWrite()).isAtLeast(1.0);
+        assertThat(cost.microsPerEdit()).isGreaterThan(0.0);
+    }
 }
