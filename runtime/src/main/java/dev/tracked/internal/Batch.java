@@ -87,6 +87,8 @@ final class Batch {
         final InputTable.InputSlot<?, ?> slot;
         final boolean created;
         Pending last;
+        /** Whether the last write leaves the value as it is (see {@code unchangedBy}). */
+        boolean unchanged;
 
         Target(InputTable.InputSlot<?, ?> slot, boolean created, Pending last) {
             this.slot = slot;
@@ -97,8 +99,9 @@ final class Batch {
 
     /**
      * Applies the batch as one write. First every slot written is found (or created, which no
-     * reader can notice) while nothing has changed yet, so that a key whose {@code hashCode}
-     * throws leaves the database as it was; then each input takes the last value the body set.
+     * reader can notice) and every new value compared with the one it replaces, while nothing
+     * has changed yet, so that a key whose {@code hashCode} or a value whose {@code equals} throws
+     * leaves the database as it was; then each input takes the last value the body set.
      */
     private void apply(QueryRuntime runtime) {
         if (writes.isEmpty() && synthetic < 0) {
@@ -124,11 +127,18 @@ final class Batch {
                     target.last = write;
                 }
             }
+            // Then every comparison of values, which run their equals: still before anything
+            // changes, so that even an error there (a StackOverflowError) applies nothing.
+            for (Target target : targets) {
+                Pending write = target.last;
+                target.unchanged = !write.reset
+                        && write.table.unchangedBy(target.slot, write.value, write.durability);
+            }
             int revision = runtime.nextRevision();
             for (Target target : targets) {
                 Pending write = target.last;
                 int reported = write.table.writeSlot(target.slot, target.created, write.reset,
-                        write.value, write.durability, revision);
+                        write.value, write.durability, revision, target.unchanged);
                 runtime.written(reported < 0 ? -1 : target.slot.lo, reported, revision);
             }
             if (synthetic >= 0) {

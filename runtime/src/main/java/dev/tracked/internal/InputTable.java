@@ -262,7 +262,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             boolean created = found == null;
             slot = created ? createInWrite(key) : found;
             int revision = runtime.nextRevision();
-            int reported = writeSlot(slot, created, reset, value, durability, revision);
+            boolean unchanged = !reset && unchangedBy(slot, value, durability);
+            int reported = writeSlot(slot, created, reset, value, durability, revision, unchanged);
             runtime.written(reported < 0 ? -1 : slot.lo, reported, revision);
             runtime.startRevision(revision);
             published = runtime.publicRevision();
@@ -292,14 +293,32 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     }
 
     /**
+     * Whether setting {@code written}, this table's slot, to {@code value} at {@code durability}
+     * changes nothing computed from it: it holds an equal value (the one set, or held from before
+     * a reset) at the same or a higher durability. A lower durability is a change, so that
+     * readers' durability drops with it. Runs the value's {@code equals}, so it is called before
+     * anything changes: a {@link VirtualMachineError} it throws leaves every input as it was.
+     */
+    boolean unchangedBy(InputSlot<?, ?> written, Object value, Durability durability) {
+        @SuppressWarnings("unchecked")
+        InputSlot<K, V> slot = (InputSlot<K, V>) written;
+        @SuppressWarnings("unchecked")
+        V newValue = (V) value;
+        return (slot.state & (Slot.PRESENT | Slot.STALE)) != 0
+                && durability.ordinal() >= slot.durability()
+                && equalToCurrent(slot, newValue);
+    }
+
+    /**
      * Changes {@code written}, this table's slot, in the write that starts {@code revision}: to
-     * {@code value} at {@code durability}, or, with {@code reset}, back to unset (an abstract
-     * input) or to be loaded again (a lazy one). Returns the durability to report the change at
-     * (see {@link QueryRuntime#written}), or -1 if no memo can see a change: the slot is new, or
-     * it was set to an equal value at the same or a higher durability.
+     * {@code value} at {@code durability} (keeping its value if {@code unchanged}, which {@link
+     * #unchangedBy} said), or, with {@code reset}, back to unset (an abstract input) or to be
+     * loaded again (a lazy one). Runs no user code. Returns the durability to report the change
+     * at (see {@link QueryRuntime#written}), or -1 if no memo can see a change: the slot is new,
+     * or the value is unchanged.
      */
     int writeSlot(InputSlot<?, ?> written, boolean created, boolean reset, Object value,
-            Durability durability, int revision) {
+            Durability durability, int revision, boolean unchanged) {
         @SuppressWarnings("unchecked")
         InputSlot<K, V> slot = (InputSlot<K, V>) written;
         if (reset) {
@@ -324,13 +343,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         int reported = Math.max(slot.durability(), durability.ordinal());
         @SuppressWarnings("unchecked")
         V newValue = (V) value;
-        // An equal value (the one set, or held from before a reset) at the same or a higher
-        // durability changes nothing that was computed from it: the input keeps its value and
-        // changed-revision, and no memo runs. A lower durability is a change, so that readers'
-        // durability drops with it.
-        boolean unchanged = (slot.state & (Slot.PRESENT | Slot.STALE)) != 0
-                && durability.ordinal() >= slot.durability()
-                && equalToCurrent(slot, newValue);
+        // An unchanged value keeps its instance and changed-revision, and no memo runs.
         if (!unchanged) {
             slot.value = newValue;
             slot.changedAt = revision;

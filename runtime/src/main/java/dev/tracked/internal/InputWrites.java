@@ -36,6 +36,9 @@ final class InputWrites {
     /** How many leaves (input ids) the tree has room for. Guarded by this object. */
     private int capacity;
     private int next;
+    /** Ids of inputs that were dropped, to give to new inputs; guarded by this object. */
+    private int[] free = new int[0];
+    private int freeCount;
     /** Whether {@link #chunks}, the directory, is shared with a fork, and every chunk with it. */
     private boolean sharedDirectory;
     /** Which chunks of this tree's own directory are still shared with a fork; or {@code null}. */
@@ -72,6 +75,8 @@ final class InputWrites {
         copy.chunks = chunks;
         copy.flat = flat;
         copy.next = next;
+        copy.free = Arrays.copyOf(free, freeCount);
+        copy.freeCount = freeCount;
         copy.sharedDirectory = true;
         sharedDirectory = true;
         shared = null;
@@ -106,8 +111,15 @@ final class InputWrites {
         chunk[i & IN_CHUNK] = revision;
     }
 
-    /** A new input id, never written yet. */
+    /**
+     * A new input id: one given back by {@link #release}, or one never used. A reused id keeps the
+     * revision its last input was written in: a memo whose range covers it may walk once more
+     * than it needs to, and none can have read the new input yet.
+     */
     synchronized int register() {
+        if (freeCount > 0) {
+            return free[--freeCount];
+        }
         int id = next++;
         if (id >= capacity) {
             int newCapacity = 2 * capacity;
@@ -121,6 +133,14 @@ final class InputWrites {
             publish(grown, newCapacity);
         }
         return id;
+    }
+
+    /** The input of {@code id} was dropped (see {@link UnusedMemos}): a new input may take it. */
+    synchronized void release(int id) {
+        if (freeCount == free.length) {
+            free = Arrays.copyOf(free, Math.max(8, 2 * freeCount));
+        }
+        free[freeCount++] = id;
     }
 
     /**

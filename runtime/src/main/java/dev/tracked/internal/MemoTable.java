@@ -32,6 +32,12 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     final boolean backdate;
     /** The use order of values, for a query declared with {@code lru}; otherwise {@code null}. */
     final Lru lru;
+    /**
+     * Whether {@link #read} checks that the memo it was handed was not dropped as unused since it
+     * was found: with {@code evictUnusedAfter}, for a {@code closeDiscarded} query, whose dropped
+     * values are closed.
+     */
+    private final boolean closesDropped;
     /** {@code cycleInitial}: where a fixpoint iteration of a cycle entered here starts. */
     final Function<? super K, ? extends V> cycleInitial;
     /** {@code cycleResult}: the value this query takes at once when it is part of a cycle. */
@@ -185,6 +191,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         super(new Object());
         runtime.registerTable(this);
         this.closeDiscarded = options.closeDiscarded;
+        this.closesDropped = options.closeDiscarded && runtime.dropsUnused();
         this.cycleInitial = options.cycleInitial;
         this.cycleResult = options.cycleResult;
         this.runtime = runtime;
@@ -312,7 +319,13 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     public V read(Object memo) {
         MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
         runtime.recordRead(slot);
-        return slot.value;
+        V value = slot.value;
+        if (closesDropped && (slot.state & Slot.DROPPED) != 0) {
+            // Dropped as unused since it was found, and its value closed after that write:
+            // read the key again.
+            return fetch(slot.key());
+        }
+        return value;
     }
 
     /**
@@ -332,7 +345,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
             // Shared with a fork when found: the table may hold a copy by now, which takes its
             // place in the use order.
             slot = heldNow(slot);
-            if (slot.verifiedAt > 0) {
+            // Not one an eviction emptied, nor one dropped as unused, which must not come back
+            // into the use order.
+            if (slot.verifiedAt > 0 && (!runtime.dropsUnused() || holds(slot))) {
                 lru.used(slot);
                 return slot.value;
             }
@@ -457,8 +472,8 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
             }
             synchronized (lru.lock()) {
                 // Between the read and here, a write may have started a revision and evicted
-                // the value: then bring it back.
-                if (slot.verifiedAt > 0) {
+                // the value, or dropped the memo: then bring it back.
+                if (slot.verifiedAt > 0 && (!runtime.dropsUnused() || holds(slot))) {
                     lru.used(slot);
                     return slot.value;
                 }
@@ -489,9 +504,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
      * Drops {@code unused}, memos of this table that no query read lately (see {@link
      * UnusedMemos}): their keys leave the table, with their values (closed, for a {@code
      * closeDiscarded} query, once the write is over), dependencies and accumulated values. The
-     * slots keep their fields, so that a hit that found one before still reads its value; a
-     * memo this table shares with a fork stays in the fork. Called in a write, while no query
-     * runs.
+     * slots keep their fields, so that a hit that found one before still reads its value (a read
+     * of a {@code closeDiscarded} query checks, and reads the key again); a memo this table
+     * shares with a fork stays in the fork. Called in a write, while no query runs.
      */
     void dropUnused(List<Slot> unused) {
         removeAll(unused, !runtime.shares);
@@ -527,7 +542,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
 
     /**
      * The slot that takes the place of {@code dropped}, a memo of this table dropped as unused:
-     * the one the table holds for its key now, or a new one. Called while entered.
+     * the one the table holds for its key now, or a new one.
      */
     MemoSlot<K, V> replacing(Slot dropped) {
         @SuppressWarnings("unchecked")

@@ -13,8 +13,11 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -495,6 +498,11 @@ public final class QueryRuntime {
         return inputWrites.register();
     }
 
+    /** The input of {@code id} was dropped as holding no value: its id may be given again. */
+    void releaseInput(int id) {
+        inputWrites.release(id);
+    }
+
     // ---------------------------------------------------------------------------------------
     // Writes
 
@@ -810,9 +818,17 @@ public final class QueryRuntime {
             List<Slot> dropped = unused.revisionEnds(this, ended, activeIn == ended);
             if (!dropped.isEmpty()) {
                 if (discarded.isEmpty()) {
-                    discarded = new ArrayList<>();
+                    discarded = new ArrayList<>(dropped);
+                } else {
+                    // Reported once: a memo LRU evicted the value of may be dropped as well.
+                    Set<Slot> evicted = Collections.newSetFromMap(new IdentityHashMap<>());
+                    evicted.addAll(discarded);
+                    for (Slot slot : dropped) {
+                        if (!evicted.contains(slot)) {
+                            discarded.add(slot);
+                        }
+                    }
                 }
-                discarded.addAll(dropped);
             }
         }
     }

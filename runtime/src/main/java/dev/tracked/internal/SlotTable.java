@@ -690,6 +690,13 @@ abstract class SlotTable<S extends Slot> {
         adopt(mutated);
     }
 
+    /** The slots left out of the cells because their key was mutated. */
+    final List<Slot> orphans() {
+        synchronized (lock) {
+            return orphans;
+        }
+    }
+
     /** Calls {@code action} on every slot in the cells (not the orphans), in cell order. */
     final void forEachInCells(Consumer<Slot> action) {
         for (Slot[] segment : segments) {

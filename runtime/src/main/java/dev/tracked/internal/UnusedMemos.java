@@ -12,7 +12,8 @@ import java.util.Set;
  * and, at the start of a revision, dropping the memos (value, dependencies and key) that no read
  * reached in the last N active revisions. A memo that a memo read in that window depends on,
  * directly or through others, is kept as long as that one is: its readers re-validate through it.
- * Inputs that hold no value (reset, or never set) are dropped too, unless a memo kept read them.
+ * Inputs that hold no value (reset, or never set) are dropped too, unless a memo kept read them,
+ * and their ids are given to new inputs.
  *
  * <p>A memo read in a revision is verified in it (reads from outside any query take the full path
  * when this is on, so that they mark what they read), so the memos used in the window are those
@@ -25,27 +26,31 @@ final class UnusedMemos {
     private final int window;
     /** How many active revisions go by between two sweeps. */
     private final int stride;
-    /** The last {@link #window} active revisions (as stored in slots), oldest at {@link #next}. */
-    private final int[] active;
+    /**
+     * The last {@link #window} active revisions at most (as stored in slots), oldest at {@link
+     * #oldest}: a ring that grows as active revisions come, up to the window.
+     */
+    private int[] active;
     /** How many of {@link #active} are filled. */
     private int filled;
-    private int next;
+    private int oldest;
     /** Active revisions since the last sweep. */
     private int sinceSweep;
 
     UnusedMemos(int window) {
         this.window = window;
         this.stride = Math.max(1, window / 4);
-        this.active = new int[window];
+        this.active = new int[Math.min(window, 16)];
     }
 
     /** A fork's: the same window, and the same active revisions so far. */
     UnusedMemos copy() {
         UnusedMemos copy = new UnusedMemos(window);
-        System.arraycopy(active, 0, copy.active, 0, window);
+        copy.active = active.clone();
         copy.filled = filled;
-        copy.next = next;
+        copy.oldest = oldest;
         copy.sinceSweep = sinceSweep;
+        copy.sweeps = sweeps;
         return copy;
     }
 
@@ -62,14 +67,29 @@ final class UnusedMemos {
         if (!wasActive) {
             return List.of(); // no memo became older, counted in active revisions
         }
-        active[next] = ended;
-        next = (next + 1) % window;
-        filled = Math.min(window, filled + 1);
-        if (filled < window || ++sinceSweep < stride) {
+        if (filled < window) {
+            if (filled == active.length) {
+                int[] grown = new int[Math.min(window, 2 * active.length)];
+                for (int k = 0; k < filled; k++) {
+                    grown[k] = active[(oldest + k) % filled];
+                }
+                active = grown;
+                oldest = 0;
+            }
+            active[(oldest + filled) % active.length] = ended;
+            filled++;
+            if (filled < window) {
+                return List.of();
+            }
+        } else {
+            active[oldest] = ended; // replaces the oldest, which leaves the window
+            oldest = (oldest + 1) % window;
+        }
+        if (++sinceSweep < stride) {
             return List.of();
         }
         sinceSweep = 0;
-        return sweep(runtime, active[next]); // the oldest of the window
+        return sweep(runtime, active[oldest]); // the oldest of the window
     }
 
     /** Rebases the active revisions with the memos' verified-revisions. */
@@ -88,11 +108,11 @@ final class UnusedMemos {
     private short sweeps;
 
     /**
-     * The slots one sweep keeps though no read reached them. A slot only this database holds
+     * The candidates one sweep keeps though no read reached them. A slot only this database holds
      * (of its table's epoch) is marked in its read stamp, which queries use only as a hint and
-     * none runs during a write; one shared with a fork, which the fork's queries may stamp
-     * meanwhile, goes in a set. A stamp that happens to equal the mark keeps a slot one sweep
-     * longer, never drops one.
+     * none runs during a write: every candidate's stamp is first set to another value than the
+     * mark, so that only the marking can make it equal. One shared with a fork, whose queries
+     * may stamp it meanwhile, goes in a set.
      */
     private static final class Marks {
         final QueryRuntime runtime;
@@ -108,7 +128,14 @@ final class UnusedMemos {
             return !runtime.shares || runtime.tables.get(slot.epoch.index).epoch == slot.epoch;
         }
 
-        /** Marks {@code slot}; whether it was not marked yet. */
+        /** Makes {@code slot}, a candidate, unmarked. */
+        void clear(Slot slot) {
+            if (own(slot)) {
+                slot.readStamp = (short) (mark + 1);
+            }
+        }
+
+        /** Marks {@code slot}, a cleared candidate; whether it was not marked yet. */
         boolean add(Slot slot) {
             if (own(slot)) {
                 if (slot.readStamp == mark) {
@@ -127,14 +154,15 @@ final class UnusedMemos {
 
     /**
      * Drops every memo verified before {@code oldest} that no memo verified since depends on,
-     * transitively, and every input that holds no value and that no memo kept read. While no
-     * query runs.
+     * transitively, and every input that holds no value (unset, or a lazy one reset) that no memo
+     * kept read. While no query runs.
      */
     private List<Slot> sweep(QueryRuntime runtime, int oldest) {
         Marks kept = new Marks(runtime, ++sweeps);
         ArrayDeque<Slot> pending = new ArrayDeque<>();
-        // One pass over the cells: the dependencies of the memos used are marked, and the
-        // others, and the inputs that hold no value, are candidates.
+        // First, one pass over the cells: the memos not used, and the inputs that hold no value,
+        // are candidates, cleared of any mark; the dependencies of the memos used wait. Marking
+        // them as it goes could mark a candidate that the pass then clears.
         List<List<Slot>> candidates = new ArrayList<>(runtime.tables.size());
         for (SlotTable<?> table : runtime.tables) {
             List<Slot> unused = new ArrayList<>();
@@ -144,22 +172,32 @@ final class UnusedMemos {
                     MemoSlot<?, ?> memo = (MemoSlot<?, ?>) slot;
                     if (used(memo, oldest)) {
                         addDependencies(runtime, memo, oldest, pending);
-                    } else if ((memo.state & Slot.BUSY) == 0) {
-                        unused.add(memo);
+                    } else {
+                        kept.clear(memo);
+                        if ((memo.state & Slot.BUSY) == 0) {
+                            unused.add(memo);
+                        }
                     }
                 });
+                // A memo whose key was mutated is out of the cells, but may still be read
+                // through a reference: what it depends on stays.
+                for (Slot orphan : table.orphans()) {
+                    addDependencies(runtime, (MemoSlot<?, ?>) orphan, oldest, pending);
+                }
             } else if (table instanceof InputTable<?, ?>) {
                 table.forEachInCells(slot -> {
-                    if (unset(slot)) {
+                    if (holdsNoValue(slot)) {
+                        kept.clear(slot);
                         unused.add(slot);
                     }
                 });
             }
-            while (!pending.isEmpty()) {
-                Slot dependency = pending.pop();
-                if (kept.add(dependency) && dependency instanceof MemoSlot<?, ?> memo) {
-                    addDependencies(runtime, memo, oldest, pending);
-                }
+        }
+        // Then the marking, from the dependencies of the memos used.
+        while (!pending.isEmpty()) {
+            Slot dependency = pending.pop();
+            if (kept.add(dependency) && dependency instanceof MemoSlot<?, ?> memo) {
+                addDependencies(runtime, memo, oldest, pending);
             }
         }
         List<Slot> dropped = new ArrayList<>();
@@ -178,18 +216,24 @@ final class UnusedMemos {
                 memos.dropUnused(leaving);
                 dropped.addAll(leaving);
             } else {
-                // Inputs that hold no value (reset, or read and never set), unless a memo kept
-                // read them: a workspace that removed files is then as big as one built
-                // without them.
+                // Inputs that hold no value, unless a memo kept read them: a workspace that
+                // removed files is then as big as one built without them. Their ids go back
+                // to be given to new inputs.
                 table.removeAll(leaving, !runtime.shares);
+                for (Slot input : leaving) {
+                    runtime.releaseInput(input.lo);
+                }
             }
         }
         return dropped;
     }
 
-    /** Whether {@code input} holds no value, set or loaded, and is not being loaded. */
-    private static boolean unset(Slot input) {
-        return (input.state & (Slot.PRESENT | Slot.STALE | Slot.BUSY)) == 0;
+    /**
+     * Whether {@code input} holds no value to give: unset, or a lazy input reset (which keeps
+     * its old value only to compare a reload with), and not being loaded.
+     */
+    private static boolean holdsNoValue(Slot input) {
+        return (input.state & (Slot.PRESENT | Slot.BUSY)) == 0;
     }
 
     /**
@@ -213,7 +257,7 @@ final class UnusedMemos {
             ArrayDeque<Slot> pending) {
         Slot own = runtime.current(dependency);
         if (own instanceof MemoSlot<?, ?> memo ? !used(memo, oldest)
-                : own instanceof InputTable.InputSlot<?, ?> && unset(own)) {
+                : own instanceof InputTable.InputSlot<?, ?> && holdsNoValue(own)) {
             pending.push(own);
         }
     }

@@ -243,6 +243,42 @@ class BatchTest {
         }
     }
 
+    /** A value whose {@code equals} recurses too deep. */
+    private record Deep(int id) {
+        @Override
+        public boolean equals(Object other) {
+            throw new StackOverflowError("deep equals");
+        }
+
+        @Override
+        public int hashCode() {
+            return id;
+        }
+    }
+
+    /**
+     * An {@code Error} from a value's {@code equals}, which is rethrown, strikes while the batch
+     * compares values: before anything changed, so nothing is applied, as for a single set.
+     */
+    @Test
+    void anErrorFromAValuesEqualsAppliesNothingOfTheBatch() {
+        InputTable<String, Object> any =
+                new InputTable<>(runtime, "any", List::of, Durability.LOW, null);
+        MemoTable<String, String> both = new MemoTable<>(runtime, "both", List::of,
+                key -> any.get("a") + "/" + any.get("b"), true);
+        any.set("a", "old");
+        any.set("b", new Deep(1));
+        assertThat(both.fetch("")).isEqualTo("old/Deep[id=1]");
+        long before = runtime.publicRevision();
+        assertThrows(StackOverflowError.class, () -> runtime.batch(() -> {
+            any.set("a", "new");
+            any.set("b", new Deep(2));
+        }));
+        assertThat(runtime.publicRevision()).isEqualTo(before);
+        assertThat(any.get("a")).isEqualTo("old");
+        assertThat(both.fetch("")).isEqualTo("old/Deep[id=1]");
+    }
+
     @SuppressWarnings("unchecked")
     private static <E extends Throwable> void sneakyThrow(Throwable e) throws E {
         throw (E) e;

@@ -261,4 +261,165 @@ class UnusedMemosTest {
         assertThat(parse.slot("v1999")).isNotNull();
         assertThat(parse.slot("v1000")).isNull();
     }
+
+    /**
+     * A memo kept only because a memo used depends on it, whose read stamp (which queries write
+     * as a hint) happens to equal the sweep's mark: what it read while unset must stay, or the
+     * input set later is taken for a new one, no memo is told, and the old answer stays.
+     */
+    @Test
+    void aReadStampEqualToTheSweepsMarkKeepsWhatAKeptMemoRead() {
+        QueryRuntime quiet = new QueryRuntime(null, false, false, 1);
+        InputTable<String, String> input =
+                new InputTable<>(quiet, "input", List::of, Durability.LOW, null);
+        MemoTable<String, String> orNone = new MemoTable<>(quiet, "orNone", List::of, f -> {
+            try {
+                return input.get(f);
+            } catch (dev.tracked.runtime.InputNotSetException e) {
+                return "none";
+            }
+        }, true);
+        MemoTable<String, String> wrap = new MemoTable<>(quiet, "wrap", List::of,
+                f -> "[" + orNone.fetch(f) + "]", true);
+        MemoTable<Integer, Integer> other = new MemoTable<>(quiet, "other", List::of,
+                k -> k, true);
+        input.set("other", "x");
+        // The second sweep marks with 2: make the frame of wrap(k), which stamps orNone(k)
+        // when it records the read, stamp 2.
+        int i = 0;
+        while (quiet.stack().nextStamp() != 2) {
+            other.fetch(i++);
+        }
+        assertThat(wrap.fetch("k")).isEqualTo("[none]");
+        assertThat(orNone.slot("k").readStamp).isEqualTo((short) 2);
+        input.set("other", "y"); // the first sweep
+        assertThat(wrap.fetch("k")).isEqualTo("[none]"); // by the range: orNone(k) unread
+        input.set("other", "z"); // the second: orNone(k) kept, and what it read with it
+        assertThat(orNone.slot("k")).isNotNull();
+        assertThat(input.slotOf("k")).isNotNull();
+        input.set("k", "v"); // the file appears
+        assertThat(wrap.fetch("k")).isEqualTo("[v]");
+    }
+
+    /** One file deleted and created again, many times: its input's id is given again. */
+    @Test
+    void theIdsOfDroppedInputsAreGivenToNewOnes() {
+        QueryRuntime quiet = new QueryRuntime(null, false, false, 1);
+        InputTable<String, String> input =
+                new InputTable<>(quiet, "input", List::of, Durability.LOW, null);
+        MemoTable<String, Integer> length = new MemoTable<>(quiet, "length", List::of,
+                f -> input.get(f).length(), true);
+        input.set("other", "o");
+        for (int i = 0; i < 1_000; i++) {
+            input.set("same", "v" + i);
+            assertThat(length.fetch("same")).isEqualTo(("v" + i).length());
+            input.reset("same");
+            length.fetch("other"); // an active revision without length(same)
+            input.set("x", "x" + i); // the sweep: length(same) and input(same) go
+            length.fetch("other");
+        }
+        assertThat(quiet.registerInput()).isLessThan(10);
+    }
+
+    /** The README's lazy file input: a deleted file is reset, and then nothing reads it. */
+    @Test
+    void aLazyInputResetAndNoLongerReadIsDroppedWithItsOldValue() {
+        InputTable<String, String> file = new InputTable<>(runtime, "file", List::of,
+                Durability.LOW, path -> "contents of " + path);
+        MemoTable<String, Integer> length = new MemoTable<>(runtime, "length", List::of,
+                f -> file.get(f).length(), true);
+        length.fetch("deleted");
+        length.fetch("kept");
+        file.reset("deleted"); // the watcher saw it deleted
+        for (int i = 0; i < 4; i++) {
+            length.fetch("kept");
+            runtime.syntheticWrite(Durability.LOW);
+        }
+        assertThat(length.slot("deleted")).isNull();
+        assertThat(file.slotOf("deleted")).isNull();
+        assertThat(file.slotOf("kept")).isNotNull();
+        assertThat(length.fetch("deleted")).isEqualTo("contents of deleted".length());
+    }
+
+    /** A value that counts how often it was closed. */
+    private static final class Resource implements AutoCloseable {
+        final AtomicInteger closes = new AtomicInteger();
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    /**
+     * A hit found a memo (as generated code does, {@code find} then {@code read}), and before it
+     * read the value, writes dropped the memo and closed its value: the read reads the key again
+     * instead of handing out the closed value; with LRU, the dropped memo stays out of the use
+     * order, so that it is neither counted nor closed again.
+     */
+    @Test
+    void aHitOnAMemoDroppedSinceItWasFoundReadsTheKeyAgain() {
+        for (int lru : new int[] {0, 10}) {
+            QueryRuntime quiet = new QueryRuntime(null, false, false, 1);
+            InputTable<String, String> input =
+                    new InputTable<>(quiet, "input", List::of, Durability.LOW, null);
+            MemoTable<String, Resource> open = new MemoTable<>(quiet,
+                    MemoTable.<String, Resource>options("open", List::of, f -> {
+                        input.get(f);
+                        return new Resource();
+                    }).lru(lru).closeDiscarded(true));
+            input.set("a", "1");
+            input.set("b", "1");
+            Resource first = open.fetch("a");
+            Object found = open.find("a");
+            input.set("c", "1");
+            open.fetch("b"); // an active revision without open(a)
+            input.set("c", "2"); // open(a) dropped, and its value closed
+            assertThat(first.closes.get()).isEqualTo(1);
+            Resource read = lru == 0 ? open.read(found) : open.readLru(found);
+            assertThat(read.closes.get()).isEqualTo(0);
+            assertThat(read).isNotSameInstanceAs(first);
+            if (lru > 0) {
+                assertThat(open.valuesHeld()).isEqualTo(2); // a's new memo and b's
+                quiet.setLruCapacity("open", 1);
+                open.fetch("b");
+                input.set("c", "3"); // evicts one value: never the dropped memo's again
+                assertThat(first.closes.get()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aMemoLruEvictsAndTheSweepDropsInOneWriteIsReportedOnce() {
+        MemoTable<String, Integer> cached = new MemoTable<>(runtime,
+                MemoTable.<String, Integer>options("cached", List::of,
+                        f -> text.get(f).length()).lru(2));
+        text.set("a", "1");
+        text.set("b", "1");
+        cached.fetch("a");
+        text.set("c", "1");
+        cached.fetch("b"); // two active revisions without cached(a)
+        text.set("c", "1b");
+        cached.fetch("b");
+        assertThat(cached.slot("a")).isNotNull();
+        runtime.setLruCapacity("cached", 1);
+        log.clear();
+        text.set("c", "2"); // LRU evicts cached(a)'s value; the sweep drops the memo
+        assertThat(discards()).containsExactly("DidDiscard cached(a)");
+        assertThat(cached.slot("a")).isNull();
+    }
+
+    @Test
+    void aLargeWindowCostsNothingUntilItFills() {
+        QueryRuntime large = new QueryRuntime(null, false, false, Integer.MAX_VALUE);
+        InputTable<String, String> input =
+                new InputTable<>(large, "input", List::of, Durability.LOW, null);
+        MemoTable<String, Integer> length = new MemoTable<>(large, "length", List::of,
+                f -> input.get(f).length(), true);
+        for (int i = 0; i < 100; i++) {
+            input.set("a", "v" + i);
+            length.fetch("a");
+        }
+        assertThat(length.fetch("a")).isEqualTo(3);
+    }
 }
