@@ -142,6 +142,8 @@ class DifferentialTest {
                 side.runtime().close();
             } else if (kind == 3) {
                 side.runtime().syntheticWrite(Durability.values()[random.nextInt(3)]);
+            } else if (kind == 4) {
+                batch(random, side.runtime(), side.input(), side.values());
             } else {
                 int i = random.nextInt(INPUTS);
                 side.values()[i] = random.nextInt(4);
