@@ -200,6 +200,113 @@ class ConcurrencyStressTest {
         readersRacingAWriter(Long.getLong("tracked.seed", 13), runtime);
     }
 
+    /** A closeable value: the input it was computed from, and how often it was closed. */
+    private static final class Box implements AutoCloseable {
+        final int value;
+        final java.util.concurrent.atomic.AtomicInteger closes =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        Box(int value) {
+            this.value = value;
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    /**
+     * An LRU query whose values are closed when dropped, on a database that drops memos unused
+     * in the last active revision: readers (as generated code reads an LRU query: {@code find},
+     * then {@code readLru} or {@code fetch}) race with a writer whose writes evict values and
+     * drop memos. Every value read is right for a revision current during its call and was not
+     * closed before the call began; no value is closed twice; none a memo still holds is closed.
+     */
+    @Test
+    void lruReadersRacingTheDropOfClosedValuesReadOnlyOpenCurrentValues() throws Exception {
+        long seed = Long.getLong("tracked.seed", 17);
+        long seconds = Math.max(1, Long.getLong("tracked.stress.seconds", 3) / 2);
+        QueryRuntime runtime = new QueryRuntime(null, false, false, 1);
+        InputTable<Integer, Integer> input =
+                new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
+        Set<Box> made = ConcurrentHashMap.newKeySet();
+        MemoTable<Integer, Box> boxed = new MemoTable<>(runtime,
+                MemoTable.<Integer, Box>options("boxed", List::of, key -> {
+                    Box box = new Box(input.get(key));
+                    made.add(box);
+                    return box;
+                }).lru(8).closeDiscarded(true));
+        Map<Long, int[]> inputsAt = new ConcurrentHashMap<>();
+        int[] current = new int[INPUTS];
+        for (int i = 0; i < INPUTS; i++) {
+            input.set(i, 0);
+        }
+        inputsAt.put(runtime.publicRevision(), current.clone());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        AtomicLong reads = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        threads.add(new Thread(() -> {
+            SplittableRandom edits = new SplittableRandom(seed);
+            while (System.nanoTime() < deadline) {
+                int i = edits.nextInt(INPUTS);
+                current[i]++;
+                inputsAt.put(runtime.publicRevision() + 1, current.clone());
+                input.set(i, current[i]);
+                LockSupport.parkNanos(edits.nextInt(100_000));
+            }
+        }, "writer"));
+        for (int r = 0; r < 2; r++) {
+            long readerSeed = seed + 1 + r;
+            threads.add(new Thread(() -> {
+                SplittableRandom choices = new SplittableRandom(readerSeed);
+                while (System.nanoTime() < deadline) {
+                    int key = choices.nextInt(INPUTS);
+                    long before = runtime.publicRevision();
+                    Box box;
+                    try {
+                        Object memo = boxed.find(key);
+                        box = memo != null ? boxed.readLru(memo) : boxed.fetch(key);
+                    } catch (Cancelled e) {
+                        continue;
+                    }
+                    int closes = box.closes.get();
+                    long after = runtime.publicRevision();
+                    reads.incrementAndGet();
+                    boolean right = false;
+                    for (long revision = before; revision <= after && !right; revision++) {
+                        int[] inputs = inputsAt.get(revision);
+                        right = inputs != null && inputs[key] == box.value;
+                    }
+                    if (!right) {
+                        throw new AssertionError("boxed(" + key + ") read " + box.value
+                                + " between revisions " + before + " and " + after);
+                    }
+                    // Closed at most by a write that began after the read found it.
+                    if (closes > 0 && after == before) {
+                        throw new AssertionError("boxed(" + key + ") read closed, in revision "
+                                + before);
+                    }
+                }
+            }, "reader-" + r));
+        }
+        runAll(threads, seed, seconds);
+        if (reads.get() == 0) {
+            fail("nothing was read");
+        }
+        for (Box box : made) {
+            if (box.closes.get() > 1) {
+                fail("a value of boxed was closed " + box.closes.get() + " times");
+            }
+        }
+        for (int key = 0; key < INPUTS; key++) {
+            MemoSlot<Integer, Box> memo = boxed.slot(key);
+            if (memo != null && memo.verifiedAt > 0) {
+                assertEquals(0, memo.value.closes.get(), "boxed(" + key + ") holds a closed value");
+            }
+        }
+    }
+
     /**
      * Two readers, reading as generated code does, and a writer that sets one input or, in one
      * write in four, two in a batch, on {@code runtime}: every value read is right for a
