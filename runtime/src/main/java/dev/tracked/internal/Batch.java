@@ -139,7 +139,8 @@ final class Batch {
                 Pending write = target.last;
                 int reported = write.table.writeSlot(target.slot, target.created, write.reset,
                         write.value, write.durability, revision, target.unchanged);
-                runtime.written(reported < 0 ? -1 : target.slot.lo, reported, revision);
+                runtime.written(target.slot, reported < 0 ? -1 : target.slot.lo, reported,
+                        revision);
             }
             if (synthetic >= 0) {
                 runtime.syntheticWritten(synthetic, revision);

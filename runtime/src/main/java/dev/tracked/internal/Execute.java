@@ -144,7 +144,12 @@ final class Execute {
         } else if (fresh != memo.value) {
             discardFresh(memo, fresh); // the equal new instance is dropped
         }
-        memo.deps = frame.takeDeps(memo.deps);
+        Object before = memo.deps;
+        memo.deps = frame.takeDeps(before);
+        if (memo.deps != before) {
+            Dependents.addAll(memo.deps, memo); // what it read anew knows it
+        }
+
         setInputs(memo, frame);
         memo.durability(frame.durability);
         memo.state = (byte) ((memo.state | PRESENT | EXECUTED) & ~(ASSUMED | BACKDATED));
@@ -215,6 +220,7 @@ final class Execute {
     static <K, V> void setInputs(MemoSlot<K, V> memo, ActiveStack.Frame frame) {
         memo.lo = frame.lo;
         memo.hi = frame.hi;
+
         memo.state = (byte) (frame.readsDurable
                 ? memo.state | READS_DURABLE : memo.state & ~READS_DURABLE);
     }

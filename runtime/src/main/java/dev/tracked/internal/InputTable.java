@@ -264,7 +264,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             int revision = runtime.nextRevision();
             boolean unchanged = !reset && unchangedBy(slot, value, durability);
             int reported = writeSlot(slot, created, reset, value, durability, revision, unchanged);
-            runtime.written(reported < 0 ? -1 : slot.lo, reported, revision);
+            runtime.written(slot, reported < 0 ? -1 : slot.lo, reported, revision);
             runtime.startRevision(revision);
             published = runtime.publicRevision();
         } finally {
@@ -448,6 +448,8 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         InputSlot<K, V> copy = new InputSlot<>(epoch, slot.key(), slot.keyTag(), slot.lo);
         copy.value = slot.value;
         copy.changedAt = slot.changedAt;
+        copy.dependents = slot.dependents; // shared, over-approximate: walks resolve each
+        copy.dirtyAt = slot.dirtyAt;
         copy.durability(slot.durability());
         // Last, as readers acquire it (see find).
         STATE.setRelease(copy, (byte) (slot.state & ~Slot.BUSY));

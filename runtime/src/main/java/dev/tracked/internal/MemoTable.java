@@ -588,6 +588,8 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         copy.changedAt = slot.changedAt;
         copy.lo = slot.lo;
         copy.hi = slot.hi;
+        copy.dirtyAt = slot.dirtyAt;
+        copy.dependents = slot.dependents; // shared, over-approximate: walks resolve each
         copy.durability(slot.durability());
         copy.state = (byte) (slot.state & ~Slot.BUSY);
         // Last: a reader that acquires the verified-revision sees the rest (see MemoSlot).

@@ -485,12 +485,22 @@ public final class QueryRuntime {
      */
     boolean unchangedSince(int verifiedAt, int durability, int lo, int hi,
             boolean readsDurable) {
+        return unchangedSince(verifiedAt, durability, lo, hi, readsDurable, Integer.MAX_VALUE);
+    }
+
+    /** {@link #unchangedSince}, also true if no write reached the memo since ({@code dirtyAt}). */
+    boolean unchangedSince(int verifiedAt, int durability, int lo, int hi,
+            boolean readsDurable, int dirtyAt) {
         if (lastChanged[durability] <= verifiedAt) {
             return true;
         }
         return lastSyntheticWrite <= verifiedAt
                 && (!readsDurable || lastChanged[Durability.MEDIUM.ordinal()] <= verifiedAt)
-                && !inputWrites.writtenAfter(lo, hi, verifiedAt);
+                // A memo that read, directly or not, something that reads as changed after every
+                // write (a failure, a read it could not record) has the widest range, and no
+                // write's mark can tell it is clean.
+                && ((dirtyAt <= verifiedAt && hi != Integer.MAX_VALUE)
+                        || !inputWrites.writtenAfter(lo, hi, verifiedAt));
     }
 
     /** A new input id. May be called from any thread, inside a query or not. */
@@ -561,6 +571,7 @@ public final class QueryRuntime {
             for (Slot slot : table.allSlots()) {
                 if (slot != null) {
                     slot.changedAt = rebasedChange(slot.changedAt, shift);
+                    slot.dirtyAt = rebasedChange(slot.dirtyAt, shift);
                     if (slot instanceof MemoSlot<?, ?> memo) {
                         int verified = memo.verifiedAt;
                         memo.verifiedAt = verified < 0 ? -rebasedVerified(-verified, shift)
@@ -878,6 +889,14 @@ public final class QueryRuntime {
      * #startRevision}.
      */
     void written(int inputId, int durability, int next) {
+        written(null, inputId, durability, next);
+    }
+
+    /** {@link #written(int, int, int)}, marking what reads {@code input} dirty. */
+    void written(Slot input, int inputId, int durability, int next) {
+        if (inputId >= 0 && input != null) {
+            Dependents.dirty(this, input, next);
+        }
         if (inputId >= 0) {
             inputWrites.written(inputId, next);
             for (int d = 0; d <= durability; d++) {

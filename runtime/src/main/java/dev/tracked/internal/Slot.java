@@ -61,6 +61,10 @@ public abstract class Slot {
      */
     int lo;
     int hi;
+    /** The latest write that reached this slot through reverse edges (see {@link Dependents}). */
+    int dirtyAt;
+    /** The memos that read this slot: {@code null}, one slot, or {@link Dependents.Many}. */
+    volatile Object dependents;
     /**
      * The durability (ordinal, {@link #durability()}: an input's own, a memo's lowest of what it
      * read) in the low two bits, and above them six bits of the key's hash when the slot was

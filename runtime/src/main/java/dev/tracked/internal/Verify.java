@@ -66,13 +66,15 @@ final class Verify {
         Object reads = memo.deps;
         int from = memo.lo;
         int to = memo.hi;
+        int dirty = memo.dirtyAt;
         int durability = memo.durability();
         VarHandle.loadLoadFence(); // the fields above are read before the state below
         if (QueryRuntime.acquireState(memo) != before) {
             return false; // claimed, or changed by a thread that held it, meanwhile
         }
         boolean readsDurable = (before & READS_DURABLE) != 0;
-        if (reads != null && !runtime.unchangedSince(verified, durability, from, to, readsDurable)
+        if (reads != null
+                && !runtime.unchangedSince(verified, durability, from, to, readsDurable, dirty)
                 && !inputsOnly(runtime, reads, verified, durability, from, to, readsDurable)) {
             return false;
         }
@@ -217,6 +219,7 @@ final class Verify {
         Object reads = memo.deps;
         int from = memo.lo;
         int to = memo.hi;
+        int dirty = memo.dirtyAt;
         int durability = memo.durability();
         VarHandle.loadLoadFence(); // the fields above are read before the state below
         if (QueryRuntime.acquireState(memo) != before) {
@@ -226,7 +229,7 @@ final class Verify {
             between.accept(1);
         }
         if (verified != now && reads != null && !runtime.unchangedSince(
-                verified, durability, from, to, (before & READS_DURABLE) != 0)) {
+                verified, durability, from, to, (before & READS_DURABLE) != 0, dirty)) {
             return Slot.NONE;
         }
         if (between != null) {
@@ -248,8 +251,8 @@ final class Verify {
             int now, boolean evicted) {
         QueryRuntime runtime = memo.epoch.runtime;
         int verified = Math.abs(memo.verifiedAt);
-        if (memo.deps != null && !runtime.unchangedSince(
-                verified, memo.durability(), memo.lo, memo.hi, (memo.state & READS_DURABLE) != 0)) {
+        if (memo.deps != null && !runtime.unchangedSince(verified, memo.durability(), memo.lo,
+                memo.hi, (memo.state & READS_DURABLE) != 0, memo.dirtyAt)) {
             try {
                 // A database that shares slots with a fork finds its own slot of each
                 // dependency (see Fork); read once, so that the walk of one that does not
