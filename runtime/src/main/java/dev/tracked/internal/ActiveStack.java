@@ -270,9 +270,11 @@ final class ActiveStack {
         int durability;
         /** The latest changed-revision read so far. */
         int changedAt;
-        /** The range of LOW input ids read, transitively. */
-        int lo;
-        int hi;
+        /**
+         * Whether something read reads as changed after every write (a failure caught, or a
+         * dependency that did), transitively: see {@link Dependents#POISONED}.
+         */
+        boolean poisoned;
         /** Whether a MEDIUM or HIGH input was read, transitively. */
         boolean readsDurable;
         /**
@@ -355,8 +357,7 @@ final class ActiveStack {
             }
             durability = Durability.HIGH.ordinal();
             changedAt = 1;
-            lo = Integer.MAX_VALUE;
-            hi = Integer.MIN_VALUE;
+            poisoned = false;
             readsDurable = false;
             size = 0;
             expected = null;
@@ -384,8 +385,9 @@ final class ActiveStack {
                 readsDurable = true;
                 return;
             }
-            lo = Math.min(lo, dep.lo);
-            hi = Math.max(hi, dep.hi);
+            if (dep.dirtyAt == Dependents.POISONED) {
+                poisoned = true;
+            }
             if ((dep.state & Slot.READS_DURABLE) != 0) {
                 readsDurable = true;
             }
@@ -403,11 +405,8 @@ final class ActiveStack {
             if (dep instanceof InputTable.InputSlot<?, ?> && depDurability > 0) {
                 readsDurable = true;
             } else {
-                if (dep.lo < lo) {
-                    lo = dep.lo;
-                }
-                if (dep.hi > hi) {
-                    hi = dep.hi;
+                if (dep.dirtyAt == Dependents.POISONED) {
+                    poisoned = true;
                 }
                 if ((dep.state & Slot.READS_DURABLE) != 0) {
                     readsDurable = true;
@@ -463,8 +462,7 @@ final class ActiveStack {
         void recordFailure(Slot dep, int now) {
             durability = Durability.LOW.ordinal();
             changedAt = Math.max(changedAt, now);
-            lo = 0;
-            hi = Integer.MAX_VALUE;
+            poisoned = true;
             readsDurable = true;
             remember(dep);
         }

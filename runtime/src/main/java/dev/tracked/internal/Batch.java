@@ -139,8 +139,7 @@ final class Batch {
                 Pending write = target.last;
                 int reported = write.table.writeSlot(target.slot, target.created, write.reset,
                         write.value, write.durability, revision, target.unchanged);
-                runtime.written(target.slot, reported < 0 ? -1 : target.slot.lo, reported,
-                        revision);
+                runtime.written(reported < 0 ? null : target.slot, reported, revision);
             }
             if (synthetic >= 0) {
                 runtime.syntheticWritten(synthetic, revision);

@@ -153,21 +153,20 @@ final class Cycles {
      */
     static <K, V> void finalizeCycle(MemoSlot<K, V> memo, ActiveStack stack,
             ActiveStack.Frame frame, int now) {
-        int cycleLo = memo.lo;
-        int cycleHi = memo.hi;
+        boolean cyclePoisoned = memo.dirtyAt == Dependents.POISONED;
         int cycleDurability = memo.durability();
         boolean cycleDurable = (memo.state & READS_DURABLE) != 0;
         for (Slot participant : frame.participants) {
             if ((participant.state & PRESENT) == 0 || !stack.retains(participant)) {
                 continue;
             }
-            cycleLo = Math.min(cycleLo, participant.lo);
-            cycleHi = Math.max(cycleHi, participant.hi);
+            cyclePoisoned |= participant.dirtyAt == Dependents.POISONED;
             cycleDurability = Math.min(cycleDurability, participant.durability());
             cycleDurable |= (participant.state & READS_DURABLE) != 0;
         }
-        memo.lo = cycleLo;
-        memo.hi = cycleHi;
+        if (cyclePoisoned) {
+            memo.dirtyAt = Dependents.POISONED;
+        }
         memo.durability(cycleDurability);
         memo.state = (byte) (cycleDurable
                 ? memo.state | READS_DURABLE : memo.state & ~READS_DURABLE);
@@ -183,8 +182,9 @@ final class Cycles {
                 Claims.release(memo.epoch.runtime, member, null);
                 continue;
             }
-            member.lo = cycleLo;
-            member.hi = cycleHi;
+            if (cyclePoisoned) {
+                member.dirtyAt = Dependents.POISONED;
+            }
             member.durability(cycleDurability);
             member.state = (byte) (cycleDurable
                     ? member.state | READS_DURABLE : member.state & ~READS_DURABLE);

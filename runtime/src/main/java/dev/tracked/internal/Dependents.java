@@ -24,32 +24,39 @@ final class Dependents {
         }
     }
 
+    /**
+     * The mark of a memo that read, directly or not, something that reads as changed after every
+     * write: never clean by its mark. The walk goes on through it.
+     */
+    static final int POISONED = Integer.MIN_VALUE;
+
     private Dependents() {}
 
-    /** More than one dependent: appended under its own lock. */
-    static final class Many {
-        Slot[] slots;
-        int count;
+    private static final VarHandle ELEMENTS = MethodHandles.arrayElementVarHandle(Slot[].class);
 
-        Many(Slot first, Slot second) {
-            slots = new Slot[] {first, second, null, null};
-            count = 2;
+    /**
+     * Fills, before an array of dependents is copied into a bigger one, the places still free in
+     * it, so that no reader can be appended there after the copy (and lost). Immutable.
+     */
+    private static final Slot FROZEN = new Slot(null, new Object(), (byte) 0) {
+        @Override
+        Object update(ActiveStack stack) {
+            throw new IllegalStateException("not a dependency");
         }
 
-        synchronized void add(Slot reader) {
-            if (slots[count - 1] == reader) {
-                return;
-            }
-            if (count == slots.length) {
-                slots = java.util.Arrays.copyOf(slots, 2 * count);
-            }
-            slots[count++] = reader;
+        @Override
+        boolean changedAfter(int revision, ActiveStack stack) {
+            throw new IllegalStateException("not a dependency");
         }
 
-        synchronized Slot[] snapshot() {
-            return java.util.Arrays.copyOf(slots, count);
+        @Override
+        void abandon(ActiveStack stack, ActiveStack.Frame frame, Throwable failure) {}
+
+        @Override
+        public dev.tracked.runtime.QueryKey queryKey() {
+            return dev.tracked.runtime.QueryKey.of("frozen", java.util.List.of());
         }
-    }
+    };
 
     /**
      * Whether {@code slot} keeps dependents: memos and inputs, of any durability (an input read
@@ -60,7 +67,12 @@ final class Dependents {
         return slot instanceof MemoSlot<?, ?> || slot instanceof InputTable.InputSlot<?, ?>;
     }
 
-    /** {@code reader} read {@code dependency}. Any thread, in an execution. */
+    /**
+     * {@code reader} read {@code dependency}. Any thread, in an execution. The dependents are
+     * {@code null}, one slot, or an array whose free places are {@code null} at its end; a reader
+     * is appended by a compare-and-set of a free place, and a full array is replaced by one twice
+     * its size, after its free places are frozen.
+     */
     static void add(Slot dependency, Slot reader) {
         if (!keeps(dependency)) {
             return;
@@ -70,15 +82,52 @@ final class Dependents {
             if (held == reader) {
                 return;
             }
-            if (held instanceof Many many) {
-                many.add(reader);
-                return;
-            }
-            Object next = held == null ? reader : new Many((Slot) held, reader);
-            if (DEPENDENTS.compareAndSet(dependency, held, next)) {
+            if (held == null) {
+                if (DEPENDENTS.compareAndSet(dependency, null, reader)) {
+                    return;
+                }
+            } else if (held instanceof Slot one) {
+                if (DEPENDENTS.compareAndSet(dependency, held, new Slot[] {one, reader})) {
+                    return;
+                }
+            } else if (append((Slot[]) held, reader)
+                    || grow(dependency, (Slot[]) held, reader)) {
                 return;
             }
         }
+    }
+
+    /** Puts {@code reader} in a free place of {@code all}; false if it has none. */
+    private static boolean append(Slot[] all, Slot reader) {
+        int free = all.length;
+        while (free > 0 && ELEMENTS.getAcquire(all, free - 1) == null) {
+            free--;
+        }
+        if (free > 0 && all[free - 1] == reader) {
+            return true; // the last one again
+        }
+        for (int i = free; i < all.length; i++) {
+            if (ELEMENTS.compareAndSet(all, i, null, reader)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Replaces the full {@code all} with a copy twice as big, holding {@code reader} too. */
+    private static boolean grow(Slot dependency, Slot[] all, Slot reader) {
+        for (int i = 0; i < all.length; i++) {
+            ELEMENTS.compareAndSet(all, i, null, FROZEN);
+        }
+        Slot[] bigger = new Slot[2 * all.length];
+        int count = 0;
+        for (Slot slot : all) {
+            if (slot != FROZEN) {
+                bigger[count++] = slot;
+            }
+        }
+        bigger[count] = reader;
+        return DEPENDENTS.compareAndSet(dependency, all, bigger);
     }
 
     /** {@code reader}, which now depends on {@code deps}, registers with each. */
@@ -97,27 +146,72 @@ final class Dependents {
      * what is marked already. In a write, while no query runs.
      */
     static void dirty(QueryRuntime runtime, Slot input, int revision) {
-        ArrayDeque<Slot> pending = new ArrayDeque<>();
+        ArrayDeque<Slot> pending = new ArrayDeque<>(); // pairs: a reader, then what it read
+        java.util.Set<Slot> poisoned = null; // walked through once each
         push(input, pending);
         while (!pending.isEmpty()) {
+            Slot read = pending.pop();
             // The database's own slot of the key: a slot shared with a fork is copied before
             // its mark changes, as the fork reads marks in its own revisions.
             Slot reader = runtime.own(pending.pop());
-            if (reader == null || reader.dirtyAt >= revision) {
-                continue;
+            if (reader == null || !reads(reader, read)) {
+                continue; // a reader that no longer reads it (the edges over-approximate)
             }
-            reader.dirtyAt = revision;
+            int mark = reader.dirtyAt;
+            if (mark == POISONED) {
+                if (poisoned == null) {
+                    poisoned = java.util.Collections.newSetFromMap(
+                            new java.util.IdentityHashMap<>());
+                }
+                if (!poisoned.add(reader)) {
+                    continue;
+                }
+            } else if (mark >= revision) {
+                continue;
+            } else {
+                reader.dirtyAt = revision;
+            }
             push(reader, pending);
         }
     }
 
+    /** Whether {@code reader}'s dependencies hold {@code slot}, or a copy of it. */
+    private static boolean reads(Slot reader, Slot slot) {
+        Object deps = ((MemoSlot<?, ?>) reader).deps;
+        if (deps instanceof Slot one) {
+            return same(one, slot);
+        }
+        if (deps instanceof Slot[] all) {
+            for (Slot dependency : all) {
+                if (same(dependency, slot)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code a} and {@code b} are slots of one key of one query (a copy keeps its key). */
+    private static boolean same(Slot a, Slot b) {
+        return a == b || (a.key == b.key && a.epoch != null && b.epoch != null
+                && a.epoch.index == b.epoch.index);
+    }
+
+    /** Pushes each reader of {@code slot}, then {@code slot}, onto {@code pending}. */
     private static void push(Slot slot, ArrayDeque<Slot> pending) {
         Object held = slot.dependents;
         if (held instanceof Slot one) {
             pending.push(one);
-        } else if (held instanceof Many many) {
-            for (Slot reader : many.snapshot()) {
-                pending.push(reader);
+            pending.push(slot);
+        } else if (held instanceof Slot[] all) {
+            for (Slot reader : all) {
+                if (reader == null) {
+                    break;
+                }
+                if (reader != FROZEN) {
+                    pending.push(reader);
+                    pending.push(slot);
+                }
             }
         }
     }

@@ -218,8 +218,11 @@ final class Execute {
 
     /** Takes the inputs read, as collected by {@code frame}. */
     static <K, V> void setInputs(MemoSlot<K, V> memo, ActiveStack.Frame frame) {
-        memo.lo = frame.lo;
-        memo.hi = frame.hi;
+        if (frame.poisoned || frame.unrecorded) {
+            memo.dirtyAt = Dependents.POISONED;
+        } else if (memo.dirtyAt == Dependents.POISONED) {
+            memo.dirtyAt = 0; // verified now, after every mark so far
+        }
 
         memo.state = (byte) (frame.readsDurable
                 ? memo.state | READS_DURABLE : memo.state & ~READS_DURABLE);

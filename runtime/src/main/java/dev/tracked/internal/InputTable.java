@@ -55,7 +55,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
         this.args = args;
         this.defaultDurability = defaultDurability;
         this.lazy = lazy;
-        this.newSlot = (key, keyTag) -> new InputSlot<>(epoch, key, keyTag, runtime.registerInput());
+        this.newSlot = (key, keyTag) -> new InputSlot<>(epoch, key, keyTag);
         startEpoch(runtime, name, args);
     }
 
@@ -264,7 +264,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             int revision = runtime.nextRevision();
             boolean unchanged = !reset && unchangedBy(slot, value, durability);
             int reported = writeSlot(slot, created, reset, value, durability, revision, unchanged);
-            runtime.written(slot, reported < 0 ? -1 : slot.lo, reported, revision);
+            runtime.written(reported < 0 ? null : slot, reported, revision);
             runtime.startRevision(revision);
             published = runtime.publicRevision();
         } finally {
@@ -445,7 +445,7 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
 
     @Override
     InputSlot<K, V> copyOf(InputSlot<K, V> slot) {
-        InputSlot<K, V> copy = new InputSlot<>(epoch, slot.key(), slot.keyTag(), slot.lo);
+        InputSlot<K, V> copy = new InputSlot<>(epoch, slot.key(), slot.keyTag());
         copy.value = slot.value;
         copy.changedAt = slot.changedAt;
         copy.dependents = slot.dependents; // shared, over-approximate: walks resolve each
@@ -464,17 +464,15 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
     }
 
     /**
-     * One key of the input. Its input range is its own id; while not {@link #PRESENT}, it may be
+     * One key of the input. While not {@link #PRESENT}, it may be
      * {@link #STALE}: holding the value from before a reset, so that a lazy input reloading an
      * equal value keeps its old changed-revision.
      */
     static final class InputSlot<K, V> extends Slot {
         V value;
 
-        InputSlot(Epoch epoch, K key, byte keyTag, int id) {
+        InputSlot(Epoch epoch, K key, byte keyTag) {
             super(epoch, key, keyTag);
-            this.lo = id;
-            this.hi = id;
             this.changedAt = 1;
             durability(table().defaultDurability.ordinal());
         }

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * does to a memo that is not current lives in {@link Fetch}, {@link Verify}, {@link Execute}
  * and {@link Cycles}.
  *
- * <p>A memo lives in its {@link MemoSlot}: value, changed-revision, durability, input range and
+ * <p>A memo lives in its {@link MemoSlot}: value, changed-revision, durability, dirty mark and
  * dependencies are written by the thread computing it, then published by a release store of
  * {@code verifiedAt}. A reader that acquires {@code verifiedAt == revision} sees them all, which
  * is the whole hit path: a table probe, two loads and a compare.
@@ -586,8 +586,6 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         // The copy's own array: re-validation points its entries at this table's copies.
         copy.deps = slot.deps instanceof Slot[] all ? all.clone() : slot.deps;
         copy.changedAt = slot.changedAt;
-        copy.lo = slot.lo;
-        copy.hi = slot.hi;
         copy.dirtyAt = slot.dirtyAt;
         copy.dependents = slot.dependents; // shared, over-approximate: walks resolve each
         copy.durability(slot.durability());

@@ -166,7 +166,6 @@ public final class QueryRuntime {
     /** The latest revision started by {@link #syntheticWrite}: it changes no input, yet all. */
     private int lastSyntheticWrite;
 
-    private final InputWrites inputWrites;
 
     /** Every ingredient, in the order the generated constructor created them. */
     final List<SlotTable<?>> tables = new ArrayList<>();
@@ -267,7 +266,6 @@ public final class QueryRuntime {
         }
         this.listener = listener;
         this.events = new Events(listener, false);
-        this.inputWrites = new InputWrites();
         this.inspection = new Inspection(this, explain);
         this.unused = evictUnusedAfter > 0 ? new UnusedMemos(evictUnusedAfter) : null;
         // Reads from outside that verify without entering leave no mark of the read on the
@@ -289,7 +287,6 @@ public final class QueryRuntime {
         this.activeIn = source.activeIn;
         this.checksFromOutside = listener == null && !source.inspection.recording()
                 && unused == null;
-        this.inputWrites = source.inputWrites.copy();
         this.revision = source.revision;
         this.hitRevision = source.revision;
         this.rebased = source.rebased;
@@ -478,39 +475,18 @@ public final class QueryRuntime {
     }
 
     /**
-     * Whether nothing a memo of durability {@code durability} that read LOW inputs {@code [lo,
-     * hi]} (and durable ones if {@code readsDurable}) can have changed after {@code verifiedAt}:
-     * no write of its durability or higher; or no write to any of its LOW inputs, and no durable
-     * write if it read durable inputs.
+     * Whether nothing a memo of durability {@code durability} (that read durable inputs if {@code
+     * readsDurable}) marked {@code dirtyAt} can have changed after {@code verifiedAt}: no write of
+     * its durability or higher; or no write reached it through reverse edges since (see {@link
+     * Dependents}), and no durable write if it read durable inputs.
      */
-    boolean unchangedSince(int verifiedAt, int durability, int lo, int hi,
-            boolean readsDurable) {
-        return unchangedSince(verifiedAt, durability, lo, hi, readsDurable, Integer.MAX_VALUE);
-    }
-
-    /** {@link #unchangedSince}, also true if no write reached the memo since ({@code dirtyAt}). */
-    boolean unchangedSince(int verifiedAt, int durability, int lo, int hi,
-            boolean readsDurable, int dirtyAt) {
+    boolean unchangedSince(int verifiedAt, int durability, boolean readsDurable, int dirtyAt) {
         if (lastChanged[durability] <= verifiedAt) {
             return true;
         }
         return lastSyntheticWrite <= verifiedAt
                 && (!readsDurable || lastChanged[Durability.MEDIUM.ordinal()] <= verifiedAt)
-                // A memo that read, directly or not, something that reads as changed after every
-                // write (a failure, a read it could not record) has the widest range, and no
-                // write's mark can tell it is clean.
-                && ((dirtyAt <= verifiedAt && hi != Integer.MAX_VALUE)
-                        || !inputWrites.writtenAfter(lo, hi, verifiedAt));
-    }
-
-    /** A new input id. May be called from any thread, inside a query or not. */
-    int registerInput() {
-        return inputWrites.register();
-    }
-
-    /** The input of {@code id} was dropped as holding no value: its id may be given again. */
-    void releaseInput(int id) {
-        inputWrites.release(id);
+                && dirtyAt != Dependents.POISONED && dirtyAt <= verifiedAt;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -587,7 +563,6 @@ public final class QueryRuntime {
             lastChanged[d] = rebasedChange(lastChanged[d], shift);
         }
         lastSyntheticWrite = rebasedChange(lastSyntheticWrite, shift);
-        inputWrites.rebase(shift);
         if (unused != null) {
             unused.rebase(shift);
             activeIn = rebasedVerified(activeIn, shift);
@@ -881,24 +856,16 @@ public final class QueryRuntime {
     }
 
     /**
-     * Records, in the write that starts revision {@code next}, that input {@code inputId} was
-     * written with durability {@code durability}: memos that read it re-check what they read.
-     * For {@code inputId} -1 (an input set to a value equal to its own, or one no memo has read)
-     * it does nothing: every memo stays valid without looking at what it read. Call between
-     * {@link #beginWrite} and {@link #endWrite}, for each input the write changes, then {@link
-     * #startRevision}.
+     * Records, in the write that starts revision {@code next}, that {@code input} was written
+     * with durability {@code durability}: what reads it, transitively, is marked (see {@link
+     * Dependents}), and re-checks what it read. For a {@code null} input (one set to a value
+     * equal to its own, or one no memo has read) it does nothing: every memo stays valid without
+     * looking at what it read. Call between {@link #beginWrite} and {@link #endWrite}, for each
+     * input the write changes, then {@link #startRevision}.
      */
-    void written(int inputId, int durability, int next) {
-        written(null, inputId, durability, next);
-    }
-
-    /** {@link #written(int, int, int)}, marking what reads {@code input} dirty. */
-    void written(Slot input, int inputId, int durability, int next) {
-        if (inputId >= 0 && input != null) {
+    void written(Slot input, int durability, int next) {
+        if (input != null) {
             Dependents.dirty(this, input, next);
-        }
-        if (inputId >= 0) {
-            inputWrites.written(inputId, next);
             for (int d = 0; d <= durability; d++) {
                 lastChanged[d] = next;
             }

@@ -24,9 +24,9 @@ public abstract class Slot {
      */
     static final byte ASSUMED = 4;
     /**
-     * {@link #state} bit: the value was computed from at least one MEDIUM or HIGH input. Those are
-     * not in {@link #lo}..{@link #hi}: durable inputs (configuration, libraries) are read by
-     * everything and would widen every range; durability covers them instead.
+     * {@link #state} bit: the value was computed from at least one MEDIUM or HIGH input, whose
+     * writes are covered by durability: a memo that read one is not valid by its durability
+     * after a durable write.
      */
     static final byte READS_DURABLE = 8;
     /** {@link #state} bit of a memo: its body pushed values through {@code @Accumulator} methods. */
@@ -54,16 +54,13 @@ public abstract class Slot {
     /** The revision in which the value last changed. */
     int changedAt;
     /**
-     * The ids of every LOW input this value was computed from, transitively, lie in {@code [lo,
-     * hi]} ({@code lo > hi}: none). If no input in that range was written since a memo was
-     * verified, and no durable input either when it {@link #READS_DURABLE}, the memo is still
-     * valid, whatever else changed. An input's range is its own id.
+     * The latest write that reached this slot through reverse edges (see {@link Dependents}); or
+     * {@link Dependents#POISONED} for a memo that read, directly or not, something that reads as
+     * changed after every write (a failure, a read it could not record): no mark can tell it is
+     * clean.
      */
-    int lo;
-    int hi;
-    /** The latest write that reached this slot through reverse edges (see {@link Dependents}). */
     int dirtyAt;
-    /** The memos that read this slot: {@code null}, one slot, or {@link Dependents.Many}. */
+    /** The memos that read this slot: {@code null}, one slot, or an array (see {@link Dependents}). */
     volatile Object dependents;
     /**
      * The durability (ordinal, {@link #durability()}: an input's own, a memo's lowest of what it

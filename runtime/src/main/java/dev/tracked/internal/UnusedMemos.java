@@ -12,8 +12,7 @@ import java.util.Set;
  * and, at the start of a revision, dropping the memos (value, dependencies and key) that no read
  * reached in the last N active revisions. A memo that a memo read in that window depends on,
  * directly or through others, is kept as long as that one is: its readers re-validate through it.
- * Inputs that hold no value (reset, or never set) are dropped too, unless a memo kept read them,
- * and their ids are given to new inputs.
+ * Inputs that hold no value (reset, or never set) are dropped too, unless a memo kept read them.
  *
  * <p>A memo read in a revision is verified in it (reads from outside any query take the full path
  * when this is on, so that they mark what they read), so the memos used in the window are those
@@ -217,12 +216,8 @@ final class UnusedMemos {
                 dropped.addAll(leaving);
             } else {
                 // Inputs that hold no value, unless a memo kept read them: a workspace that
-                // removed files is then as big as one built without them. Their ids go back
-                // to be given to new inputs.
+                // removed files is then as big as one built without them.
                 table.removeAll(leaving, !runtime.shares);
-                for (Slot input : leaving) {
-                    runtime.releaseInput(input.lo);
-                }
             }
         }
         return dropped;

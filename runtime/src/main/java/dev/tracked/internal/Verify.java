@@ -64,8 +64,6 @@ final class Verify {
             return false;
         }
         Object reads = memo.deps;
-        int from = memo.lo;
-        int to = memo.hi;
         int dirty = memo.dirtyAt;
         int durability = memo.durability();
         VarHandle.loadLoadFence(); // the fields above are read before the state below
@@ -73,9 +71,8 @@ final class Verify {
             return false; // claimed, or changed by a thread that held it, meanwhile
         }
         boolean readsDurable = (before & READS_DURABLE) != 0;
-        if (reads != null
-                && !runtime.unchangedSince(verified, durability, from, to, readsDurable, dirty)
-                && !inputsOnly(runtime, reads, verified, durability, from, to, readsDurable)) {
+        if (reads != null && !runtime.unchangedSince(verified, durability, readsDurable, dirty)
+                && !inputsOnly(runtime, reads, verified, durability, readsDurable)) {
             return false;
         }
         return verifiedNow(memo, runtime, stack, verified, now);
@@ -122,18 +119,16 @@ final class Verify {
      *
      * <p>It is safe for the reasons the shortcut is: inputs do not change while the thread is
      * entered, and the memo was read between two reads of its state. What the full path would
-     * also do, widening the memo's input range and durability to what its inputs have now, is
-     * not needed: an input counts only if what the memo recorded still covers it.
+     * also do, widening the memo's durability to what its inputs have now, is not needed: an
+     * input counts only if what the memo recorded still covers it.
      */
     private static boolean inputsOnly(QueryRuntime runtime, Object reads, int verified,
-            int durability, int from, int to, boolean readsDurable) {
+            int durability, boolean readsDurable) {
         if (reads instanceof Slot one) {
-            return unchangedInput(runtime.current(one), verified, durability, from, to,
-                    readsDurable);
+            return unchangedInput(runtime.current(one), verified, durability, readsDurable);
         }
         for (Slot dep : (Slot[]) reads) {
-            if (!unchangedInput(runtime.current(dep), verified, durability, from, to,
-                    readsDurable)) {
+            if (!unchangedInput(runtime.current(dep), verified, durability, readsDurable)) {
                 return false;
             }
         }
@@ -143,13 +138,13 @@ final class Verify {
     /**
      * Whether {@code dep} is an input, set (or loaded), not changed after {@code revision}, and
      * still covered by what the memo recorded of it: a durability no lower than the memo's,
-     * and, if LOW, an id in the memo's input range, or, if durable, the memo marked as reading
-     * durable inputs. An input can lose durability without changing (a lazy input reset to its
+     * and, if durable, the memo marked as reading durable inputs (a LOW one marks the memo when
+     * written, whatever durability it had when read). An input can lose durability without changing (a lazy input reset to its
      * default durability, then set or reloaded to an equal value): the full path then records
      * it again, or later writes of it would be missed.
      */
-    private static boolean unchangedInput(Slot dep, int revision, int durability, int from,
-            int to, boolean readsDurable) {
+    private static boolean unchangedInput(Slot dep, int revision, int durability,
+            boolean readsDurable) {
         if (!(dep instanceof InputTable.InputSlot<?, ?>) // also null: a key mutated
                 || (QueryRuntime.acquireState(dep) & (PRESENT | BUSY)) != PRESENT
                 || dep.changedAt > revision) {
@@ -159,7 +154,9 @@ final class Verify {
         if (own < durability) {
             return false;
         }
-        return own == 0 ? from <= dep.lo && dep.lo <= to : readsDurable;
+        // A LOW input knows its readers (see Dependents), so its writes reach the memo's mark
+        // whatever durability it had when read; a durable one is covered by durability.
+        return own == 0 || readsDurable;
     }
 
     /**
@@ -217,8 +214,6 @@ final class Verify {
         }
         Object value = memo.value;
         Object reads = memo.deps;
-        int from = memo.lo;
-        int to = memo.hi;
         int dirty = memo.dirtyAt;
         int durability = memo.durability();
         VarHandle.loadLoadFence(); // the fields above are read before the state below
@@ -229,7 +224,7 @@ final class Verify {
             between.accept(1);
         }
         if (verified != now && reads != null && !runtime.unchangedSince(
-                verified, durability, from, to, (before & READS_DURABLE) != 0, dirty)) {
+                verified, durability, (before & READS_DURABLE) != 0, dirty)) {
             return Slot.NONE;
         }
         if (between != null) {
@@ -251,8 +246,8 @@ final class Verify {
             int now, boolean evicted) {
         QueryRuntime runtime = memo.epoch.runtime;
         int verified = Math.abs(memo.verifiedAt);
-        if (memo.deps != null && !runtime.unchangedSince(verified, memo.durability(), memo.lo,
-                memo.hi, (memo.state & READS_DURABLE) != 0, memo.dirtyAt)) {
+        if (memo.deps != null && !runtime.unchangedSince(verified, memo.durability(),
+                (memo.state & READS_DURABLE) != 0, memo.dirtyAt)) {
             try {
                 // A database that shares slots with a fork finds its own slot of each
                 // dependency (see Fork); read once, so that the walk of one that does not

@@ -316,9 +316,9 @@ class EngineTest {
         runtime.syntheticWrite(Durability.MEDIUM);
         assertThat(runtime.publicRevision()).isEqualTo(4);
         // The MEDIUM write reaches LOW and MEDIUM memos verified before it, not HIGH ones.
-        assertThat(runtime.unchangedSince(3, Durability.HIGH.ordinal(), 1, 0, false)).isTrue();
-        assertThat(runtime.unchangedSince(3, Durability.MEDIUM.ordinal(), 0, 0, false)).isFalse();
-        assertThat(runtime.unchangedSince(3, Durability.LOW.ordinal(), 0, 0, false)).isFalse();
+        assertThat(runtime.unchangedSince(3, Durability.HIGH.ordinal(), false, 0)).isTrue();
+        assertThat(runtime.unchangedSince(3, Durability.MEDIUM.ordinal(), false, 0)).isFalse();
+        assertThat(runtime.unchangedSince(3, Durability.LOW.ordinal(), false, 0)).isFalse();
     }
 
     @SuppressWarnings("unchecked")

@@ -301,26 +301,6 @@ class UnusedMemosTest {
         assertThat(wrap.fetch("k")).isEqualTo("[v]");
     }
 
-    /** One file deleted and created again, many times: its input's id is given again. */
-    @Test
-    void theIdsOfDroppedInputsAreGivenToNewOnes() {
-        QueryRuntime quiet = new QueryRuntime(null, false, false, 1);
-        InputTable<String, String> input =
-                new InputTable<>(quiet, "input", List::of, Durability.LOW, null);
-        MemoTable<String, Integer> length = new MemoTable<>(quiet, "length", List::of,
-                f -> input.get(f).length(), true);
-        input.set("other", "o");
-        for (int i = 0; i < 1_000; i++) {
-            input.set("same", "v" + i);
-            assertThat(length.fetch("same")).isEqualTo(("v" + i).length());
-            input.reset("same");
-            length.fetch("other"); // an active revision without length(same)
-            input.set("x", "x" + i); // the sweep: length(same) and input(same) go
-            length.fetch("other");
-        }
-        assertThat(quiet.registerInput()).isLessThan(10);
-    }
-
     /** The README's lazy file input: a deleted file is reset, and then nothing reads it. */
     @Test
     void aLazyInputResetAndNoLongerReadIsDroppedWithItsOldValue() {
