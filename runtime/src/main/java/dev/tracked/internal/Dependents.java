@@ -130,6 +130,35 @@ final class Dependents {
         return DEPENDENTS.compareAndSet(dependency, all, bigger);
     }
 
+    /**
+     * Takes {@code reader} out of {@code dependency}'s dependents: it was dropped (see {@link
+     * UnusedMemos}), or no longer reads it. Its place in an array is frozen, and the next copy
+     * leaves it out. While no query runs.
+     */
+    static void remove(Slot dependency, Slot reader) {
+        Object held = dependency.dependents;
+        if (held == reader) {
+            DEPENDENTS.compareAndSet(dependency, reader, null);
+        } else if (held instanceof Slot[] all) {
+            for (int i = 0; i < all.length && all[i] != null; i++) {
+                if (all[i] == reader) {
+                    ELEMENTS.compareAndSet(all, i, reader, FROZEN);
+                }
+            }
+        }
+    }
+
+    /** {@code dropped}, a memo taken out of its table, leaves the dependents of what it read. */
+    static void removeAll(Object deps, Slot dropped) {
+        if (deps instanceof Slot one) {
+            remove(one, dropped);
+        } else if (deps instanceof Slot[] all) {
+            for (Slot dependency : all) {
+                remove(dependency, dropped);
+            }
+        }
+    }
+
     /** {@code reader}, which now depends on {@code deps}, registers with each. */
     static void addAll(Object deps, Slot reader) {
         if (deps instanceof Slot one) {
@@ -153,9 +182,15 @@ final class Dependents {
             Slot read = pending.pop();
             // The database's own slot of the key: a slot shared with a fork is copied before
             // its mark changes, as the fork reads marks in its own revisions.
-            Slot reader = runtime.own(pending.pop());
+            Slot listed = pending.pop();
+            Slot reader = runtime.own(listed);
             if (reader == null || !reads(reader, read)) {
-                continue; // a reader that no longer reads it (the edges over-approximate)
+                // A reader that no longer reads it (the edges over-approximate): forgotten, if
+                // no fork holds it too (the fork's may still read it).
+                if (reader != null && exclusive(runtime, listed)) {
+                    remove(read, listed);
+                }
+                continue;
             }
             int mark = reader.dirtyAt;
             if (mark == POISONED) {
@@ -173,6 +208,12 @@ final class Dependents {
             }
             push(reader, pending);
         }
+    }
+
+    /** Whether only this database holds {@code slot}: not shared with a fork. */
+    static boolean exclusive(QueryRuntime runtime, Slot slot) {
+        return !runtime.shares || (slot.epoch != null
+                && runtime.tables.get(slot.epoch.index).epoch == slot.epoch);
     }
 
     /** Whether {@code reader}'s dependencies hold {@code slot}, or a copy of it. */

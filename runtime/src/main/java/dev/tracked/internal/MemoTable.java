@@ -525,6 +525,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
             if (lru != null) {
                 lru.forget(memo);
             }
+            if (Dependents.exclusive(runtime, memo)) {
+                Dependents.removeAll(memo.deps, memo); // so that nothing keeps it reachable
+            }
             if (closeDiscarded && memo.value != null) {
                 runtime.closeAfterWrite(memo.value);
             }
