@@ -83,13 +83,7 @@ public final class EditCost {
                 db.setText(i, texts[i]);
             }
         });
-        // Level by level, so that no execution recurses deeper than one level.
-        for (int level = 1; level < Reduction.height(texts.length); level++) {
-            for (int index = 0; index < Reduction.width(texts.length, level); index++) {
-                db.node(level, index);
-            }
-        }
-        db.total();
+        ReductionBenchmark.warm(db, texts.length);
         return db;
     }
 

@@ -72,14 +72,21 @@ public class ReductionBenchmark {
         for (int i = 0; i < texts.length; i++) {
             db.setText(i, texts[i]);
         }
-        // Level by level, so that no execution recurses deeper than one level.
-        for (int level = 1; level < Reduction.height(texts.length); level++) {
-            for (int index = 0; index < Reduction.width(texts.length, level); index++) {
+        warm(db, texts.length);
+        return db;
+    }
+
+    /**
+     * Computes every node of {@code db}'s tree of {@code size} texts, level by level, so that no
+     * execution recurses deeper than one level, then the total.
+     */
+    static void warm(TrackedReduction db, int size) {
+        for (int level = 1; level < Reduction.height(size); level++) {
+            for (int index = 0; index < Reduction.width(size, level); index++) {
                 db.node(level, index);
             }
         }
         db.total();
-        return db;
     }
 
     /**
