@@ -159,14 +159,28 @@ final class Dependents {
         }
     }
 
-    /** {@code reader}, which now depends on {@code deps}, registers with each. */
-    static void addAll(Object deps, Slot reader) {
+    /**
+     * {@code reader}, which now depends on {@code deps}, registers with each: with the slot its
+     * database holds for the key now. A dependency read while shared with a fork may have been
+     * copied since (the copy took the dependents it had then), and a write walks the copy.
+     */
+    static void addAll(QueryRuntime runtime, Object deps, Slot reader) {
         if (deps instanceof Slot one) {
-            add(one, reader);
+            register(runtime, one, reader);
         } else if (deps instanceof Slot[] all) {
             for (Slot dependency : all) {
-                add(dependency, reader);
+                register(runtime, dependency, reader);
             }
+        }
+    }
+
+    private static void register(QueryRuntime runtime, Slot dependency, Slot reader) {
+        if (exclusive(runtime, dependency)) {
+            add(dependency, reader);
+        } else {
+            // Under the table's lock, which its copies take too: registered before a copy (which
+            // then takes it along), or with the copy.
+            runtime.tables.get(dependency.epoch.index).register(dependency, reader);
         }
     }
 

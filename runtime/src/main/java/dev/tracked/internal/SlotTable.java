@@ -459,6 +459,18 @@ abstract class SlotTable<S extends Slot> {
      * is of the table's epoch, else the one in the cells (shared with a fork, or the table's
      * copy); {@code null} as for {@link #own}.
      */
+    /**
+     * Registers {@code reader} with the slot this table holds for {@code dependency}'s key now,
+     * under the lock its copies take (see {@link Dependents}); with {@code dependency} itself if
+     * the table holds none (a mutated key).
+     */
+    final void register(Slot dependency, Slot reader) {
+        synchronized (lock) {
+            Slot current = currentOf(dependency);
+            Dependents.add(current != null ? current : dependency, reader);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     final S currentOf(Slot slot) {
         if (slot.epoch == epoch) {

@@ -102,4 +102,58 @@ class DependentsTest {
                 "WillExecute node(1)", "DidValidateMemoizedValue node(2)",
                 "DidValidateMemoizedValue node(3)", "WillExecute root()");
     }
+
+    /** Two queries over one input table: {@code p} reads a, then k unless a >= 100, then j. */
+    private static final class Pair {
+        final QueryRuntime runtime;
+        final InputTable<String, Integer> in;
+        final MemoTable<String, Integer> p;
+        final MemoTable<String, Integer> n;
+
+        Pair(QueryRuntime runtime) {
+            this.runtime = runtime;
+            in = new InputTable<>(runtime, "in", List::of, Durability.LOW, null);
+            p = new MemoTable<>(runtime, "p", List::of, key -> {
+                int a = in.get("a");
+                int k = a < 100 ? in.get("k") : 0;
+                return a + k + in.get("j");
+            }, true);
+            // Reads k, then p: p's check copies k, shared with a fork, after n read it.
+            n = new MemoTable<>(runtime, "n", List::of, key -> in.get("k") + p.fetch("p"), true);
+        }
+
+        Pair fork() {
+            List<Pair> made = new ArrayList<>();
+            runtime.fork(next -> {
+                made.add(new Pair(next));
+                return next;
+            }, null);
+            return made.get(0);
+        }
+    }
+
+    /**
+     * A memo that read an input shared with a fork, which a dependency's check then copied in the
+     * same run, registers with the copy, which later writes walk: on both sides of the fork.
+     */
+    @Test
+    void aMemoThatReadASlotCopiedDuringItsRunIsMarkedByWritesOfTheCopy() {
+        for (boolean onFork : new boolean[] {true, false}) {
+            Pair base = new Pair(new QueryRuntime(null));
+            base.in.set("a", 0);
+            base.in.set("k", 1);
+            base.in.set("j", 10);
+            assertThat(base.p.fetch("p")).isEqualTo(11);
+            Pair forked = base.fork();
+            Pair db = onFork ? forked : base;
+            db.in.set("j", 20); // marks p
+            assertThat(db.n.fetch("n")).isEqualTo(1 + 21);
+            db.in.set("a", 100);
+            assertThat(db.n.fetch("n")).isEqualTo(1 + 120); // p no longer reads k
+            db.in.set("k", 5); // reaches n through k's copy only
+            assertThat(db.n.fetch("n")).isEqualTo(5 + 120);
+            Pair other = onFork ? base : forked;
+            assertThat(other.n.fetch("n")).isEqualTo(1 + 11);
+        }
+    }
 }
