@@ -455,11 +455,6 @@ abstract class SlotTable<S extends Slot> {
     }
 
     /**
-     * The slot of {@code slot}'s key that this table holds now, for reading: {@code slot} if it
-     * is of the table's epoch, else the one in the cells (shared with a fork, or the table's
-     * copy); {@code null} as for {@link #own}.
-     */
-    /**
      * Registers {@code reader} with the slot this table holds for {@code dependency}'s key now,
      * under the lock its copies take (see {@link Dependents}); with {@code dependency} itself if
      * the table holds none (a mutated key).
@@ -471,6 +466,11 @@ abstract class SlotTable<S extends Slot> {
         }
     }
 
+    /**
+     * The slot of {@code slot}'s key that this table holds now, for reading: {@code slot} if it
+     * is of the table's epoch, else the one in the cells (shared with a fork, or the table's
+     * copy); {@code null} as for {@link #own}.
+     */
     @SuppressWarnings("unchecked")
     final S currentOf(Slot slot) {
         if (slot.epoch == epoch) {
