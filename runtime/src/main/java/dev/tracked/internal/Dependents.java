@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 
 /**
- * Reverse edges and the dirty mark (see docs/invalidation-design.md): every LOW input and every
+ * Reverse edges and the dirty mark (see docs/invalidation-design.md): every input and every
  * memo knows the memos that read it (over-approximate: a memo that stopped reading a slot may
  * stay among its dependents), and a write marks, from each input it changes, everything that
  * transitively reads it with the new revision ({@link Slot#dirtyAt}). A memo verified in
@@ -160,18 +160,49 @@ final class Dependents {
     }
 
     /**
-     * {@code reader}, which now depends on {@code deps}, registers with each: with the slot its
-     * database holds for the key now. A dependency read while shared with a fork may have been
-     * copied since (the copy took the dependents it had then), and a write walks the copy.
+     * {@code reader}, which now depends on {@code deps} instead of {@code before}, registers with
+     * each dependency it did not read before (those it did hold it already, so that a memo that
+     * runs again with one read more does not fill the arrays of the others with copies of
+     * itself): with the slot its database holds for the key now. A dependency read while shared
+     * with a fork may have been copied since (the copy took the dependents it had then), and a
+     * write walks the copy.
      */
-    static void addAll(QueryRuntime runtime, Object deps, Slot reader) {
+    static void addAll(QueryRuntime runtime, Object deps, Object before, Slot reader) {
         if (deps instanceof Slot one) {
-            register(runtime, one, reader);
+            if (!holds(before, one, null)) {
+                register(runtime, one, reader);
+            }
         } else if (deps instanceof Slot[] all) {
+            java.util.Set<Slot> old = before instanceof Slot[] many && many.length > 16
+                    ? java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>())
+                    : null;
+            if (old != null) {
+                java.util.Collections.addAll(old, (Slot[]) before);
+            }
             for (Slot dependency : all) {
-                register(runtime, dependency, reader);
+                if (!holds(before, dependency, old)) {
+                    register(runtime, dependency, reader);
+                }
             }
         }
+    }
+
+    /** Whether {@code before} (a memo's dependencies, or {@code null}) holds {@code slot}. */
+    private static boolean holds(Object before, Slot slot, java.util.Set<Slot> asSet) {
+        if (asSet != null) {
+            return asSet.contains(slot);
+        }
+        if (before == slot) {
+            return true;
+        }
+        if (before instanceof Slot[] all) {
+            for (Slot old : all) {
+                if (old == slot) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void register(QueryRuntime runtime, Slot dependency, Slot reader) {

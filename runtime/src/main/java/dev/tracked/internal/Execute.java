@@ -147,7 +147,7 @@ final class Execute {
         Object before = memo.deps;
         memo.deps = frame.takeDeps(before);
         if (memo.deps != before) {
-            Dependents.addAll(runtime, memo.deps, memo); // what it read anew knows it
+            Dependents.addAll(runtime, memo.deps, before, memo); // what it read anew knows it
         }
 
         setInputs(memo, frame);

@@ -156,4 +156,35 @@ class DependentsTest {
             assertThat(other.n.fetch("n")).isEqualTo(1 + 11);
         }
     }
+
+    /**
+     * A memo that runs again and again with one read more each time registers only that read:
+     * the readers of what it read before do not fill with copies of it.
+     */
+    @Test
+    void aMemoThatRunsAgainRegistersOnlyWhatItReadAnew() {
+        QueryRuntime runtime = new QueryRuntime(null);
+        InputTable<String, Integer> in =
+                new InputTable<>(runtime, "in", List::of, Durability.LOW, null);
+        MemoTable<String, Integer> growing = new MemoTable<>(runtime, "growing", List::of,
+                key -> in.get("fixed") + in.get("v" + in.get("n")), true);
+        MemoTable<String, Integer> other = new MemoTable<>(runtime, "other", List::of,
+                key -> in.get("fixed"), true);
+        in.set("fixed", 1);
+        in.set("n", 0);
+        in.set("v0", 0);
+        growing.fetch("");
+        other.fetch(""); // fixed's readers: growing, then other
+        for (int i = 1; i <= 100; i++) {
+            in.set("v" + i, i);
+            in.set("n", i); // growing reads another v: its dependencies change
+            assertThat(growing.fetch("")).isEqualTo(1 + i);
+        }
+        Object held = in.slotOf("fixed").dependents;
+        int readers = 0;
+        for (Slot slot : (Slot[]) held) {
+            readers += slot != null ? 1 : 0;
+        }
+        assertThat(readers).isAtMost(2);
+    }
 }
