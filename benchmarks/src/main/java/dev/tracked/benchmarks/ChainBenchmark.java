@@ -1,6 +1,7 @@
 package dev.tracked.benchmarks;
 
 import dev.tracked.Durability;
+import dev.tracked.internal.Verify;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,13 +37,13 @@ public class ChainBenchmark {
 
     @Benchmark
     public int chainOf10() {
-        short10.syntheticWrite(Durability.LOW);
+        Verify.forceDeep(short10, Durability.LOW);
         return short10.link(9);
     }
 
     @Benchmark
     public int chainOf10000() {
-        long10000.syntheticWrite(Durability.LOW);
+        Verify.forceDeep(long10000, Durability.LOW);
         return long10000.link(9_999);
     }
 }

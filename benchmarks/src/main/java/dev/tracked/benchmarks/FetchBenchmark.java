@@ -1,6 +1,7 @@
 package dev.tracked.benchmarks;
 
 import dev.tracked.Durability;
+import dev.tracked.internal.Verify;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -62,11 +63,15 @@ public class FetchBenchmark {
         return readAll(low);
     }
 
-    /** After a LOW synthetic write every memo is walked and re-validated: per memo. */
+    /**
+     * After a write that changes no input yet makes every LOW memo walk what it read (Salsa's
+     * {@code synthetic_write}; here the engine's {@code Verify.forceDeep}, since {@code
+     * syntheticWrite} marks nothing), every memo is walked and re-validated: per memo.
+     */
     @Benchmark
     @OperationsPerInvocation(MEMOS)
     public long deepVerify() {
-        low.syntheticWrite(Durability.LOW);
+        Verify.forceDeep(low, Durability.LOW);
         return readAll(low);
     }
 
@@ -74,7 +79,7 @@ public class FetchBenchmark {
     @Benchmark
     @OperationsPerInvocation(ROOTS)
     public long highDurabilityAfterLowWrite() {
-        high.syntheticWrite(Durability.LOW);
+        Verify.forceDeep(high, Durability.LOW);
         return readAll(high);
     }
 

@@ -3,6 +3,7 @@ package dev.tracked.it;
 import static com.google.common.truth.Truth.assertThat;
 
 import dev.tracked.Durability;
+import dev.tracked.internal.Verify;
 import dev.tracked.testing.EventRecorder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,14 +32,28 @@ class DurabilityTest {
     }
 
     @Test
-    void syntheticLowWriteDoesNotWalkHighMemosButAHighOneDoes() {
+    void syntheticWriteOfAnyDurabilityWalksNothing() {
         db.doubledConfigLength();
-        db.syntheticWrite(Durability.LOW);
+        db.combined("a");
+        for (Durability durability : Durability.values()) {
+            db.syntheticWrite(durability);
+            log.clear();
+            db.doubledConfigLength();
+            db.combined("a");
+            assertThat(log.take().lines()).containsExactly(
+                    "validate doubledConfigLength()", "validate combined(a)").inOrder();
+        }
+    }
+
+    @Test
+    void aForcedDeepCheckOfLowDurabilitySparesHighMemosAndOneOfHighDoesNot() {
+        db.doubledConfigLength();
+        Verify.forceDeep(db, Durability.LOW);
         log.clear();
         db.doubledConfigLength();
         assertThat(log.take().lines()).containsExactly("validate doubledConfigLength()");
 
-        db.syntheticWrite(Durability.HIGH);
+        Verify.forceDeep(db, Durability.HIGH);
         db.doubledConfigLength();
         assertThat(log.take().lines()).containsExactly(
                 "validate configLength()", "validate doubledConfigLength()").inOrder();
@@ -79,8 +94,8 @@ class DurabilityTest {
     void memoThatReadALowValueIsWalkedAfterALowWrite() {
         db.setConfig("abc", Durability.LOW);
         assertThat(db.doubledConfigLength()).isEqualTo(6);
-        // A synthetic write changes no input, so only durability can spare the walk.
-        db.syntheticWrite(Durability.LOW);
+        // Every memo of LOW durability walks what it read: only durability can spare the walk.
+        Verify.forceDeep(db, Durability.LOW);
         log.clear();
 
         assertThat(db.doubledConfigLength()).isEqualTo(6);

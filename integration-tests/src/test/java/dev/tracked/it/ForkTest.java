@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tracked.Durability;
+import dev.tracked.internal.Verify;
 import dev.tracked.testing.EventRecorder;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class ForkTest {
     void theCopyReValidatesOnItsOwnAfterAWrite() {
         TrackedLogs db = warm();
         TrackedLogs fork = db.fork(forkLog);
-        fork.syntheticWrite(Durability.LOW);
+        Verify.forceDeep(fork, Durability.LOW); // every memo of the fork walks what it read
         forkLog.clear();
 
         assertThat(fork.shared()).isEqualTo(4);

@@ -35,7 +35,7 @@ class ListenerCallbackTest {
         built.setZ(1);
         built.root();
         // Once re-validated (not run) in its last verification, leaf takes the shortcut.
-        built.syntheticWrite(dev.tracked.Durability.LOW);
+        dev.tracked.internal.Verify.forceDeep(built, dev.tracked.Durability.LOW);
         built.root();
         log.clear();
         return built;

@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tracked.Durability;
+import dev.tracked.internal.Verify;
 import dev.tracked.testing.EventRecorder;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ class LruTest {
         for (int key = 0; key <= CAPACITY; key++) {
             assertThat(db.potato2(key)).isEqualTo(key * 10 + 1);
         }
-        db.syntheticWrite(Durability.LOW);
+        Verify.forceDeep(db, Durability.LOW); // evicts, and every memo walks what it read
         assertThat(discarded(log.take().lines())).containsExactly("discard potato(0)");
 
         // potato(0) lost its value but kept its dependencies: potato2(0) re-validates through it.

@@ -22,6 +22,11 @@ public abstract class AbstractDatabase implements TrackedDatabase {
     private final List<Query<?>> queries;
     private final Map<String, Query<?>> byName;
 
+    /** The runtime of {@code database}, for the engine's own hooks ({@link Verify#forceDeep}). */
+    static QueryRuntime runtimeOf(AbstractDatabase database) {
+        return database.runtime;
+    }
+
     /**
      * A database on {@code runtime}; the generated constructor then creates its ingredients there.
      *

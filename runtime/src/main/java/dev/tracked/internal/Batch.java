@@ -24,8 +24,8 @@ final class Batch {
 
     /** The writes in the order the body made them; later ones to the same input win. */
     private final List<Pending> writes = new ArrayList<>();
-    /** The highest durability of a {@code syntheticWrite} in the batch, or -1 for none. */
-    private int synthetic = -1;
+    /** Whether the body made a {@code syntheticWrite}: the batch starts a revision then. */
+    private boolean synthetic;
 
     private Batch() {}
 
@@ -58,7 +58,7 @@ final class Batch {
     /** A batch inside this one: its writes join this one's, unless its body throws. */
     private void runNested(Runnable body) {
         int made = writes.size();
-        int syntheticBefore = synthetic;
+        boolean syntheticBefore = synthetic;
         boolean returned = false;
         try {
             body.run();
@@ -77,9 +77,9 @@ final class Batch {
         writes.add(new Pending(table, key, value, durability, reset));
     }
 
-    /** Records a {@code syntheticWrite(durability)}. */
-    void addSynthetic(Durability durability) {
-        synthetic = Math.max(synthetic, durability.ordinal());
+    /** Records a {@code syntheticWrite}, which changes no input but starts a revision. */
+    void addSynthetic() {
+        synthetic = true;
     }
 
     /** One input the batch writes: its slot (the database's own), and the last write to it. */
@@ -104,7 +104,7 @@ final class Batch {
      * leaves the database as it was; then each input takes the last value the body set.
      */
     private void apply(QueryRuntime runtime) {
-        if (writes.isEmpty() && synthetic < 0) {
+        if (writes.isEmpty() && !synthetic) {
             return;
         }
         List<Target> targets = new ArrayList<>();
@@ -140,9 +140,6 @@ final class Batch {
                 int reported = write.table.writeSlot(target.slot, target.created, write.reset,
                         write.value, write.durability, revision, target.unchanged);
                 runtime.written(reported < 0 ? null : target.slot, reported, revision);
-            }
-            if (synthetic >= 0) {
-                runtime.syntheticWritten(synthetic, revision);
             }
             runtime.startRevision(revision);
             published = runtime.publicRevision();

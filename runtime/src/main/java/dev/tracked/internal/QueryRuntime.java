@@ -163,8 +163,11 @@ public final class QueryRuntime {
      */
     private final int[] lastChanged = new int[DURABILITIES];
 
-    /** The latest revision started by {@link #syntheticWrite}: it changes no input, yet all. */
-    private int lastSyntheticWrite;
+    /**
+     * The latest revision started by {@link Verify#forceDeep}: it changes no input, yet every
+     * memo of its durability or lower walks what it read when next read.
+     */
+    private int lastForcedDeep;
 
 
     /** Every ingredient, in the order the generated constructor created them. */
@@ -292,7 +295,7 @@ public final class QueryRuntime {
         this.rebased = source.rebased;
         this.rebaseAt = source.rebaseAt;
         System.arraycopy(source.lastChanged, 0, lastChanged, 0, DURABILITIES);
-        this.lastSyntheticWrite = source.lastSyntheticWrite;
+        this.lastForcedDeep = source.lastForcedDeep;
     }
 
     /**
@@ -484,7 +487,7 @@ public final class QueryRuntime {
         if (lastChanged[durability] <= verifiedAt) {
             return true;
         }
-        return lastSyntheticWrite <= verifiedAt
+        return lastForcedDeep <= verifiedAt
                 && (!readsDurable || lastChanged[Durability.MEDIUM.ordinal()] <= verifiedAt)
                 && dirtyAt != Dependents.POISONED && dirtyAt <= verifiedAt;
     }
@@ -562,7 +565,7 @@ public final class QueryRuntime {
         for (int d = 0; d < DURABILITIES; d++) {
             lastChanged[d] = rebasedChange(lastChanged[d], shift);
         }
-        lastSyntheticWrite = rebasedChange(lastSyntheticWrite, shift);
+        lastForcedDeep = rebasedChange(lastForcedDeep, shift);
         if (unused != null) {
             unused.rebase(shift);
             activeIn = rebasedVerified(activeIn, shift);
@@ -873,12 +876,12 @@ public final class QueryRuntime {
     }
 
     /**
-     * Records, in the write that starts revision {@code next}, a {@code syntheticWrite} of
+     * Records, in the write that starts revision {@code next}, a {@link Verify#forceDeep} of
      * durability {@code durability}: it changes no input, yet every memo of that durability or
-     * lower re-checks what it read.
+     * lower walks what it read when next read.
      */
-    void syntheticWritten(int durability, int next) {
-        lastSyntheticWrite = next;
+    private void forcedDeep(int durability, int next) {
+        lastForcedDeep = next;
         for (int d = 0; d <= durability; d++) {
             lastChanged[d] = next;
         }
@@ -911,9 +914,11 @@ public final class QueryRuntime {
 
 
     /**
-     * Implements {@link dev.tracked.runtime.TrackedDatabase#syntheticWrite}.
+     * Implements {@link dev.tracked.runtime.TrackedDatabase#syntheticWrite}: a new revision in
+     * which no input changed, so that no memo is marked dirty, and each is valid at once when
+     * next read.
      *
-     * @param durability the durability of the pretended change
+     * @param durability the durability of the pretended change, which changes nothing
      */
     public void syntheticWrite(Durability durability) {
         Objects.requireNonNull(durability, "durability: pass LOW, MEDIUM or HIGH");
@@ -922,14 +927,35 @@ public final class QueryRuntime {
         }
         Batch batch = openBatch();
         if (batch != null) {
-            batch.addSynthetic(durability);
+            batch.addSynthetic();
             return;
         }
+        emptyWrite(-1);
+    }
+
+    /** See {@link Verify#forceDeep}. */
+    void forceDeep(Durability durability) {
+        if (inQuery()) {
+            throw notInQuery("forceDeep(" + durability + ")");
+        }
+        if (openBatch() != null) {
+            throw new IllegalStateException("forceDeep(" + durability + ") inside a batch");
+        }
+        emptyWrite(durability.ordinal());
+    }
+
+    /**
+     * A write that changes no input: a new revision, in which memos of durability {@code
+     * forced} or lower walk what they read ({@link Verify#forceDeep}; none if {@code -1}).
+     */
+    private void emptyWrite(int forced) {
         beginWrite();
         List<Slot> evicted;
         try {
             int next = revision + 1;
-            syntheticWritten(durability.ordinal(), next);
+            if (forced >= 0) {
+                forcedDeep(forced, next);
+            }
             startRevision(next);
         } finally {
             evicted = endWrite();

@@ -8,8 +8,10 @@ import static dev.tracked.internal.Slot.EXECUTED;
 import static dev.tracked.internal.Slot.PRESENT;
 import static dev.tracked.internal.Slot.READS_DURABLE;
 
+import dev.tracked.Durability;
 import dev.tracked.runtime.Cancelled;
 import dev.tracked.runtime.Event;
+import dev.tracked.runtime.TrackedDatabase;
 import dev.tracked.runtime.UntrackedReadException;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -22,8 +24,25 @@ import java.util.function.IntConsumer;
  * read order, bringing each up to date first, and stops at the first that changed. With {@code
  * verifyReuse}, {@link #checkReuse} runs the body of every memo about to be reused.
  */
-final class Verify {
+public final class Verify {
     private Verify() {}
+
+    /**
+     * Not an API: for the engine's own tests and benchmarks, which measure and exercise the deep
+     * check. Starts a new revision in which no input changes, yet every memo of {@code
+     * durability} or lower walks what it read when next read, as if each of its inputs had been
+     * written an equal value without the write marking anything ({@code syntheticWrite} marks
+     * nothing, so that a read after it re-validates only the memos read, each at once). Like a
+     * write, it waits for the queries running on other threads to unwind.
+     *
+     * @param database a generated database
+     * @param durability memos of this durability or lower walk what they read
+     * @throws IllegalStateException from inside a query body or a batch
+     */
+    public static void forceDeep(TrackedDatabase database, Durability durability) {
+        AbstractDatabase.runtimeOf((AbstractDatabase) database).forceDeep(
+                Objects.requireNonNull(durability, "durability"));
+    }
 
     /**
      * The shortcut of {@link #deep}, without a claim: a memo with its value, that nothing it

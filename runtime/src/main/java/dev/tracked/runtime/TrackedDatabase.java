@@ -23,12 +23,14 @@ public interface TrackedDatabase extends AutoCloseable {
     long revision();
 
     /**
-     * Starts a new revision as if an input of the given durability had changed, without changing
-     * any value. Memos of that durability or lower are re-validated when next read (and none
-     * re-executes, since no value changed). Meant for tests and benchmarks.
+     * Starts a new revision as if an input of the given durability had been set to the value it
+     * has: no value changes, so no memo is marked dirty, none re-executes, and each memo read
+     * afterwards is re-validated at once, without walking what it read (one {@link
+     * Event.DidValidateMemoizedValue} for each memo read, none for the memos below it). Like any
+     * write it cancels the queries running on other threads, and it counts as a revision for
+     * {@code lru} eviction and for {@code evictUnusedAfter}. Meant for tests and benchmarks.
      *
-     * @param durability the durability of the pretended change: memos of this durability or
-     *     lower are re-validated
+     * @param durability the durability of the pretended change, which changes nothing
      * @throws NullPointerException if {@code durability} is {@code null}; nothing changes
      * @throws IllegalStateException when called from inside a query body
      */

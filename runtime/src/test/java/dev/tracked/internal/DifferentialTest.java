@@ -141,7 +141,7 @@ class DifferentialTest {
                 sides.remove(side);
                 side.runtime().close();
             } else if (kind == 3) {
-                side.runtime().syntheticWrite(Durability.values()[random.nextInt(3)]);
+                emptyWrite(random, side.runtime());
             } else if (kind == 4) {
                 batch(random, side.runtime(), side.input(), side.values());
             } else {
@@ -212,7 +212,7 @@ class DifferentialTest {
         for (int edit = 0; edit < edits; edit++) {
             int kind = random.nextInt(10);
             if (kind == 0) {
-                runtime.syntheticWrite(Durability.values()[random.nextInt(3)]);
+                emptyWrite(random, runtime);
             } else if (kind <= 2) {
                 batch(random, runtime, input, values);
             } else {
@@ -240,6 +240,20 @@ class DifferentialTest {
         int[] truth = evaluateAll(shapes, values);
         for (int q = 0; q < queryCount; q++) {
             assertEquals(truth[q], call(queries.get(q)), "q" + q);
+        }
+    }
+
+    /**
+     * A write that changes no input, at a random durability: a {@code syntheticWrite}, which
+     * marks nothing, or a {@link QueryRuntime#forceDeep}, after which every memo of that
+     * durability or lower walks what it read.
+     */
+    private static void emptyWrite(SplittableRandom random, QueryRuntime runtime) {
+        Durability durability = Durability.values()[random.nextInt(3)];
+        if (random.nextBoolean()) {
+            runtime.syntheticWrite(durability);
+        } else {
+            runtime.forceDeep(durability);
         }
     }
 
@@ -367,7 +381,7 @@ class DifferentialTest {
                 }, null);
                 sides.add(made[0]);
             } else if (kind == 0) {
-                side.runtime().syntheticWrite(Durability.LOW);
+                emptyWrite(random, side.runtime());
             } else {
                 int i = random.nextInt(inputCount);
                 side.values()[i] = random.nextInt(10);
@@ -490,7 +504,7 @@ class DifferentialTest {
             int kind = random.nextInt(4);
             int changed = -1;
             if (kind == 0) {
-                runtime.syntheticWrite(Durability.LOW);
+                emptyWrite(random, runtime);
             } else {
                 changed = random.nextInt(INPUTS);
                 if (kind == 1) {
@@ -708,7 +722,7 @@ class DifferentialTest {
                 }, DifferentialTest::noisyListener);
                 sides.add(made[0]);
             } else if (kind == 0) {
-                side.runtime().syntheticWrite(Durability.values()[random.nextInt(3)]);
+                emptyWrite(random, side.runtime());
             } else if (i % 2 == 0 && kind < 3) {
                 side.abstractInputs().reset(i); // unset
                 model[i] = null;

@@ -79,8 +79,13 @@ class DurabilityHistoryTest {
                     history.append(" a").append(key).append('=').append(value);
                 }
                 case 4 -> {
-                    runtime.syntheticWrite(durability);
-                    history.append(" synthetic ").append(durability);
+                    if (random.nextBoolean()) {
+                        runtime.syntheticWrite(durability);
+                        history.append(" synthetic ").append(durability);
+                    } else {
+                        runtime.forceDeep(durability);
+                        history.append(" forceDeep ").append(durability);
+                    }
                 }
                 default -> {
                     int which = random.nextInt(3);
@@ -89,7 +94,7 @@ class DurabilityHistoryTest {
                     int read;
                     if (fromInside) {
                         read = inside.fetch(which * 2 + memoKey);
-                        runtime.syntheticWrite(Durability.LOW);
+                        runtime.forceDeep(Durability.LOW);
                     } else {
                         read = call(memos.get(which), memoKey);
                     }

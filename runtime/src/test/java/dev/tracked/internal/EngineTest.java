@@ -244,7 +244,7 @@ class EngineTest {
         assertThat(doubled.fetch(0)).isEqualTo(2); // verified in revision 2: left behind
         input.set(1, 1);
         input.set(2, 2);
-        counted.syntheticWrite(Durability.LOW); // revision 5
+        counted.forceDeep(Durability.LOW); // revision 5: every memo walks when next read
         input.set(3, 3);
         config.set(NoKey.INSTANCE, 3); // revision 7
         input.set(6, 6); // revision 8
@@ -264,7 +264,7 @@ class EngineTest {
         assertThat(revisions).containsExactly(2L, 3L, 4L, 6L, 7L, 8L, 9L).inOrder();
 
         // A walk through the dependencies compares rebased revisions: nothing changed.
-        counted.syntheticWrite(Durability.LOW);
+        counted.forceDeep(Durability.LOW);
         log.clear();
         assertThat(quadrupled.fetch(6)).isEqualTo(24);
         assertThat(log).containsExactly("DidValidateMemoizedValue doubled(6)",
@@ -313,12 +313,21 @@ class EngineTest {
         assertThat(runtime.publicRevision()).isEqualTo(1);
         input.set(NoKey.INSTANCE, "a");
         input.reset(NoKey.INSTANCE);
+        assertThat(runtime.publicRevision()).isEqualTo(3);
+        // A synthetic write starts a revision and changes nothing: memos verified before it,
+        // with no dirty mark, are valid whatever their durability.
         runtime.syntheticWrite(Durability.MEDIUM);
         assertThat(runtime.publicRevision()).isEqualTo(4);
-        // The MEDIUM write reaches LOW and MEDIUM memos verified before it, not HIGH ones.
-        assertThat(runtime.unchangedSince(3, Durability.HIGH.ordinal(), false, 0)).isTrue();
-        assertThat(runtime.unchangedSince(3, Durability.MEDIUM.ordinal(), false, 0)).isFalse();
-        assertThat(runtime.unchangedSince(3, Durability.LOW.ordinal(), false, 0)).isFalse();
+        for (Durability durability : Durability.values()) {
+            assertThat(runtime.unchangedSince(3, durability.ordinal(), false, 0)).isTrue();
+            assertThat(runtime.unchangedSince(3, durability.ordinal(), true, 0)).isTrue();
+        }
+        // forceDeep(MEDIUM) reaches LOW and MEDIUM memos verified before it, not HIGH ones.
+        runtime.forceDeep(Durability.MEDIUM);
+        assertThat(runtime.publicRevision()).isEqualTo(5);
+        assertThat(runtime.unchangedSince(4, Durability.HIGH.ordinal(), false, 0)).isTrue();
+        assertThat(runtime.unchangedSince(4, Durability.MEDIUM.ordinal(), false, 0)).isFalse();
+        assertThat(runtime.unchangedSince(4, Durability.LOW.ordinal(), false, 0)).isFalse();
     }
 
     @SuppressWarnings("unchecked")

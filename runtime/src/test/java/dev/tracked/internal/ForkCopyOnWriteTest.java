@@ -200,10 +200,10 @@ class ForkCopyOnWriteTest {
         for (int g = 0; g < generations.size(); g++) {
             assertThat(generations.get(g).readAll()).isEqualTo(evaluate(sources, values.get(g)));
         }
-        // A write that changes no input: the newest re-validates every node through slots it
-        // shares with its ancestors, and runs none.
+        // A write that changes no input, forcing deep checks: the newest re-validates every
+        // node through slots it shares with its ancestors, and runs none.
         Graph newest = generations.get(3);
-        newest.runtime.syntheticWrite(Durability.LOW);
+        newest.runtime.forceDeep(Durability.LOW);
         newest.log.clear();
         newest.readAll();
         assertThat(newest.log).isNotEmpty();
@@ -431,7 +431,7 @@ class ForkCopyOnWriteTest {
             twice.fetch(i);
         }
         // Re-validated once: a memo whose last check ran its body is not checked from outside.
-        runtime.syntheticWrite(Durability.LOW);
+        runtime.forceDeep(Durability.LOW);
         for (int i = 0; i < keys; i++) {
             twice.fetch(i);
         }

@@ -36,16 +36,16 @@ class InputsOnlyVerifyTest {
         input.set(0, 1);
         input.set(1, 2);
         assertThat(branch.fetch(0)).isEqualTo(30);
-        runtime.syntheticWrite(Durability.LOW);
+        runtime.forceDeep(Durability.LOW);
         assertThat(branch.fetch(0)).isEqualTo(30);
-        runtime.syntheticWrite(Durability.LOW); // every memo must be checked again
+        runtime.forceDeep(Durability.LOW); // every memo must be checked again
         log.clear();
     }
 
     /**
      * Calls the claim-free check ({@link Verify#shallow}, which goes on to the inputs-only walk)
      * on {@code memo} as {@code Fetch} does: entered. Every case here is one where the
-     * revisions alone cannot tell (a synthetic write came after the memo's last check).
+     * revisions alone cannot tell (a forced deep check came after the memo's last check).
      */
     private boolean inputsOnly(MemoSlot<?, ?> memo) {
         ActiveStack stack = runtime.stack();
@@ -102,11 +102,11 @@ class InputsOnlyVerifyTest {
         input.set(0, 1);
         input.set(1, 2);
         assertThat(leaf.fetch(0)).isEqualTo(3);
-        runtime.syntheticWrite(Durability.LOW);
+        runtime.forceDeep(Durability.LOW);
         // Its last verification ran its body, which explain reports: the full path clears that.
         assertThat(inputsOnly(leaf.slot(0))).isFalse();
         assertThat(leaf.fetch(0)).isEqualTo(3);
-        runtime.syntheticWrite(Durability.LOW);
+        runtime.forceDeep(Durability.LOW);
         assertThat(inputsOnly(leaf.slot(0))).isTrue();
     }
 
@@ -123,7 +123,7 @@ class InputsOnlyVerifyTest {
                 key -> settings.get(key) * 2, true);
         settings.set(0, 5, Durability.HIGH);
         assertThat(doubled.fetch(0)).isEqualTo(10);
-        runtime.syntheticWrite(Durability.LOW);
+        runtime.forceDeep(Durability.LOW);
         assertThat(doubled.fetch(0)).isEqualTo(10); // verified: its next check may shortcut
         settings.reset(0); // LOW again, its value kept for comparison
         settings.set(0, 5); // equal: not a change
