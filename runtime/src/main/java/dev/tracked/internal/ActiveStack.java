@@ -33,6 +33,8 @@ final class ActiveStack {
     }
 
     final Thread thread;
+    /** Scratch for {@link Dependents#addAll}: what a memo that ran again read before. */
+    final Dependents.Known known = new Dependents.Known();
     private Frame[] frames = new Frame[8];
     int depth;
     /** The slot this thread waits for another thread to release; guarded by the wait lock. */

@@ -165,33 +165,88 @@ final class Dependents {
      * runs again with one read more does not fill the arrays of the others with copies of
      * itself): with the slot its database holds for the key now. A dependency read while shared
      * with a fork may have been copied since (the copy took the dependents it had then), and a
-     * write walks the copy.
+     * write walks the copy. {@code known} is the executing thread's scratch set: a long {@code
+     * before} is looked up in it, without allocating.
      */
-    static void addAll(QueryRuntime runtime, Object deps, Object before, Slot reader) {
+    static void addAll(QueryRuntime runtime, Object deps, Object before, Slot reader,
+            Known known) {
         if (deps instanceof Slot one) {
-            if (!holds(before, one, null)) {
+            if (!holds(before, one)) {
                 register(runtime, one, reader);
             }
         } else if (deps instanceof Slot[] all) {
-            java.util.Set<Slot> old = before instanceof Slot[] many && many.length > 16
-                    ? java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>())
-                    : null;
-            if (old != null) {
-                java.util.Collections.addAll(old, (Slot[]) before);
+            if (!(before instanceof Slot[] many && many.length > SCAN)) {
+                for (Slot dependency : all) {
+                    if (!holds(before, dependency)) {
+                        register(runtime, dependency, reader);
+                    }
+                }
+                return;
             }
-            for (Slot dependency : all) {
-                if (!holds(before, dependency, old)) {
-                    register(runtime, dependency, reader);
+            // A long list before: most dependencies say at once whether they hold the reader
+            // (one reader, or a few); the others are looked up in what it read before.
+            boolean filled = false;
+            try {
+                for (Slot dependency : all) {
+                    int held = exclusive(runtime, dependency) ? holding(dependency, reader)
+                            : UNKNOWN;
+                    if (held == NOT_HELD) {
+                        add(dependency, reader);
+                    } else if (held == UNKNOWN) {
+                        if (!filled) {
+                            known.fill(many);
+                            filled = true;
+                        }
+                        if (!known.contains(dependency)) {
+                            register(runtime, dependency, reader);
+                        }
+                    }
+                }
+            } finally {
+                if (filled) {
+                    known.release(many);
                 }
             }
         }
     }
 
-    /** Whether {@code before} (a memo's dependencies, or {@code null}) holds {@code slot}. */
-    private static boolean holds(Object before, Slot slot, java.util.Set<Slot> asSet) {
-        if (asSet != null) {
-            return asSet.contains(slot);
+    private static final int HELD = 0;
+    private static final int NOT_HELD = 1;
+    private static final int UNKNOWN = 2;
+
+    /**
+     * Whether the dependents of {@code dependency}, a slot only this database holds, include
+     * {@code reader}: {@link #HELD}, {@link #NOT_HELD}, or {@link #UNKNOWN} when they are too
+     * many to scan. In an execution of {@code reader}, which only its claimant registers, and
+     * nothing is removed while queries run: the answer stays true until it registers.
+     */
+    private static int holding(Slot dependency, Slot reader) {
+        Object held = DEPENDENTS.getAcquire(dependency);
+        if (held == reader) {
+            return HELD;
         }
+        if (!(held instanceof Slot[] all)) {
+            return NOT_HELD; // none, or another one
+        }
+        if (all.length > SCAN) {
+            return UNKNOWN;
+        }
+        for (Slot slot : all) {
+            if (slot == reader) {
+                return HELD;
+            }
+            if (slot == null) {
+                break; // the free places, at the end
+            }
+        }
+        return NOT_HELD;
+    }
+
+    /** Up to this many dependencies before, a new one is looked for by a scan of them. */
+    private static final int SCAN = 16;
+
+    /** Whether {@code before} (a memo's dependencies, or {@code null}) holds {@code slot}. */
+    private static boolean holds(Object before, Slot slot) {
         if (before == slot) {
             return true;
         }
@@ -203,6 +258,86 @@ final class Dependents {
             }
         }
         return false;
+    }
+
+    /**
+     * A set of slots by identity, filled and queried by one thread ({@link ActiveStack#known}),
+     * emptied in constant time by a new generation, so that a memo that runs again with many
+     * reads finds what it read before without allocating. No slot is {@code null}, so a cell
+     * of the current generation whose slot was released still counts as taken.
+     */
+    static final class Known {
+        private Slot[] slots = new Slot[64];
+        private int[] generations = new int[64];
+        private int generation;
+
+        /** Empties the set, then adds every slot of {@code all}. */
+        void fill(Slot[] all) {
+            if (2 * all.length > slots.length) {
+                int capacity = slots.length;
+                while (2 * all.length > capacity) {
+                    capacity *= 2;
+                }
+                slots = new Slot[capacity];
+                generations = new int[capacity];
+                generation = 0;
+            }
+            if (++generation == 0) {
+                // After 2^32 fills, generations could repeat: clear once.
+                java.util.Arrays.fill(generations, 0);
+                generation = 1;
+            }
+            for (Slot slot : all) {
+                insert(slot);
+            }
+        }
+
+        /**
+         * Drops the references {@link #fill} took of {@code all}, so that the thread keeps no
+         * slot alive (a memo dropped later, say). Their cells stay taken until the next fill.
+         */
+        void release(Slot[] all) {
+            int mask = slots.length - 1;
+            for (Slot slot : all) {
+                for (int i = index(slot, mask); generations[i] == generation; i = (i + 1) & mask) {
+                    if (slots[i] == slot) {
+                        slots[i] = null;
+                        break;
+                    }
+                }
+            }
+        }
+
+        private void insert(Slot slot) {
+            int mask = slots.length - 1;
+            for (int i = index(slot, mask); ; i = (i + 1) & mask) {
+                if (generations[i] != generation) {
+                    slots[i] = slot;
+                    generations[i] = generation;
+                    return;
+                }
+                if (slots[i] == slot) {
+                    return;
+                }
+            }
+        }
+
+        boolean contains(Slot slot) {
+            int mask = slots.length - 1;
+            for (int i = index(slot, mask); ; i = (i + 1) & mask) {
+                if (generations[i] != generation) {
+                    return false;
+                }
+                if (slots[i] == slot) {
+                    return true;
+                }
+            }
+        }
+
+        private static int index(Slot slot, int mask) {
+            return (System.identityHashCode(slot) * 0x9E3779B9)
+                    >>> Integer.numberOfLeadingZeros(mask);
+        }
     }
 
     private static void register(QueryRuntime runtime, Slot dependency, Slot reader) {

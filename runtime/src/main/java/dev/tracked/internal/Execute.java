@@ -147,7 +147,8 @@ final class Execute {
         Object before = memo.deps;
         memo.deps = frame.takeDeps(before);
         if (memo.deps != before) {
-            Dependents.addAll(runtime, memo.deps, before, memo); // what it read anew knows it
+            // What it read anew knows it.
+            Dependents.addAll(runtime, memo.deps, before, memo, stack.known);
         }
 
         setInputs(memo, frame);

@@ -187,4 +187,96 @@ class DependentsTest {
         }
         assertThat(readers).isAtMost(2);
     }
+
+    /**
+     * A memo with many reads (more than are scanned for) that runs again, reading them in
+     * another order and one more each time: each input holds it once, the one it read anew
+     * holds it too (a write there runs it again), and the other reader stays.
+     */
+    @Test
+    void aMemoWithManyReadsInAnotherOrderEachRunRegistersOnlyWhatItReadAnew() {
+        QueryRuntime runtime = new QueryRuntime(null);
+        InputTable<Integer, Integer> in =
+                new InputTable<>(runtime, "in", List::of, Durability.LOW, null);
+        int many = 40;
+        MemoTable<String, Integer> rotated = new MemoTable<>(runtime, "rotated", List::of,
+                key -> {
+                    int start = in.get(-1);
+                    int sum = 0;
+                    for (int i = 0; i < many; i++) {
+                        sum += in.get((start + i) % many);
+                    }
+                    return sum + in.get(100 + start); // and one more read each run
+                }, true);
+        MemoTable<String, Integer> other = new MemoTable<>(runtime, "other", List::of,
+                key -> in.get(7), true);
+        // Input 3 has more readers than are scanned for: looked up in what it read before.
+        MemoTable<Integer, Integer> crowd = new MemoTable<>(runtime, "crowd", List::of,
+                key -> in.get(3) + key, true);
+        for (int i = 0; i < many; i++) {
+            in.set(i, 1);
+        }
+        for (int i = 100; i < 100 + 60; i++) {
+            in.set(i, 0);
+        }
+        in.set(-1, 0);
+        assertThat(rotated.fetch("")).isEqualTo(many);
+        assertThat(other.fetch("")).isEqualTo(1);
+        for (int key = 0; key < 20; key++) {
+            crowd.fetch(key); // after rotated: it is not the last reader of input 3
+        }
+        for (int start = 1; start < 60; start++) {
+            in.set(-1, start);
+            assertThat(rotated.fetch("")).isEqualTo(many);
+        }
+        MemoSlot<String, Integer> memo = rotated.slot("");
+        for (int i = 0; i < many; i++) {
+            assertThat(readers(in.slotOf(i).dependents, memo)).isEqualTo(1);
+        }
+        assertThat(readers(in.slotOf(7).dependents, other.slot(""))).isEqualTo(1);
+        assertThat(((Slot[]) in.slotOf(3).dependents).length).isGreaterThan(16);
+        // The last input read anew knows it: a write there reaches it.
+        in.set(100 + 59, 5);
+        assertThat(rotated.fetch("")).isEqualTo(many + 5);
+        assertThat(other.fetch("")).isEqualTo(1);
+    }
+
+    /** How many times {@code dependents} (null, one slot or an array) holds {@code reader}. */
+    private static int readers(Object dependents, Slot reader) {
+        if (dependents == reader) {
+            return 1;
+        }
+        int count = 0;
+        if (dependents instanceof Slot[] all) {
+            for (Slot slot : all) {
+                count += slot == reader ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    /** The scratch set finds what it was filled with, and nothing from an earlier fill. */
+    @Test
+    void theScratchSetHoldsExactlyItsLastFill() {
+        QueryRuntime runtime = new QueryRuntime(null);
+        InputTable<Integer, Integer> in =
+                new InputTable<>(runtime, "in", List::of, Durability.LOW, null);
+        Slot[] slots = new Slot[3000];
+        for (int i = 0; i < slots.length; i++) {
+            in.set(i, i);
+            slots[i] = in.slotOf(i);
+        }
+        Dependents.Known known = new Dependents.Known();
+        Slot[] big = java.util.Arrays.copyOfRange(slots, 0, 2000);
+        known.fill(big);
+        for (int i = 0; i < slots.length; i++) {
+            assertThat(known.contains(slots[i])).isEqualTo(i < 2000);
+        }
+        known.release(big);
+        Slot[] small = java.util.Arrays.copyOfRange(slots, 2500, 2520);
+        known.fill(small);
+        for (int i = 0; i < slots.length; i++) {
+            assertThat(known.contains(slots[i])).isEqualTo(i >= 2500 && i < 2520);
+        }
+    }
 }
