@@ -210,9 +210,10 @@ class DependentsTest {
                 }, true);
         MemoTable<String, Integer> other = new MemoTable<>(runtime, "other", List::of,
                 key -> in.get(7), true);
-        // Input 3 has more readers than are scanned for: looked up in what it read before.
+        // Input 3, and each input read anew, have more readers than are scanned for: they are
+        // looked up in what it read before.
         MemoTable<Integer, Integer> crowd = new MemoTable<>(runtime, "crowd", List::of,
-                key -> in.get(3) + key, true);
+                key -> in.get(3) + in.get(100 + key % 60), true);
         for (int i = 0; i < many; i++) {
             in.set(i, 1);
         }
@@ -222,7 +223,7 @@ class DependentsTest {
         in.set(-1, 0);
         assertThat(rotated.fetch("")).isEqualTo(many);
         assertThat(other.fetch("")).isEqualTo(1);
-        for (int key = 0; key < 20; key++) {
+        for (int key = 0; key < 20 * 60; key++) {
             crowd.fetch(key); // after rotated: it is not the last reader of input 3
         }
         for (int start = 1; start < 60; start++) {
@@ -235,10 +236,12 @@ class DependentsTest {
         }
         assertThat(readers(in.slotOf(7).dependents, other.slot(""))).isEqualTo(1);
         assertThat(((Slot[]) in.slotOf(3).dependents).length).isGreaterThan(16);
+        assertThat(((Slot[]) in.slotOf(100 + 59).dependents).length).isGreaterThan(16);
         // The last input read anew knows it: a write there reaches it.
         in.set(100 + 59, 5);
         assertThat(rotated.fetch("")).isEqualTo(many + 5);
         assertThat(other.fetch("")).isEqualTo(1);
+        assertThat(readers(in.slotOf(100 + 59).dependents, memo)).isEqualTo(1);
     }
 
     /** How many times {@code dependents} (null, one slot or an array) holds {@code reader}. */
