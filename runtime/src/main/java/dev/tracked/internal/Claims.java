@@ -10,6 +10,7 @@ import dev.tracked.runtime.Event;
 import dev.tracked.runtime.QueryKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Claims and waiting: a slot is brought up to date by one thread at a time, the one whose
@@ -81,7 +82,8 @@ final class Claims {
      */
     private static void wake(QueryRuntime runtime, Slot slot, Throwable failure) {
         if (runtime.waiters != 0) {
-            synchronized (runtime.waitLock) {
+            runtime.waitLock.lock();
+            try {
                 boolean woke = false;
                 for (ActiveStack other : runtime.stacks.values()) {
                     if (other.waitingOn == slot) {
@@ -91,8 +93,10 @@ final class Claims {
                     }
                 }
                 if (woke) {
-                    runtime.waitLock.notifyAll();
+                    runtime.waitSignal.signalAll();
                 }
+            } finally {
+                runtime.waitLock.unlock();
             }
         }
     }
@@ -149,17 +153,21 @@ final class Claims {
             } catch (Throwable e) {
                 // The listener threw an Error (others are swallowed): stop waiting, as if the
                 // slot had been released, so that this thread is no link in anyone's chain.
-                synchronized (runtime.waitLock) {
+                runtime.waitLock.lock();
+                try {
                     stack.waitingOn = null;
                     stack.propagated = null;
                     WAITERS.getAndAdd(runtime, -1);
+                } finally {
+                    runtime.waitLock.unlock();
                 }
                 throw e;
             }
         }
         Throwable failure;
         boolean interrupted = false;
-        synchronized (runtime.waitLock) {
+        runtime.waitLock.lock();
+        try {
             while (stack.waitingOn == slot) {
                 if (((byte) STATE.getVolatile(slot) & Slot.BUSY) == 0) {
                     // Released, but the owner could not wake this thread (its stack overflowed
@@ -168,7 +176,7 @@ final class Claims {
                     break;
                 }
                 try {
-                    runtime.waitLock.wait(RECHECK_MILLIS);
+                    runtime.waitSignal.await(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     // The owner finishes or fails; either way it wakes this thread.
                     interrupted = true;
@@ -177,6 +185,8 @@ final class Claims {
             WAITERS.getAndAdd(runtime, -1);
             failure = stack.propagated;
             stack.propagated = null;
+        } finally {
+            runtime.waitLock.unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -204,7 +214,8 @@ final class Claims {
     private static ActiveStack awaitOwner(QueryRuntime runtime, Slot slot,
             ActiveStack stack) {
         ActiveStack owner = null;
-        synchronized (runtime.waitLock) {
+        runtime.waitLock.lock();
+        try {
             // Counted before the slot is checked again, and the owner releases before it looks
             // at the count: either this thread sees the slot released, or the owner sees a waiter.
             WAITERS.getAndAdd(runtime, 1);
@@ -228,6 +239,8 @@ final class Claims {
                     WAITERS.getAndAdd(runtime, -1);
                 }
             }
+        } finally {
+            runtime.waitLock.unlock();
         }
         // Not found: the owner is between its claim and its first frame, or between its last
         // frame and its release, a matter of instructions. Let it run, outside the lock; and do

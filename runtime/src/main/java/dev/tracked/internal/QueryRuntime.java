@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -116,10 +117,14 @@ public final class QueryRuntime {
     /** Serializes writes: held from raising {@link #PENDING_WRITE} to the end of the write. */
     private final ReentrantLock writeLock = new ReentrantLock();
     /**
-     * The monitor of every wait: for a claimed slot, for running queries to unwind (a writer),
-     * for a write to finish (a new outermost call). Taken only when some thread has to wait.
+     * The lock of every wait: for a claimed slot, for running queries to unwind (a writer), for
+     * a write to finish (a new outermost call). Taken only when some thread has to wait. A
+     * {@code java.util.concurrent} lock, not a monitor, so that a virtual thread that waits
+     * unmounts from its carrier on every JDK (a monitor wait pins it before JDK 24).
      */
-    final Object waitLock = new Object();
+    final ReentrantLock waitLock = new ReentrantLock();
+    /** Signalled, under {@link #waitLock}, whenever what some thread waits for may have come. */
+    final Condition waitSignal = waitLock.newCondition();
 
     /**
      * The current revision, as stored in slots: an {@code int}, so that a memo is 8 bytes
@@ -621,8 +626,11 @@ public final class QueryRuntime {
         HIT_REVISION.setRelease(this, revision); // after everything the write changed
         ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
         if (waiters != 0) {
-            synchronized (waitLock) {
-                waitLock.notifyAll();
+            waitLock.lock();
+            try {
+                waitSignal.signalAll();
+            } finally {
+                waitLock.unlock();
             }
         }
         writeLock.unlock();
@@ -725,8 +733,11 @@ public final class QueryRuntime {
             accumulators.clear();
             inspection.clear();
             ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
-            synchronized (waitLock) {
-                waitLock.notifyAll();
+            waitLock.lock();
+            try {
+                waitSignal.signalAll();
+            } finally {
+                waitLock.unlock();
             }
         } finally {
             writeLock.unlock();
@@ -744,14 +755,17 @@ public final class QueryRuntime {
      */
     private void awaitQueriesUnwound() {
         boolean interrupted = false;
-        synchronized (waitLock) {
+        waitLock.lock();
+        try {
             while ((activeThreads & COUNT) != 0) {
                 try {
-                    waitLock.wait();
+                    waitSignal.await();
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
+        } finally {
+            waitLock.unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -1231,12 +1245,13 @@ public final class QueryRuntime {
 
     private void awaitWrite() {
         boolean interrupted = false;
-        synchronized (waitLock) {
+        waitLock.lock();
+        try {
             WAITERS.getAndAdd(this, 1);
             try {
                 while ((activeThreads & PENDING_WRITE) != 0) {
                     try {
-                        waitLock.wait();
+                        waitSignal.await();
                     } catch (InterruptedException e) {
                         interrupted = true;
                     }
@@ -1244,6 +1259,8 @@ public final class QueryRuntime {
             } finally {
                 WAITERS.getAndAdd(this, -1);
             }
+        } finally {
+            waitLock.unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -1259,8 +1276,11 @@ public final class QueryRuntime {
         stack.entered = false;
         int after = (int) ACTIVE_THREADS.getAndAdd(this, -1) - 1;
         if ((after & COUNT) == 0 && (after & PENDING_WRITE) != 0) {
-            synchronized (waitLock) {
-                waitLock.notifyAll();
+            waitLock.lock();
+            try {
+                waitSignal.signalAll();
+            } finally {
+                waitLock.unlock();
             }
         }
         if (RECENT.getOpaque(this) != stack
