@@ -62,6 +62,14 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void writesWhileThreadsReadAllFinish() throws Exception {
+        WriteLatency.Result result = WriteLatency.measure(16, 10, 2, false);
+        assertThat(result.reads()).isGreaterThan(0L);
+        assertThat(result.maxMillis()).isAtLeast(result.medianMillis());
+        assertThat(result.p99Millis()).isAtMost(result.maxMillis());
+    }
+
+    @Test
     void chainsReadTheirLastLink() {
         ChainBenchmark chains = new ChainBenchmark();
         chains.setUp();

@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -117,14 +119,24 @@ public final class QueryRuntime {
     /** Serializes writes: held from raising {@link #PENDING_WRITE} to the end of the write. */
     private final ReentrantLock writeLock = new ReentrantLock();
     /**
-     * The lock of every wait: for a claimed slot, for running queries to unwind (a writer), for
-     * a write to finish (a new outermost call). Taken only when some thread has to wait. A
-     * {@code java.util.concurrent} lock, not a monitor, so that a virtual thread that waits
-     * unmounts from its carrier on every JDK (a monitor wait pins it before JDK 24).
+     * The lock of waits for a claimed slot. Taken only when some thread has to wait. A {@code
+     * java.util.concurrent} lock, not a monitor, so that a virtual thread that waits unmounts
+     * from its carrier on every JDK (a monitor wait pins it before JDK 24). Writes take no lock
+     * to wait or to wake: a writer waits for running queries with {@link #unwindingWriter},
+     * and calls wait for a write with {@link #writeEnded}, so that a write never queues for a
+     * lock behind the threads it held up (with a thousand virtual threads, that queue took
+     * seconds).
      */
     final ReentrantLock waitLock = new ReentrantLock();
-    /** Signalled, under {@link #waitLock}, whenever what some thread waits for may have come. */
+    /** Signalled, under {@link #waitLock}, when a claimed slot is released (or closed). */
     final Condition waitSignal = waitLock.newCondition();
+    /** The writer waiting for running queries to unwind, unparked by the last to leave. */
+    private volatile Thread unwindingWriter;
+    /**
+     * Opened when the pending write (or {@link #close}) is over: what a call that starts while
+     * it is pending waits on. Each write makes a new one before it is seen pending.
+     */
+    private volatile CountDownLatch writeEnded = new CountDownLatch(0);
 
     /**
      * The current revision, as stored in slots: an {@code int}, so that a memo is 8 bytes
@@ -214,8 +226,8 @@ public final class QueryRuntime {
     volatile int activeThreads;
 
     /**
-     * How many threads wait on {@link #waitLock} for a slot or for a write to finish: while zero,
-     * releasing a slot or finishing a write notifies no one.
+     * How many threads wait on {@link #waitLock} for a slot: while zero, releasing a slot
+     * notifies no one.
      */
     @SuppressWarnings("unused") // accessed through WAITERS
     volatile int waiters;
@@ -507,11 +519,13 @@ public final class QueryRuntime {
      * #endWrite}.
      */
     void beginWrite() {
+        CountDownLatch ended = new CountDownLatch(1); // before anything is held
         writeLock.lock();
         if ((activeThreads & CLOSED) != 0) {
             writeLock.unlock();
             throw closed();
         }
+        writeEnded = ended;
         // A release store: the atomic update of activeThreads right after it is the fence that
         // makes it visible before the write is seen pending.
         HIT_REVISION.setRelease(this, NO_HITS);
@@ -625,14 +639,7 @@ public final class QueryRuntime {
         discarded = List.of();
         HIT_REVISION.setRelease(this, revision); // after everything the write changed
         ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
-        if (waiters != 0) {
-            waitLock.lock();
-            try {
-                waitSignal.signalAll();
-            } finally {
-                waitLock.unlock();
-            }
-        }
+        writeEnded.countDown(); // no lock: the calls that waited go on
         writeLock.unlock();
         return evicted;
     }
@@ -710,11 +717,13 @@ public final class QueryRuntime {
             throw notInQuery("close()");
         }
         List<Object> values = new ArrayList<>();
+        CountDownLatch ended = new CountDownLatch(1);
         writeLock.lock();
         try {
             if ((activeThreads & CLOSED) != 0) {
                 return;
             }
+            writeEnded = ended;
             // From here on no hit succeeds and no call starts (both fail as closed); calls
             // running on other threads are cancelled, and fail as closed where they began.
             hitRevision = NO_HITS;
@@ -733,6 +742,7 @@ public final class QueryRuntime {
             accumulators.clear();
             inspection.clear();
             ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
+            ended.countDown(); // the calls that waited fail as closed
             waitLock.lock();
             try {
                 waitSignal.signalAll();
@@ -755,17 +765,16 @@ public final class QueryRuntime {
      */
     private void awaitQueriesUnwound() {
         boolean interrupted = false;
-        waitLock.lock();
+        // Stored before the count is read, and the last thread to leave reads it after its
+        // decrement: either this thread sees no query running, or that one unparks it.
+        unwindingWriter = Thread.currentThread();
         try {
             while ((activeThreads & COUNT) != 0) {
-                try {
-                    waitSignal.await();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
             }
         } finally {
-            waitLock.unlock();
+            unwindingWriter = null;
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -1245,22 +1254,15 @@ public final class QueryRuntime {
 
     private void awaitWrite() {
         boolean interrupted = false;
-        waitLock.lock();
-        try {
-            WAITERS.getAndAdd(this, 1);
+        while ((activeThreads & PENDING_WRITE) != 0) {
+            // The latch of the write seen pending, or of a later one: each is made before its
+            // write is raised.
+            CountDownLatch ended = writeEnded;
             try {
-                while ((activeThreads & PENDING_WRITE) != 0) {
-                    try {
-                        waitSignal.await();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            } finally {
-                WAITERS.getAndAdd(this, -1);
+                ended.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-        } finally {
-            waitLock.unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -1276,11 +1278,9 @@ public final class QueryRuntime {
         stack.entered = false;
         int after = (int) ACTIVE_THREADS.getAndAdd(this, -1) - 1;
         if ((after & COUNT) == 0 && (after & PENDING_WRITE) != 0) {
-            waitLock.lock();
-            try {
-                waitSignal.signalAll();
-            } finally {
-                waitLock.unlock();
+            Thread writer = unwindingWriter;
+            if (writer != null) {
+                LockSupport.unpark(writer);
             }
         }
         if (RECENT.getOpaque(this) != stack

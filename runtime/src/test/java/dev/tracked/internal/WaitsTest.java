@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every wait of the engine parks on a {@code java.util.concurrent} lock, never in {@code
- * Object.wait}: a thread waiting for another's claim, a writer waiting for running queries to
- * unwind, and a new call waiting for a write to finish. A virtual thread parked that way
+ * Every wait of the engine parks through {@code java.util.concurrent} (a lock's condition, a
+ * latch, or {@code LockSupport} itself), never in {@code Object.wait}: a thread waiting for
+ * another's claim, a writer waiting for running queries to unwind, and a new call waiting for a
+ * write to finish. A virtual thread parked that way
  * unmounts from its carrier; one in {@code Object.wait} pins it (before JDK 24).
  */
 class WaitsTest {
@@ -33,7 +34,7 @@ class WaitsTest {
             List::of, key -> input.get(key) * 2, true);
 
     @Test
-    void aThreadWaitingForAClaimAWriterAndACallAfterAWriteAllParkOnALock() throws Exception {
+    void aThreadWaitingForAClaimAWriterAndACallAfterAWriteAllPark() throws Exception {
         input.set("a", 1);
         input.set("b", 1);
         Thread owner = start(() -> slow.fetch("a"));
