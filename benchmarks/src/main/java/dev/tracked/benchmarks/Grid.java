@@ -18,6 +18,12 @@ public interface Grid {
         return base() + row * 31 + column;
     }
 
+    /** {@link #cell}, with its values kept by LRU (more than there are cells: none dropped). */
+    @Tracked(lru = 2 * SIDE * SIDE)
+    default int lruCell(int row, int column) {
+        return base() + row * 31 + column;
+    }
+
     /** Changed before each call of {@link #sumCells()}, so that it re-executes. */
     @Input int epoch();
 

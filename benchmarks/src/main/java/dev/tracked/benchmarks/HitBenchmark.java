@@ -42,6 +42,7 @@ public class HitBenchmark {
             }
         }
         db.sumCells();
+        lruHit(); // every value held
     }
 
     @Benchmark
@@ -139,5 +140,34 @@ public class HitBenchmark {
     @Threads(2)
     public long trackedHitTwoThreads() {
         return trackedHit();
+    }
+
+    /** {@link #trackedHit} of a query declared with {@code lru}: each hit records the use. */
+    @Benchmark
+    @OperationsPerInvocation(KEYS)
+    public long lruHit() {
+        long sum = 0;
+        for (int row = 0; row < Grid.SIDE; row++) {
+            for (int column = 0; column < Grid.SIDE; column++) {
+                sum += db.lruCell(row, column);
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Threads(1)
+    public long lruHitOneThread() {
+        return lruHit();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Threads(2)
+    public long lruHitTwoThreads() {
+        return lruHit();
     }
 }

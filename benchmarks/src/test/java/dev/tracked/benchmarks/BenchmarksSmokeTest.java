@@ -14,6 +14,7 @@ class BenchmarksSmokeTest {
         HitBenchmark hits = new HitBenchmark();
         hits.setUp();
         assertThat(hits.trackedHit()).isEqualTo(hits.mapGet());
+        assertThat(hits.lruHit()).isEqualTo(hits.mapGet());
         // Every cell once, from another start each time, plus that start.
         assertThat(hits.mapGetRotated()).isEqualTo(hits.mapGet() + 1);
         assertThat(hits.mapGetRotated()).isEqualTo(hits.mapGet() + 2);
