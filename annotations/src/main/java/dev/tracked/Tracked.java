@@ -28,8 +28,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface Tracked {
     /**
-     * Keep at most this many memoized values for the query, dropping the least recently used
-     * first; their dependency records are kept. {@code 0} (the default) means unbounded.
+     * Keep at most this many memoized values for the query, dropping the oldest first, except
+     * that a value read since the last drop is spared once (the CLOCK rule, an approximation of
+     * least recently used whose hits take no lock); their dependency records are kept. {@code
+     * 0} (the default) means unbounded.
      *
      * @return the most values kept for this query, or {@code 0} for no bound; a negative
      *     capacity is rejected at compile time

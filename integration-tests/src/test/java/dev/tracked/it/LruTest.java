@@ -60,6 +60,37 @@ class LruTest {
         assertThat(discarded(log.take().lines())).containsExactly("discard potato(1)");
     }
 
+    /**
+     * A value read since the last eviction is spared once, going to the newest end unmarked; if
+     * no read marks it again, it goes when it is the oldest again.
+     */
+    @Test
+    void aValueReadSinceTheLastEvictionIsSparedOnceThenDroppedIfNotReadAgain() {
+        for (int key = 0; key < CAPACITY; key++) {
+            db.potato(key);
+        }
+        db.potato(0); // a hit marks it
+        db.potato(CAPACITY);
+        log.clear();
+        db.syntheticWrite(Durability.LOW);
+        assertThat(discarded(log.take().lines())).containsExactly("discard potato(1)");
+
+        db.potato(CAPACITY + 1); // the oldest now are 2, 3, …, then 0, unmarked
+        db.syntheticWrite(Durability.LOW);
+        assertThat(discarded(log.take().lines())).containsExactly("discard potato(2)");
+
+        for (int key = CAPACITY + 2; key <= 2 * CAPACITY; key++) {
+            db.potato(key);
+        }
+        db.syntheticWrite(Durability.LOW);
+        List<String> expected = new ArrayList<>();
+        for (int key = 3; key <= CAPACITY; key++) {
+            expected.add("discard potato(" + key + ")");
+        }
+        expected.add("discard potato(0)"); // not read since it was spared
+        assertThat(discarded(log.take().lines())).containsExactlyElementsIn(expected).inOrder();
+    }
+
     @Test
     void aQueryReadingAnEvictedValueStillRevalidatesWithoutRunning() {
         for (int key = 0; key <= CAPACITY; key++) {

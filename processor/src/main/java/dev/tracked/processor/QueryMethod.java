@@ -14,7 +14,7 @@ import java.util.List;
  * @param hasBody whether the method is a default method (a tracked body, or a lazy input)
  * @param durability for inputs, the default durability of set values
  * @param backdate for tracked queries, whether equal re-computed values are backdated
- * @param lru for tracked queries, how many values to keep (least recently used dropped first);
+ * @param lru for tracked queries, how many values to keep (see {@code Tracked.lru});
  *     0 for all
  * @param cycleInitial for tracked queries, the default method a fixpoint iteration of a cycle
  *     entered here starts from; empty for none

@@ -4,20 +4,30 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The use order of one {@code @Tracked(lru = N)} query's values: every read of a value moves its
- * memo to the most recent end; at the start of each revision, the least recently used values
- * beyond the capacity are dropped. Only queries declared with {@code lru} have one, and only their
- * generated methods record uses, so other queries pay nothing.
+ * Which values of one {@code @Tracked(lru = N)} query are kept: the memos holding a value, in
+ * the order their values were computed, and those read since the last eviction. At the start of
+ * each revision, values beyond the capacity are dropped oldest first, except that one read since
+ * the last eviction gets a second chance: it goes to the newest end, unmarked (the CLOCK rule,
+ * which SIEVE refines). So a hit only marks its memo, once, in a concurrent set: no lock, and no
+ * write at all when it was marked already, so that hits from many threads scale as plain hits
+ * do. Only queries declared with {@code lru} have one, and only their generated methods mark
+ * uses, so other queries pay nothing.
  *
- * <p>Values are read and dropped under the same lock, the map's monitor: a hit that found a memo
- * current in the previous revision never reads the {@code null} an eviction left behind.
+ * <p>The order is changed under a lock (a value computed, a memo dropped, a fork), and evictions
+ * run between revisions, while no query runs. A hit from outside any query may race with an
+ * eviction: it then finds the value {@code null} or the memo's verified-revision negative (see
+ * {@link MemoSlot#evict}), and fetches again.
  */
 final class Lru {
-    /** Memos holding a value, least recently used first; guarded by itself. */
-    private final LinkedHashMap<Slot, Boolean> used = new LinkedHashMap<>(64, 0.75f, true);
+    /** Memos holding a value, oldest first; guarded by itself. */
+    private final LinkedHashMap<Slot, Boolean> held = new LinkedHashMap<>(64, 0.75f, false);
+    /** Memos read since the last eviction: a hit adds its memo without a lock. */
+    private final Set<Slot> read = ConcurrentHashMap.newKeySet();
     private volatile int capacity;
 
     Lru(int capacity) {
@@ -32,82 +42,122 @@ final class Lru {
         this.capacity = capacity;
     }
 
-    /** {@code slot}'s value was read. */
+    /** {@code slot}'s value, which it holds, was read: one look-up, and a write the first time. */
     void used(Slot slot) {
-        synchronized (used) {
-            used.put(slot, Boolean.TRUE);
-        }
-    }
-
-    /** How many memos hold a value. */
-    int size() {
-        synchronized (used) {
-            return used.size();
+        if (!read.contains(slot)) {
+            read.add(slot);
         }
     }
 
     /**
-     * A fork: takes {@code source}'s capacity and use order, of the memos the two databases now
-     * share.
+     * {@code slot} holds a value now, computed or re-validated: it joins the order as the newest
+     * if its value is new, or is marked read.
+     */
+    void holds(Slot slot) {
+        synchronized (held) {
+            if (held.putIfAbsent(slot, Boolean.TRUE) == null) {
+                read.remove(slot); // a mark left by a hit that raced with its eviction
+                return;
+            }
+        }
+        used(slot);
+    }
+
+    /** How many memos hold a value. */
+    int size() {
+        synchronized (held) {
+            return held.size();
+        }
+    }
+
+    /**
+     * A fork: takes {@code source}'s capacity, order and marks, of the memos the two databases
+     * now share.
      */
     void copyFrom(Lru source) {
         capacity = source.capacity;
-        synchronized (source.used) {
-            synchronized (used) {
-                used.putAll(source.used);
+        synchronized (source.held) {
+            synchronized (held) {
+                held.putAll(source.held);
+                read.addAll(source.read);
             }
         }
     }
 
     /**
-     * {@code copy} of {@code old}, a memo shared with a fork, takes its place: as the most
-     * recently used, since it is copied to be read or re-validated.
+     * {@code copy} of {@code old}, a memo shared with a fork, takes its place: as the newest and
+     * read, since it is copied to be read or re-validated.
      */
     void moved(Slot old, Slot copy) {
-        synchronized (used) {
-            if (used.remove(old) != null) {
-                used.put(copy, Boolean.TRUE);
+        synchronized (held) {
+            if (held.remove(old) != null) {
+                held.put(copy, Boolean.TRUE);
+                read.remove(old);
+                read.add(copy);
             }
         }
     }
 
     /** Forgets {@code slot}: its memo was dropped (see {@link UnusedMemos}). */
     void forget(Slot slot) {
-        synchronized (used) {
-            used.remove(slot);
+        synchronized (held) {
+            held.remove(slot);
+            read.remove(slot);
         }
     }
 
     /** Forgets every memo: the database is closed. */
     void clear() {
-        synchronized (used) {
-            used.clear();
+        synchronized (held) {
+            held.clear();
+            read.clear();
         }
     }
 
-    /** The monitor under which values of this query are read and dropped. */
+    /**
+     * The monitor under which the order changes and values are dropped: the slow path of a read
+     * takes it to bring a value into the order, so that no eviction drops it in between.
+     */
     Object lock() {
-        return used;
+        return held;
     }
 
     /**
-     * Removes the least recently used memos beyond the capacity (none if the capacity is 0),
-     * oldest first, calling {@code drop} on each under {@link #lock()}; returns them. Called
-     * between revisions, while no query runs.
+     * Removes the oldest memos beyond the capacity (none if the capacity is 0), giving each
+     * one read since the last eviction a second chance, and calling {@code drop} on each removed
+     * one under the lock; returns them, oldest first. Called between revisions, while no query
+     * runs.
      */
     List<Slot> evictOverflow(Consumer<Slot> drop) {
-        synchronized (used) {
-            int excess = capacity == 0 ? 0 : used.size() - capacity;
+        synchronized (held) {
+            int excess = capacity == 0 ? 0 : held.size() - capacity;
             if (excess <= 0) {
                 return List.of();
             }
             List<Slot> evicted = new ArrayList<>(excess);
-            Iterator<Slot> oldest = used.keySet().iterator();
+            List<Slot> spared = new ArrayList<>();
+            Iterator<Slot> oldest = held.keySet().iterator();
             while (evicted.size() < excess) {
+                if (!oldest.hasNext()) {
+                    // Every memo left was read: the spared ones, now unmarked, come next.
+                    for (Slot slot : spared) {
+                        held.put(slot, Boolean.TRUE);
+                    }
+                    spared.clear();
+                    oldest = held.keySet().iterator();
+                    continue;
+                }
                 Slot slot = oldest.next();
                 oldest.remove();
-                drop.accept(slot);
-                evicted.add(slot);
+                if (read.remove(slot)) {
+                    spared.add(slot); // to the newest end, once the walk is over
+                } else {
+                    drop.accept(slot);
+                    evicted.add(slot);
+                }
+            }
+            for (Slot slot : spared) {
+                held.put(slot, Boolean.TRUE);
             }
             return evicted;
         }

@@ -2,6 +2,7 @@ package dev.tracked.internal;
 
 import dev.tracked.runtime.Cancelled;
 import dev.tracked.runtime.CycleException;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -96,8 +97,8 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         }
 
         /**
-         * How many values to keep, the least recently used dropped first at the start of each
-         * revision; 0 (the default) for all. A table with LRU must be read through {@link
+         * How many values to keep, the oldest not read since the last drop dropped first at the
+         * start of each revision (see {@link Lru}); 0 (the default) for all. A table with LRU must be read through {@link
          * #readLru}.
          *
          * @param lru the capacity, not negative
@@ -329,9 +330,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     }
 
     /**
-     * {@link #read} for a query declared with {@code lru}: also records the use, and reads the
-     * value under the LRU lock, so that it cannot be one an eviction just dropped (then the value
-     * is fetched again).
+     * {@link #read} for a query declared with {@code lru}: also marks the use, without a lock (see
+     * {@link Lru}). A hit from outside any query that races with the eviction of the value finds
+     * it {@code null} or the memo no longer verified, and fetches it again.
      *
      * @param memo what {@link #find} of this table just returned; not {@code null}
      * @return the memoized value, or the value fetched again if the memo's was dropped
@@ -341,16 +342,15 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     public V readLru(Object memo) {
         MemoSlot<K, V> slot = (MemoSlot<K, V>) memo;
         runtime.recordRead(slot);
-        synchronized (lru.lock()) {
-            // Shared with a fork when found: the table may hold a copy by now, which takes its
-            // place in the use order.
-            slot = heldNow(slot);
-            // Not one an eviction emptied, nor one dropped as unused, which must not come back
-            // into the use order.
-            if (slot.verifiedAt > 0 && (!runtime.dropsUnused() || holds(slot))) {
-                lru.used(slot);
-                return slot.value;
-            }
+        // Shared with a fork when found: the table may hold a copy by now, which takes its place
+        // in the order.
+        slot = heldNow(slot);
+        V value = slot.value;
+        VarHandle.loadLoadFence(); // the value, then whether it is still the memo's
+        // Not one an eviction emptied, nor one dropped as unused, which must not be marked.
+        if (value != null && slot.verifiedAt > 0 && (!runtime.dropsUnused() || holds(slot))) {
+            lru.used(slot);
+            return value;
         }
         return fetch(slot.key());
     }
@@ -474,7 +474,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
                 // Between the read and here, a write may have started a revision and evicted
                 // the value, or dropped the memo: then bring it back.
                 if (slot.verifiedAt > 0 && (!runtime.dropsUnused() || holds(slot))) {
-                    lru.used(slot);
+                    lru.holds(slot);
                     return slot.value;
                 }
             }
@@ -482,7 +482,7 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     }
 
     /**
-     * Drops the least recently used values beyond the LRU capacity, keeping their memos'
+     * Drops the values beyond the LRU capacity (see {@link Lru}), keeping their memos'
      * dependencies, changed-revision and verified revision (negated: see {@link
      * MemoSlot#verifiedAt}). Called at the start of a revision, while no query runs.
      */

@@ -811,8 +811,8 @@ public final class QueryRuntime {
     }
 
     /**
-     * The start of revision {@code next}, the last step of a write: drops the least recently
-     * used values of LRU queries beyond their capacity.
+     * The start of revision {@code next}, the last step of a write: drops the values of LRU
+     * queries beyond their capacity.
      */
     void startRevision(int next) {
         int ended = revision;

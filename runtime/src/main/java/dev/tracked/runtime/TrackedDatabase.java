@@ -70,7 +70,8 @@ public interface TrackedDatabase extends AutoCloseable {
     /**
      * Changes how many values the query named {@code query}, declared with {@code @Tracked(lru =
      * N)}, keeps; {@code 0} keeps them all. Takes effect at the start of the next revision, when
-     * the least recently used values beyond the capacity are dropped.
+     * the values beyond the capacity are dropped, oldest first, sparing once those read since
+     * the last drop.
      *
      * @param query the query's name, as declared in the query interface
      * @param capacity the most values to keep, or {@code 0} for no bound
