@@ -1,0 +1,104 @@
+package dev.tracked.it;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import dev.tracked.runtime.Cancelled;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hundreds of virtual threads reading one database while a platform thread writes to it: they
+ * wait for each other's computations, for running queries to unwind and for writes, and hit an
+ * {@code lru} query, and none of it pins a carrier: a JFR recording of {@code
+ * jdk.VirtualThreadPinned} (every pinned park, however short) holds none. On JDK 21 to 23 a wait
+ * in {@code Object.wait} would show there; {@code WaitsTest} checks where each wait parks on any
+ * JDK. Runs on JDK 21 and later (virtual threads, made reflectively: the build targets 17).
+ */
+@EnabledForJreRange(min = JRE.JAVA_21)
+class VirtualThreadsTest {
+    @Test
+    void readersOnVirtualThreadsAndAWriterPinNoCarrier(@TempDir Path dir) throws Exception {
+        TrackedPotatoes db = TrackedPotatoes.create();
+        for (int key = 0; key < 64; key++) {
+            db.setSeed(key, key);
+        }
+        ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+        AtomicLong reads = new AtomicLong();
+        // Once unrecorded first: a class loaded on first use holds its loader's lock, which
+        // pins the virtual thread that loads it, whatever the engine does.
+        readAndWrite(db, 1, wrong, reads);
+        Path file = dir.resolve("pinned.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO)
+                    .withStackTrace();
+            recording.start();
+            readAndWrite(db, 101, wrong, reads);
+            recording.stop();
+            recording.dump(file);
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(reads.get()).isGreaterThan(0L);
+        List<RecordedEvent> pinned = RecordingFile.readAllEvents(file).stream()
+                .filter(event -> event.getEventType().getName().equals("jdk.VirtualThreadPinned"))
+                .toList();
+        assertThat(pinned.stream().map(RecordedEvent::toString).toList()).isEmpty();
+        assertThat(Files.size(file)).isGreaterThan(0L);
+    }
+
+    /**
+     * 300 virtual readers of {@code potato2} and {@code potato} (an {@code lru} query) over 64
+     * keys, while this thread sets 100 seeds, from {@code firstWrite} on, 2 ms apart.
+     */
+    private static void readAndWrite(TrackedPotatoes db, int firstWrite,
+            ConcurrentLinkedQueue<String> wrong, AtomicLong reads) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService readers = virtualThreads();
+        for (int r = 0; r < 300; r++) {
+            int first = r;
+            readers.execute(() -> {
+                int key = first % 64;
+                while (!stop.get()) {
+                    try {
+                        int value = db.potato2(key);
+                        // Seeds only grow, from key: a value below is a stale answer.
+                        if (value < key * 10 + 1) {
+                            wrong.add("potato2(" + key + ") = " + value);
+                        }
+                        db.potato(key);
+                        reads.incrementAndGet();
+                    } catch (Cancelled cancelled) {
+                        // A write interrupted the read: read again.
+                    }
+                    key = (key + 1) % 64;
+                }
+            });
+        }
+        for (int write = firstWrite; write < firstWrite + 100; write++) {
+            db.setSeed(write % 64, write % 64 + write);
+            Thread.sleep(2);
+        }
+        stop.set(true);
+        readers.shutdown();
+        assertThat(readers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static ExecutorService virtualThreads() throws ReflectiveOperationException {
+        return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
+                .invoke(null);
+    }
+}
