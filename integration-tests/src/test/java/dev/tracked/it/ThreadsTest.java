@@ -695,7 +695,8 @@ class ThreadsTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
             while (true) {
                 Thread.State state = thread.getState();
-                if (state == Thread.State.WAITING || state == Thread.State.BLOCKED) {
+                if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
+                        || state == Thread.State.BLOCKED) {
                     return;
                 }
                 if (System.nanoTime() > deadline) {

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Claims {
     /** How long a waiting thread sleeps before it checks again whether its slot was released. */
-    private static final long RECHECK_MILLIS = 50;
+    static final long RECHECK_MILLIS = 50;
 
     private Claims() {}
 

@@ -144,6 +144,11 @@ final class Execute {
         } else if (fresh != memo.value) {
             discardFresh(memo, fresh); // the equal new instance is dropped
         }
+        if (memo.table().lru != null) {
+            // A value computed in a check of a reader (not through a fetch of this memo) joins
+            // the order too, or no eviction would ever drop it.
+            memo.table().lru.holds(memo);
+        }
         Object before = memo.deps;
         memo.deps = frame.takeDeps(before);
         if (memo.deps != before) {

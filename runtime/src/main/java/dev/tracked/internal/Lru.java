@@ -130,36 +130,52 @@ final class Lru {
      */
     List<Slot> evictOverflow(Consumer<Slot> drop) {
         synchronized (held) {
+            // Marks of memos no longer in the order (a hit that raced with a drop, an eviction
+            // or a fork's copy) go, so that no mark keeps a memo alive: as many as were read.
+            read.retainAll(held.keySet());
             int excess = capacity == 0 ? 0 : held.size() - capacity;
             if (excess <= 0) {
                 return List.of();
             }
             List<Slot> evicted = new ArrayList<>(excess);
             List<Slot> spared = new ArrayList<>();
-            Iterator<Slot> oldest = held.keySet().iterator();
-            while (evicted.size() < excess) {
-                if (!oldest.hasNext()) {
-                    // Every memo left was read: the spared ones, now unmarked, come next.
-                    for (Slot slot : spared) {
-                        held.put(slot, Boolean.TRUE);
-                    }
-                    spared.clear();
-                    oldest = held.keySet().iterator();
-                    continue;
+            try {
+                evict(excess, drop, evicted, spared);
+            } finally {
+                for (Slot slot : spared) {
+                    held.put(slot, Boolean.TRUE); // even if a drop failed: still in the order
                 }
-                Slot slot = oldest.next();
-                oldest.remove();
-                if (read.remove(slot)) {
-                    spared.add(slot); // to the newest end, once the walk is over
-                } else {
-                    drop.accept(slot);
-                    evicted.add(slot);
-                }
-            }
-            for (Slot slot : spared) {
-                held.put(slot, Boolean.TRUE);
             }
             return evicted;
+        }
+    }
+
+    /** The walk of {@link #evictOverflow}: under the lock. */
+    private void evict(int excess, Consumer<Slot> drop, List<Slot> evicted, List<Slot> spared) {
+        Iterator<Slot> oldest = held.keySet().iterator();
+        while (evicted.size() < excess) {
+            if (!oldest.hasNext()) {
+                // Every memo left was read: the spared ones, now unmarked, come next.
+                for (Slot slot : spared) {
+                    held.put(slot, Boolean.TRUE);
+                }
+                spared.clear();
+                oldest = held.keySet().iterator();
+                continue;
+            }
+            Slot slot = oldest.next();
+            oldest.remove();
+            if (read.remove(slot)) {
+                spared.add(slot); // to the newest end, once the walk is over
+                continue;
+            }
+            try {
+                drop.accept(slot);
+            } catch (Throwable e) {
+                held.put(slot, Boolean.TRUE); // not dropped (out of memory): still in the order
+                throw e;
+            }
+            evicted.add(slot);
         }
     }
 }

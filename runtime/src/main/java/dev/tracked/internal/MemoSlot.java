@@ -117,6 +117,8 @@ public final class MemoSlot<K, V> extends Slot {
             VERIFIED_AT.setVolatile(this, -verified);
         }
         Object dropped = value;
+        // A hit that sees the value gone sees the revision negated too (see readLru).
+        VarHandle.storeStoreFence();
         value = null;
         return dropped;
     }

@@ -332,7 +332,8 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
     /**
      * {@link #read} for a query declared with {@code lru}: also marks the use, without a lock (see
      * {@link Lru}). A hit from outside any query that races with the eviction of the value finds
-     * it {@code null} or the memo no longer verified, and fetches it again.
+     * the memo's verified-revision changed between its two reads of it (an eviction negates it
+     * before it drops the value), and fetches it again. A memoized {@code null} is a hit too.
      *
      * @param memo what {@link #find} of this table just returned; not {@code null}
      * @return the memoized value, or the value fetched again if the memo's was dropped
@@ -345,10 +346,12 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         // Shared with a fork when found: the table may hold a copy by now, which takes its place
         // in the order.
         slot = heldNow(slot);
+        int verified = (int) MemoSlot.VERIFIED_AT.getAcquire(slot);
         V value = slot.value;
         VarHandle.loadLoadFence(); // the value, then whether it is still the memo's
         // Not one an eviction emptied, nor one dropped as unused, which must not be marked.
-        if (value != null && slot.verifiedAt > 0 && (!runtime.dropsUnused() || holds(slot))) {
+        if (verified > 0 && slot.verifiedAt == verified
+                && (!runtime.dropsUnused() || holds(slot))) {
             lru.used(slot);
             return value;
         }
@@ -474,7 +477,9 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
                 // Between the read and here, a write may have started a revision and evicted
                 // the value, or dropped the memo: then bring it back.
                 if (slot.verifiedAt > 0 && (!runtime.dropsUnused() || holds(slot))) {
-                    lru.holds(slot);
+                    if ((slot.state & Slot.EXECUTED) == 0) {
+                        lru.holds(slot); // re-validated: a use (one that ran joined the order)
+                    }
                     return slot.value;
                 }
             }
@@ -613,8 +618,8 @@ public final class MemoTable<K, V> extends SlotTable<MemoSlot<K, V>> {
         }
         runtime.inspection.forget(old);
         if (lru != null && keepUse) {
-            // After the copy is published: a hit that took the LRU lock since reads the copy
-            // (see readLru), so the old memo is not counted again beside it.
+            // After the copy is published: a hit since reads the copy (see readLru), and the old
+            // memo is not counted again beside it.
             lru.moved(old, copy);
         }
     }

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -519,6 +520,9 @@ public final class QueryRuntime {
      * #endWrite}.
      */
     void beginWrite() {
+        if (writeLock.isHeldByCurrentThread()) {
+            throw nestedWrite();
+        }
         CountDownLatch ended = new CountDownLatch(1); // before anything is held
         writeLock.lock();
         if ((activeThreads & CLOSED) != 0) {
@@ -637,10 +641,16 @@ public final class QueryRuntime {
     List<Slot> endWrite() {
         List<Slot> evicted = discarded;
         discarded = List.of();
-        HIT_REVISION.setRelease(this, revision); // after everything the write changed
-        ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
-        writeEnded.countDown(); // no lock: the calls that waited go on
-        writeLock.unlock();
+        try {
+            HIT_REVISION.setRelease(this, revision); // after everything the write changed
+            ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
+        } finally {
+            try {
+                writeEnded.countDown(); // no lock: the calls that waited go on
+            } finally {
+                writeLock.unlock();
+            }
+        }
         return evicted;
     }
 
@@ -716,6 +726,9 @@ public final class QueryRuntime {
         if (inQuery()) {
             throw notInQuery("close()");
         }
+        if (writeLock.isHeldByCurrentThread()) {
+            throw nestedWrite();
+        }
         List<Object> values = new ArrayList<>();
         CountDownLatch ended = new CountDownLatch(1);
         writeLock.lock();
@@ -770,7 +783,9 @@ public final class QueryRuntime {
         unwindingWriter = Thread.currentThread();
         try {
             while ((activeThreads & COUNT) != 0) {
-                LockSupport.park(this);
+                // With a timeout: should the last thread to leave fail to unpark this one (its
+                // stack exhausted), the count is read again anyway.
+                LockSupport.parkNanos(this, RECHECK_NANOS);
                 interrupted |= Thread.interrupted();
             }
         } finally {
@@ -984,6 +999,19 @@ public final class QueryRuntime {
             evicted = endWrite();
         }
         reportDiscarded(evicted);
+    }
+
+    /** How long a waiting writer sleeps before it reads the count of running queries again. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(Claims.RECHECK_MILLIS);
+
+    /**
+     * A write started while this thread is in the middle of one: from the {@code equals} or
+     * {@code hashCode} of a key or value the write compares, which must not write.
+     */
+    private IllegalStateException nestedWrite() {
+        return new IllegalStateException("An input of this database was set (or the database"
+                + " closed) from inside a write to it, by an equals or hashCode of a key or value"
+                + " that the write called; equals and hashCode must not change the database");
     }
 
     /** Whether the calling thread is inside a query body of this database. */
@@ -1259,7 +1287,7 @@ public final class QueryRuntime {
             // write is raised.
             CountDownLatch ended = writeEnded;
             try {
-                ended.await();
+                ended.await(Claims.RECHECK_MILLIS, TimeUnit.MILLISECONDS); // as a writer does
             } catch (InterruptedException e) {
                 interrupted = true;
             }
