@@ -529,12 +529,12 @@ public final class QueryRuntime {
             writeLock.unlock();
             throw closed();
         }
-        writeEnded = ended;
-        // A release store: the atomic update of activeThreads right after it is the fence that
-        // makes it visible before the write is seen pending.
-        HIT_REVISION.setRelease(this, NO_HITS);
-        ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
         try {
+            writeEnded = ended;
+            // A release store: the atomic update of activeThreads right after it is the fence
+            // that makes it visible before the write is seen pending.
+            HIT_REVISION.setRelease(this, NO_HITS);
+            ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE);
             if ((activeThreads & COUNT) != 0) {
                 awaitQueriesUnwound();
             }
@@ -741,26 +741,30 @@ public final class QueryRuntime {
             // running on other threads are cancelled, and fail as closed where they began.
             hitRevision = NO_HITS;
             int before = (int) ACTIVE_THREADS.getAndBitwiseOr(this, PENDING_WRITE | CLOSED);
-            if ((before & COUNT) != 0) {
-                awaitQueriesUnwound();
-            }
-            // Values stay in their slots, which leave the tables: a hit that raced with this
-            // still reads its value, never a null.
-            for (SlotTable<?> table : tables) {
-                if (table instanceof MemoTable<?, ?> memos) {
-                    memos.dropAll(values);
-                }
-                table.clear();
-            }
-            accumulators.clear();
-            inspection.clear();
-            ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
-            ended.countDown(); // the calls that waited fail as closed
-            waitLock.lock();
             try {
-                waitSignal.signalAll();
+                if ((before & COUNT) != 0) {
+                    awaitQueriesUnwound();
+                }
+                // Values stay in their slots, which leave the tables: a hit that raced with
+                // this still reads its value, never a null.
+                for (SlotTable<?> table : tables) {
+                    if (table instanceof MemoTable<?, ?> memos) {
+                        memos.dropAll(values);
+                    }
+                    table.clear();
+                }
+                accumulators.clear();
+                inspection.clear();
             } finally {
-                waitLock.unlock();
+                // Even if emptying the tables failed: closed, and no call waits for ever.
+                ACTIVE_THREADS.getAndBitwiseAnd(this, ~PENDING_WRITE);
+                ended.countDown(); // the calls that waited fail as closed
+                waitLock.lock();
+                try {
+                    waitSignal.signalAll();
+                } finally {
+                    waitLock.unlock();
+                }
             }
         } finally {
             writeLock.unlock();
