@@ -144,4 +144,12 @@ class BenchmarksSmokeTest {
         assertThat(cost.touchedPerSyntheticWrite()).isAtLeast(1.0);
         assertThat(cost.microsPerEdit()).isGreaterThan(0.0);
     }
+
+    /** The deep-chain measurement computes and re-validates a chain longer than a stack holds. */
+    @Test
+    void deepChainComputesAChainPastOneStack() throws Exception {
+        DeepChain.Cost cost = DeepChain.measure(20_000, 1);
+        assertThat(cost.coldNanosPerLink()).isGreaterThan(0.0);
+        assertThat(cost.verifyNanosPerLink()).isGreaterThan(0.0);
+    }
 }

@@ -61,6 +61,57 @@ class VirtualThreadsTest {
     }
 
     /**
+     * 40 virtual threads, each reading a chain of 20,000 to 20,039 queries of one database: each
+     * chain continues on helper threads (platform threads with large stacks) while its virtual
+     * caller parks, and the chains overlap, so callers and helpers wait for each other's claims.
+     * Every value is right, and no carrier is pinned.
+     */
+    @Test
+    void deepChainsReadFromVirtualThreadsContinueOnHelpersAndPinNoCarrier(@TempDir Path dir)
+            throws Exception {
+        readDeepChains(); // unrecorded first: classes loaded on first use pin their loader
+        Path file = dir.resolve("deep.jfr");
+        ConcurrentLinkedQueue<String> wrong;
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO)
+                    .withStackTrace();
+            recording.start();
+            wrong = readDeepChains();
+            recording.stop();
+            recording.dump(file);
+        }
+        assertThat(wrong).isEmpty();
+        List<RecordedEvent> pinned = RecordingFile.readAllEvents(file).stream()
+                .filter(event -> event.getEventType().getName().equals("jdk.VirtualThreadPinned"))
+                .toList();
+        assertThat(pinned.stream().map(RecordedEvent::toString).toList()).isEmpty();
+    }
+
+    private static ConcurrentLinkedQueue<String> readDeepChains() throws Exception {
+        ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+        try (TrackedDeep db = TrackedDeep.create()) {
+            db.setStart(3);
+            ExecutorService callers = virtualThreads();
+            for (int c = 0; c < 40; c++) {
+                int n = 20_000 + c;
+                callers.execute(() -> {
+                    try {
+                        long value = db.chain(n);
+                        if (value != n + 3L) {
+                            wrong.add("chain(" + n + ") = " + value);
+                        }
+                    } catch (Throwable e) {
+                        wrong.add("chain(" + n + ") threw " + e);
+                    }
+                });
+            }
+            callers.shutdown();
+            assertThat(callers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+        return wrong;
+    }
+
+    /**
      * 300 virtual readers of {@code potato2} and {@code potato} (an {@code lru} query) over 64
      * keys, while this thread sets 100 seeds, from {@code firstWrite} on, 2 ms apart.
      */

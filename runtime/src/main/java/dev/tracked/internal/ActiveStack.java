@@ -32,7 +32,21 @@ final class ActiveStack {
         CLAIM
     }
 
-    final Thread thread;
+    /**
+     * The thread that runs this stack: the one that called the database, or a helper that
+     * continues its chain on a larger stack until it hands back (see {@link StackSegments}).
+     * Written only by the thread that becomes it ({@link QueryRuntime#adopt}).
+     */
+    Thread thread;
+    /** The thread that called the database; what {@code WillBlockOn} names as the owner. */
+    final Thread origin;
+    /**
+     * The depth at which the running thread took this stack over (0 for the thread that called
+     * the database), and how many frames it may push above that before the next claim is handed
+     * on to a helper (see {@link StackSegments}).
+     */
+    int segmentBase;
+    int segmentLimit;
     /** Scratch for {@link Dependents#addAll}: what a memo that ran again read before. */
     final Dependents.Known known = new Dependents.Known();
     private Frame[] frames = new Frame[8];
@@ -68,8 +82,10 @@ final class ActiveStack {
      */
     boolean entered;
 
-    ActiveStack(Thread thread) {
+    ActiveStack(Thread thread, int segmentLimit) {
         this.thread = thread;
+        this.origin = thread;
+        this.segmentLimit = segmentLimit;
         // Threads start their stamps apart, so that the first queries of two threads do not
         // leave the same stamps (an equal stamp is only a hint, checked exactly, but costs).
         this.stamps = (short) (((int) thread.getId() * 0x9E3779B9) >>> 16);

@@ -149,7 +149,7 @@ final class Claims {
         }
         if (runtime.hasListener()) {
             try {
-                runtime.events.emit(new Event.WillBlockOn(slot.queryKey(), owner.thread));
+                runtime.events.emit(new Event.WillBlockOn(slot.queryKey(), owner.origin));
             } catch (Throwable e) {
                 // The listener threw an Error (others are swallowed): stop waiting, as if the
                 // slot had been released, so that this thread is no link in anyone's chain.

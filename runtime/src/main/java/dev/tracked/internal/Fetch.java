@@ -28,6 +28,12 @@ final class Fetch {
             return Slot.NONE;
         }
         while (!memo.upToDate(runtime.revision(), needValue)) {
+            if (stack.depth - stack.segmentBase >= stack.segmentLimit) {
+                // As deep as this thread's stack should go: the rest of the chain continues on
+                // a helper's (see StackSegments), a re-entry into a cycle included (it may run
+                // a memo of the cycle again).
+                return runtime.segments.continueOnHelper(memo, stack, needValue);
+            }
             if ((memo.state & BUSY) != 0 && stack.holds(memo)) {
                 return Cycles.reenter(memo, stack, needValue);
             }

@@ -108,12 +108,19 @@ public final class QueryRuntime {
      * Kept here rather than in a ThreadLocal, whose per-thread maps fill with stale entries when
      * programs create many databases (a test suite, a fork per request). {@link #recent} and
      * {@link #byThread} are read and written opaque (no fence): a stale or foreign value only
-     * costs a lookup further on, as {@link ActiveStack#thread} is final and checked; opaque keeps
-     * a thread from going back to a value it has seen replaced. A single thread finds its stack
+     * costs a lookup further on, as {@link ActiveStack#thread} is checked (it changes only when a
+     * helper adopts a stack, see {@link #adopt}, and a thread sees its own stack's as it last
+     * wrote it); opaque keeps a thread from going back to a value it has seen replaced. A single thread finds its stack
      * in {@link #recent}; threads running queries at the same time find theirs in {@link
      * #byThread} unless their ids collide there, rather than in the map.
      */
     final ConcurrentHashMap<Thread, ActiveStack> stacks = new ConcurrentHashMap<>();
+    /**
+     * Where chains deeper than a thread's stack holds continue: see {@link StackSegments}. Set
+     * once, before any query runs (a test may set other depths).
+     */
+    StackSegments segments = new StackSegments(this, StackSegments.CALLER_DEPTH,
+            StackSegments.HELPER_DEPTH);
     @SuppressWarnings("unused") // accessed through RECENT
     private ActiveStack recent;
     private final ActiveStack[] byThread = new ActiveStack[CACHED_STACKS];
@@ -314,6 +321,20 @@ public final class QueryRuntime {
         this.rebaseAt = source.rebaseAt;
         System.arraycopy(source.lastChanged, 0, lastChanged, 0, DURABILITIES);
         this.lastForcedDeep = source.lastForcedDeep;
+        this.segments = new StackSegments(this, source.segments.callerDepth,
+                source.segments.helperDepth);
+    }
+
+    /**
+     * For tests: how many queries deep a thread that called the database, and a helper, go
+     * before the next claim continues on a helper (see {@link StackSegments}). Call before any
+     * query runs; forks made later inherit it.
+     */
+    void stackDepths(int callerDepth, int helperDepth) {
+        if (callerDepth < 1 || helperDepth < 1) {
+            throw new IllegalArgumentException("depths of at least 1");
+        }
+        segments = new StackSegments(this, callerDepth, helperDepth);
     }
 
     /**
@@ -769,6 +790,7 @@ public final class QueryRuntime {
         } finally {
             writeLock.unlock();
         }
+        segments.shutDown();
         reportDiscarded(List.of());
         for (Object value : values) {
             discard(value);
@@ -1053,12 +1075,40 @@ public final class QueryRuntime {
         int index = cacheIndex(thread);
         ActiveStack cached = (ActiveStack) BY_THREAD.getOpaque(byThread, index);
         ActiveStack stack = cached != null && cached.thread == thread
-                ? cached : stacks.computeIfAbsent(thread, ActiveStack::new);
+                ? cached : stacks.computeIfAbsent(thread, this::newStack);
         RECENT.setOpaque(this, stack);
         if (stack != cached) {
             BY_THREAD.setOpaque(byThread, index, stack);
         }
         return stack;
+    }
+
+    private ActiveStack newStack(Thread thread) {
+        return new ActiveStack(thread, segments.callerDepth);
+    }
+
+    /**
+     * Makes {@code stack} the stack of {@code thread}, the thread that runs it from now on: a
+     * helper that continues a deep chain, or the caller it hands back to (see {@link
+     * StackSegments}). Called by that thread, while the stack's previous thread is parked. The
+     * stack is in {@link #stacks} under both threads for a moment, never under neither, so
+     * that a thread looking for the owner of a claim always finds it.
+     */
+    void adopt(ActiveStack stack, Thread thread) {
+        Thread previous = stack.thread;
+        if (previous == thread) {
+            return;
+        }
+        stacks.put(thread, stack);
+        stack.thread = thread;
+        stacks.remove(previous, stack);
+        RECENT.setOpaque(this, stack);
+    }
+
+    /** Throws {@code failure}, whatever it is, without declaring it. */
+    @SuppressWarnings("unchecked")
+    static <T extends Throwable> T sneaky(Throwable failure) throws T {
+        throw (T) failure;
     }
 
     /** Where {@code thread}'s stack may be in {@link #byThread}. */

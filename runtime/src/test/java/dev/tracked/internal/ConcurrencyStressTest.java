@@ -36,6 +36,21 @@ class ConcurrencyStressTest {
 
     @Test
     void readersAndAWriterAgreeWithFromScratchEvaluation() throws Exception {
+        readersAndAWriter(false);
+    }
+
+    /**
+     * {@link #readersAndAWriterAgreeWithFromScratchEvaluation}, with every chain of more than
+     * two queries continued on helper threads (see {@link StackSegments}), two queries at a
+     * time: readers wait for claims held by helpers, helpers for claims held by readers and by
+     * other helpers, writes and forks cancel chains spread over several threads.
+     */
+    @Test
+    void readersAndAWriterAgreeWhenChainsContinueOnHelperThreads() throws Exception {
+        readersAndAWriter(true);
+    }
+
+    private void readersAndAWriter(boolean helpers) throws Exception {
         long seed = Long.getLong("tracked.seed", 7);
         long seconds = Long.getLong("tracked.stress.seconds", 3);
         SplittableRandom random = new SplittableRandom(seed);
@@ -59,6 +74,9 @@ class ConcurrencyStressTest {
             }
         });
         holder[0] = runtime;
+        if (helpers) {
+            runtime.stackDepths(2, 2);
+        }
         // Rebase stored revisions every 100 writes or so, while queries race with the writes.
         runtime.rebaseAt(100);
         Graph graph = new Graph(runtime, shapes);
@@ -162,14 +180,18 @@ class ConcurrencyStressTest {
         if (runtime.publicRevision() <= 100) {
             fail("no rebase happened: " + writes + " writes");
         }
+        if (helpers && runtime.segments.handedOn() < 1_000) {
+            fail("only " + runtime.segments.handedOn() + " chains went on on helpers");
+        }
         // After the run, everything still agrees with a from-scratch evaluation.
         int[] expected = evaluate(shapes, inputsAt.get(runtime.publicRevision()));
         for (int q = 0; q < QUERIES; q++) {
             assertEquals(expected[q], queries.get(q).fetch(NoKey.INSTANCE), "q" + q);
         }
         System.out.printf("stress: %d reads, %d cancelled, %d writes (%d batches), %d forks,"
-                + " %d executions%n", reads.get(), cancellations.get(), writes.get(),
-                batches.get(), forks.get(), executed.size());
+                + " %d executions, %d hand-overs to helpers%n", reads.get(), cancellations.get(),
+                writes.get(), batches.get(), forks.get(), executed.size(),
+                runtime.segments.handedOn());
     }
 
     /**

@@ -41,6 +41,63 @@ class DifferentialTest {
         return queries;
     }
 
+    /**
+     * Set on the thread of {@link #everyScenarioAgreesWhenChainsContinueOnHelperThreads}: the
+     * random depths at which its databases continue chains on helper threads.
+     */
+    private static final ThreadLocal<Helpers> HELPER_DEPTHS = new ThreadLocal<>();
+
+    /** The random depths, and the databases made with them. */
+    private record Helpers(SplittableRandom depths, List<QueryRuntime> runtimes) {}
+
+    /** A database for a scenario: its chains continue on helpers every few queries if asked. */
+    private static QueryRuntime newRuntime(dev.tracked.runtime.EventListener listener,
+            int evictUnusedAfter) {
+        QueryRuntime runtime = new QueryRuntime(listener, false, false, evictUnusedAfter);
+        Helpers helpers = HELPER_DEPTHS.get();
+        if (helpers != null) {
+            runtime.stackDepths(1 + helpers.depths().nextInt(3), 1 + helpers.depths().nextInt(3));
+            helpers.runtimes().add(runtime);
+        }
+        return runtime;
+    }
+
+    /**
+     * The scenarios below, each on databases whose threads hand the rest of a chain to a helper
+     * thread once it is one to three queries deep (and each helper after one to three more), so
+     * that nearly every query of every scenario runs on a helper that took over the caller's
+     * stack: claims, cycles being iterated, failures, cancellation and forks cross threads.
+     */
+    @Test
+    void everyScenarioAgreesWhenChainsContinueOnHelperThreads() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.tracked");
+        java.util.logging.Level level = logger.getLevel();
+        logger.setLevel(java.util.logging.Level.OFF); // the noisy listener's failures
+        Helpers helpers = new Helpers(new SplittableRandom(18), new ArrayList<>());
+        HELPER_DEPTHS.set(helpers);
+        try {
+            forEachSeed(6, seed -> run(seed, 150, INPUTS, QUERIES, 4, 12, 0));
+            forEachSeed(6, seed -> run(seed, 100, INPUTS, QUERIES, 4, QueryRuntime.REBASE_AT, 2));
+            forEachSeed(6, seed -> runForks(seed, 200, 12));
+            forEachSeed(6, seed -> runCyclic(seed, 80, 3));
+            forEachSeed(6, seed -> runAffected(seed, 100));
+            forEachSeed(6, seed -> runWithFailures(seed, 150, 3));
+            long handedOn = 0;
+            for (QueryRuntime runtime : helpers.runtimes()) {
+                handedOn += runtime.segments.handedOn();
+            }
+            // Hundreds in each database: every chain of more than three queries, cold or
+            // re-validated, crosses threads.
+            if (handedOn < 100 * helpers.runtimes().size()) {
+                throw new AssertionError("only " + handedOn + " hand-overs in "
+                        + helpers.runtimes().size() + " databases");
+            }
+        } finally {
+            HELPER_DEPTHS.remove();
+            logger.setLevel(level);
+        }
+    }
+
     /** What query {@code i} reads: a condition input, then one list of sources or another. */
     record Shape(int condition, int[] whenEven, int[] whenOdd) {}
 
@@ -116,7 +173,7 @@ class DifferentialTest {
         SplittableRandom random = new SplittableRandom(seed);
         boolean[] backdate = new boolean[QUERIES];
         Shape[] shapes = shapesAndBackdates(random, backdate);
-        QueryRuntime runtime = new QueryRuntime(null, false, false, evictUnusedAfter);
+        QueryRuntime runtime = newRuntime(null, evictUnusedAfter);
         runtime.rebaseAt(rebaseAt);
         Side first = side(runtime, shapes, backdate, new int[INPUTS]);
         for (int i = 0; i < INPUTS; i++) {
@@ -198,7 +255,7 @@ class DifferentialTest {
                     sources(random, q, inputCount, width), sources(random, q, inputCount, width));
         }
         int[] values = new int[inputCount];
-        QueryRuntime runtime = new QueryRuntime(null, false, false, evictUnusedAfter);
+        QueryRuntime runtime = newRuntime(null, evictUnusedAfter);
         runtime.rebaseAt(rebaseAt);
         InputTable<Integer, Integer> input =
                 new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
@@ -362,7 +419,7 @@ class DifferentialTest {
                     cyclicSources(random, queryCount, inputCount));
             backdate[q] = random.nextBoolean();
         }
-        CyclicSide first = cyclicSide(new QueryRuntime(null), shapes, backdate,
+        CyclicSide first = cyclicSide(newRuntime(null, 0), shapes, backdate,
                 new int[inputCount]);
         for (int i = 0; i < inputCount; i++) {
             first.values()[i] = random.nextInt(10);
@@ -483,11 +540,11 @@ class DifferentialTest {
         }
         int[] values = new int[INPUTS];
         List<String> executed = new ArrayList<>();
-        QueryRuntime runtime = new QueryRuntime(event -> {
+        QueryRuntime runtime = newRuntime(event -> {
             if (event instanceof dev.tracked.runtime.Event.WillExecute) {
                 executed.add(event.query().query());
             }
-        });
+        }, 0);
         InputTable<Integer, Integer> input =
                 new InputTable<>(runtime, "input", List::of, Durability.LOW, null);
         List<MemoTable<NoKey, Integer>> queries =
@@ -696,7 +753,7 @@ class DifferentialTest {
         boolean[] backdate = new boolean[QUERIES];
         Shape[] shapes = shapesAndBackdates(random, backdate);
         // A listener that throws on most events: it must change nothing.
-        FailingSide first = failingSide(new QueryRuntime(DifferentialTest::noisyListener), shapes,
+        FailingSide first = failingSide(newRuntime(DifferentialTest::noisyListener, 0), shapes,
                 backdate, new Integer[INPUTS], new int[INPUTS]);
         for (int i = 0; i < INPUTS; i++) {
             first.disk()[i] = random.nextInt(4);

@@ -294,6 +294,7 @@ class FaultInjectionTest {
      */
     @Test
     void aStackOverflowInADeepChainLeavesNothingClaimed() throws Exception {
+        runtime.stackDepths(Integer.MAX_VALUE, Integer.MAX_VALUE); // no helpers: overflow here
         input.set("x", 1);
         MemoTable<Integer, Integer> chain = deepChain();
         onASmallStack(() -> {
@@ -325,6 +326,7 @@ class FaultInjectionTest {
     @Test
     void aBodyThatCatchesAStackOverflowAndReadsOnStillSeesItsLaterReadsChange()
             throws Exception {
+        runtime.stackDepths(Integer.MAX_VALUE, Integer.MAX_VALUE); // no helpers: overflow here
         input.set("x", 1);
         MemoTable<Integer, Integer> chain = deepChain();
         MemoTable<Integer, Integer> safe = new MemoTable<>(runtime, "safe", List::of, pad ->
