@@ -320,6 +320,16 @@ final class ActiveStack {
         boolean provisionalRead;
         /** The iteration running, from 1. */
         int iteration = 1;
+        // A memo being re-validated (see Verify.deep): where its walk of its dependencies is.
+        /** The revision the memo was last verified in: what its dependencies are checked against. */
+        int walkVerified;
+        /** Whether the memo's value was evicted: it is verified without it. */
+        boolean walkEvicted;
+        /** The dependency being checked, in read order. */
+        int walkIndex;
+        /** What the dependency pushed above this frame came to, once popped (Verify's codes). */
+        int walkOutcome;
+
         /** The memos computed from the provisional value, retained until the head finalizes. */
         final ArrayList<Slot> participants = new ArrayList<>();
 
@@ -388,6 +398,14 @@ final class ActiveStack {
                     generation = 1;
                 }
             }
+        }
+
+        /** Starts the walk of this frame's memo, last verified in {@code verified}. */
+        void startWalk(int verified, boolean evicted) {
+            walkVerified = verified;
+            walkEvicted = evicted;
+            walkIndex = 0;
+            walkOutcome = 0;
         }
 
         /**

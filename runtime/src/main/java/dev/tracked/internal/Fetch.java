@@ -88,13 +88,22 @@ final class Fetch {
             if (verified) {
                 return false;
             }
-            // What was validated assuming this head unchanged must run again.
-            for (Slot participant : frame.participants) {
-                if (stack.retains(participant)) {
-                    participant.state &= ~(PRESENT | ASSUMED);
-                }
+        }
+        return runAgain(memo, stack, frame, now, !evicted);
+    }
+
+    /**
+     * Runs the claimed memo, which its re-validation found changed (or which has no value):
+     * what was validated assuming it unchanged, as the head of a cycle, must run again too.
+     * Returns whether the memo stays claimed, as part of a cycle being iterated.
+     */
+    static <K, V> boolean runAgain(MemoSlot<K, V> memo, ActiveStack stack,
+            ActiveStack.Frame frame, int now, boolean hasValue) {
+        for (Slot participant : frame.participants) {
+            if (stack.retains(participant)) {
+                participant.state &= ~(PRESENT | ASSUMED);
             }
         }
-        return Execute.run(memo, stack, frame, now, !evicted);
+        return Execute.run(memo, stack, frame, now, hasValue);
     }
 }

@@ -256,80 +256,283 @@ public final class Verify {
         return value;
     }
 
+    /** {@link #step}: the frame's walk goes on, with a dependency pushed above it. */
+    private static final int WALKING = 0;
+    /** {@link #step}: nothing the memo can depend on changed: it is valid without a walk. */
+    private static final int VALID = 1;
+    /** {@link #step}: the walk found nothing changed: it is valid. */
+    private static final int WALKED = 4;
+    /** {@link #step}: something the memo read changed (or failed): it must run again. */
+    private static final int CHANGED = 2;
+    /** {@link #step}: valid if a cycle head further up is: it stays claimed, retained. */
+    private static final int RETAINED = 3;
+
     /**
      * Re-validates the memo without running the body if nothing it read changed after it was
      * last verified: at once when no input of its durability, or none of its inputs, was
      * written since (the shortcuts); else by walking its dependencies in read order.
+     *
+     * <p>The walk is a loop, not a recursion: a dependency that has to be claimed and walked in
+     * turn is pushed as a frame of its own, and the loop goes on with it (the frame keeps its
+     * place in its memo's dependencies, as Skyframe's nodes keep theirs in their dependency
+     * groups), so re-validating a chain of any length uses no Java stack beyond this frame.
+     * Only a dependency that changed runs its body, through a call. The frames are visited in
+     * the order a recursion would visit them, so claims, cycles ({@code ASSUMED}), events and
+     * {@code explain} see the same sequence. Returns {@code TRUE} if the memo is valid,
+     * {@code FALSE} if it must run, {@code null} if it is valid if a cycle head further up is
+     * (it is retained).
      */
     static <K, V> Boolean deep(MemoSlot<K, V> memo, ActiveStack stack, ActiveStack.Frame frame,
             int now, boolean evicted) {
         QueryRuntime runtime = memo.epoch.runtime;
-        int verified = Math.abs(memo.verifiedAt);
-        if (memo.deps != null && !runtime.unchangedSince(verified, memo.durability(),
-                (memo.state & READS_DURABLE) != 0, memo.dirtyAt)) {
+        int root = stack.depth - 1;
+        frame.startWalk(Math.abs(memo.verifiedAt), evicted);
+        while (true) {
+            int at = stack.depth - 1;
+            ActiveStack.Frame walking = stack.frameAt(at);
+            int verdict;
             try {
-                // A database that shares slots with a fork finds its own slot of each
-                // dependency (see Fork); read once, so that the walk of one that does not
-                // shares nothing pays a branch the JIT takes out of the loop.
-                boolean shares = runtime.shares;
-                if (memo.deps instanceof Slot one) {
-                    Slot dep = shares ? runtime.own(one) : one;
-                    if (dep == null || dep.changedAfter(verified, stack)) {
-                        runtime.explainRun(memo, one);
-                        return changed(stack);
-                    }
-                    if (dep != one) {
-                        memo.deps = dep; // found once: the next walk goes straight to it
-                    }
-                    assumes(stack, frame);
-                    frame.widen(dep);
-                } else {
-                    Slot[] deps = (Slot[]) memo.deps;
-                    for (int i = 0; i < deps.length; i++) {
-                        Slot dep = deps[i];
-                        if (shares) {
-                            Slot own = runtime.own(dep);
-                            if (own == null) {
-                                runtime.explainRun(memo, dep);
-                                return changed(stack); // its key was mutated
-                            }
-                            if (own != dep) {
-                                deps[i] = own; // the memo's own array (see MemoTable.copyOf)
-                                dep = own;
-                            }
-                        }
-                        if (dep.changedAfter(verified, stack)) {
-                            runtime.explainRun(memo, dep);
-                            return changed(stack);
-                        }
-                        assumes(stack, frame);
-                        frame.widen(dep);
-                    }
-                }
-                int assumed = frame.cycleDepth;
-                if (assumed < stack.depth - 1) {
-                    // Valid if a cycle head being validated further up is: stays claimed
-                    // until that head is validated (or runs again, and then so does this).
-                    Execute.setInputs(memo, frame);
-                    memo.durability(frame.durability);
-                    memo.state |= ASSUMED;
-                    Cycles.retainIn(memo, stack, frame, assumed);
-                    return null;
-                }
-            } catch (Cancelled e) {
-                stack.readCycleDepth = Integer.MAX_VALUE;
-                throw e;
+                verdict = step(runtime, stack, walking, now);
             } catch (Throwable e) {
-                // A dependency that now fails, whatever it throws, counts as changed: the
-                // body runs again and meets the failure itself (it may catch it, as it may
-                // have before, and gets the same as a cold run would). Whatever unwinding
-                // the failure left undone above this frame is finished first.
-                Claims.unwindAbove(runtime, stack, stack.indexOf(memo) + 1);
+                // Checking a dependency failed, whatever it threw: its frames are unwound, and
+                // the memo counts as changed (its body runs again and meets the failure
+                // itself); a cancellation ends the whole walk.
+                Claims.unwindAbove(runtime, stack, at + 1);
+                verdict = failedDependency(runtime, stack, root, e);
+            }
+            if (verdict == WALKING) {
+                continue;
+            }
+            MemoSlot<?, ?> walked = (MemoSlot<?, ?>) walking.slot;
+            if (verdict == WALKED || verdict == VALID) {
+                if (at == root) {
+                    valid(runtime, walked, stack, walking, now, verdict == WALKED);
+                    return Boolean.TRUE;
+                }
+                try {
+                    valid(runtime, walked, stack, walking, now, verdict == WALKED);
+                } catch (Throwable e) {
+                    dependencyFailed(runtime, stack, root, at, e);
+                    continue;
+                }
+            } else if (at == root) {
+                return verdict == CHANGED ? Boolean.FALSE : null;
+            }
+            // A dependency of the frame below is done: finished as Fetch.bringUpToDate would.
+            boolean retained = verdict == RETAINED;
+            if (verdict == CHANGED) {
+                try {
+                    retained = Fetch.runAgain(walked, stack, walking, now, !walking.walkEvicted);
+                } catch (Throwable e) {
+                    dependencyFailed(runtime, stack, root, at, e);
+                    continue;
+                }
+            }
+            Claims.unwindAbove(runtime, stack, at + 1);
+            if (!retained) {
+                Claims.release(runtime, walked, null);
+            }
+            walking.claimed = false; // released, or to be released by its cycle's head
+            stack.pop(walking);
+            stack.frameAt(at - 1).walkOutcome = DONE;
+        }
+    }
+
+    /**
+     * The memo of the frame at {@code at}, a dependency of the one below, failed while it was
+     * finished (it ran again, or was being marked verified): its frame is unwound, handing the
+     * failure to threads waiting for it, and the frame below counts as changed, unless the
+     * failure is a cancellation, which ends the walk.
+     */
+    private static void dependencyFailed(QueryRuntime runtime, ActiveStack stack, int root,
+            int at, Throwable e) {
+        Claims.unwind(runtime, stack, at, e);
+        failedDependency(runtime, stack, root, e);
+        stack.frameAt(at - 1).walkOutcome = FAILED;
+    }
+
+    /** {@link ActiveStack.Frame#walkOutcome}: the frame has pushed no dependency. */
+    static final int NO_OUTCOME = 0;
+    /** The dependency the frame pushed is current: whether it changed is its revision's. */
+    private static final int DONE = 1;
+    /** The dependency the frame pushed failed: the frame must run. */
+    private static final int FAILED = 2;
+
+    /**
+     * After a failure while a frame of the walk checked a dependency: a cancellation unwinds
+     * every frame of the walk above its first and is thrown; anything else makes the frame
+     * that checked count as changed.
+     */
+    private static int failedDependency(QueryRuntime runtime, ActiveStack stack, int root,
+            Throwable e) {
+        stack.readCycleDepth = Integer.MAX_VALUE;
+        if (e instanceof Cancelled) {
+            Claims.unwind(runtime, stack, root + 1, e);
+            throw (Cancelled) e;
+        }
+        return CHANGED;
+    }
+
+    /**
+     * One step of the walk of {@code frame}, the innermost: applies what its last pushed
+     * dependency came to, then checks its next dependencies until one must be walked in turn
+     * (pushed: {@link #WALKING}), one changed ({@link #CHANGED}), or none is left.
+     */
+    private static int step(QueryRuntime runtime, ActiveStack stack, ActiveStack.Frame frame,
+            int now) {
+        MemoSlot<?, ?> memo = (MemoSlot<?, ?>) frame.slot;
+        int verified = frame.walkVerified;
+        int outcome = frame.walkOutcome;
+        if (outcome == NO_OUTCOME && frame.walkIndex == 0) {
+            if (memo.deps == null || runtime.unchangedSince(verified, memo.durability(),
+                    (memo.state & READS_DURABLE) != 0, memo.dirtyAt)) {
+                return VALID;
+            }
+        }
+        if (outcome != NO_OUTCOME) {
+            frame.walkOutcome = NO_OUTCOME;
+            if (outcome == FAILED) {
+                return CHANGED;
+            }
+            Slot dep = dependency(memo, frame.walkIndex);
+            if (dep.changedAt > verified) {
+                runtime.explainRun(memo, dep);
                 return changed(stack);
             }
-            // A dependency may have re-run to an equal value while reading other inputs,
-            // or changed durability without changing value (a lazy input reloaded with
-            // its default durability): what the memo read is what its dependencies read now.
+            unchanged(stack, frame, dep);
+        }
+        // A database that shares slots with a fork finds its own slot of each dependency (see
+        // Fork); read once, so that the walk of one that does not shares nothing.
+        boolean shares = runtime.shares;
+        int count = memo.dependencyCount();
+        for (int i = frame.walkIndex; i < count; i = frame.walkIndex) {
+            Slot read = dependency(memo, i);
+            Slot dep = read;
+            if (shares) {
+                dep = runtime.own(read);
+                if (dep == null) {
+                    runtime.explainRun(memo, read);
+                    return changed(stack); // its key was mutated
+                }
+                if (dep != read) {
+                    // Found once: the next walk goes straight to it (the memo's own array,
+                    // see MemoTable.copyOf).
+                    if (memo.deps instanceof Slot[] deps) {
+                        deps[i] = dep;
+                    } else {
+                        memo.deps = dep;
+                    }
+                }
+            }
+            boolean changed;
+            if (dep instanceof MemoSlot<?, ?> memoDep) {
+                Object opened = open(memoDep, runtime, stack, now);
+                if (opened == DESCEND) {
+                    return WALKING;
+                }
+                changed = opened == Cycles.CHANGED
+                        || (opened != Cycles.UNCHANGED && memoDep.changedAt > verified);
+            } else {
+                changed = dep.changedAfter(verified, stack);
+            }
+            if (changed) {
+                runtime.explainRun(memo, read);
+                return changed(stack);
+            }
+            unchanged(stack, frame, dep);
+        }
+        int assumed = frame.cycleDepth;
+        if (assumed < stack.depth - 1) {
+            // Valid if a cycle head being validated further up is: stays claimed until that
+            // head is validated (or runs again, and then so does this).
+            Execute.setInputs(memo, frame);
+            memo.durability(frame.durability);
+            memo.state |= ASSUMED;
+            Cycles.retainIn(memo, stack, frame, assumed);
+            return RETAINED;
+        }
+        return WALKED;
+    }
+
+    /** The dependency {@code dep}, checked, did not change: the walk moves past it. */
+    private static void unchanged(ActiveStack stack, ActiveStack.Frame frame, Slot dep) {
+        assumes(stack, frame);
+        frame.widen(dep);
+        frame.walkIndex++;
+    }
+
+    /** The {@code i}-th dependency of {@code memo}, in read order. */
+    private static Slot dependency(MemoSlot<?, ?> memo, int i) {
+        Object deps = memo.deps;
+        return deps instanceof Slot one ? one : ((Slot[]) deps)[i];
+    }
+
+    /** {@link #open}: the dependency is claimed and pushed; the walk goes on with it. */
+    private static final Object DESCEND = new Object();
+
+    /**
+     * What {@link Fetch#bringUpToDate} does for a memo read by a memo being walked, up to the
+     * point where it would recurse: returns {@link Slot#NONE} once the memo is current (it
+     * was, it passed the shallow check, another thread brought it up to date, or it ran
+     * again), or what re-entering a cycle makes of it ({@link Cycles#CHANGED}, {@link
+     * Cycles#UNCHANGED}); or claims it, pushes its frame with its walk started, and returns
+     * {@link #DESCEND}.
+     */
+    private static Object open(MemoSlot<?, ?> memo, QueryRuntime runtime, ActiveStack stack,
+            int now) {
+        assert memo.table() != null : memo.queryKey() + " is shared with a fork: own it first";
+        if (!memo.upToDate(now, false) && shallow(memo, runtime, stack, now)) {
+            return Slot.NONE;
+        }
+        while (!memo.upToDate(runtime.revision(), false)) {
+            if ((memo.state & BUSY) != 0 && stack.holds(memo)) {
+                return Cycles.reenter(memo, stack, false);
+            }
+            int base = stack.depth;
+            ActiveStack.Frame frame = stack.push(memo, ActiveStack.Kind.CLAIM);
+            try {
+                if (!Claims.claim(runtime, memo, stack, frame)) {
+                    // Another thread held it, and released it: it may be current now.
+                    Claims.unwindAbove(runtime, stack, base + 1);
+                    stack.pop(frame);
+                    continue;
+                }
+                if (!memo.upToDate(now, false)) {
+                    boolean evicted = memo.verifiedAt < 0;
+                    if ((memo.state & PRESENT) != 0) {
+                        frame.startWalk(Math.abs(memo.verifiedAt), evicted);
+                        return DESCEND;
+                    }
+                    boolean retained = Execute.run(memo, stack, frame, now, !evicted);
+                    Claims.unwindAbove(runtime, stack, base + 1);
+                    if (!retained) {
+                        Claims.release(runtime, memo, null);
+                    }
+                } else {
+                    // Brought up to date by the thread that held it before this one.
+                    Claims.release(runtime, memo, null);
+                }
+            } catch (Throwable e) {
+                Claims.unwind(runtime, stack, base, e);
+                throw e;
+            }
+            frame.claimed = false;
+            stack.pop(frame);
+            return Slot.NONE;
+        }
+        return Slot.NONE;
+    }
+
+    /**
+     * The end of a walk that found nothing changed: finalizes the cycle the memo heads, if any,
+     * and marks it verified in {@code now}.
+     */
+    private static void valid(QueryRuntime runtime, MemoSlot<?, ?> memo, ActiveStack stack,
+            ActiveStack.Frame frame, int now, boolean walked) {
+        if (walked) {
+            // A dependency may have re-run to an equal value while reading other inputs, or
+            // changed durability without changing value (a lazy input reloaded with its
+            // default durability): what the memo read is what its dependencies read now.
             Execute.setInputs(memo, frame);
             memo.durability(frame.durability);
         }
@@ -337,6 +540,7 @@ public final class Verify {
             Cycles.finalizeCycle(memo, stack, frame, now);
         }
         memo.state &= ~(EXECUTED | BACKDATED);
+        boolean evicted = frame.walkEvicted;
         if (runtime.verifyReuse() && !evicted) {
             checkReuse(runtime, memo, stack);
         }
@@ -344,7 +548,6 @@ public final class Verify {
         if (runtime.hasListener()) {
             runtime.events.emit(new Event.DidValidateMemoizedValue(memo.queryKey()));
         }
-        return true;
     }
 
     /**
@@ -363,9 +566,9 @@ public final class Verify {
     }
 
     /** Verification found a change: what it assumed about cycle heads no longer matters. */
-    private static Boolean changed(ActiveStack stack) {
+    private static int changed(ActiveStack stack) {
         stack.readCycleDepth = Integer.MAX_VALUE;
-        return Boolean.FALSE;
+        return CHANGED;
     }
 
     /**
