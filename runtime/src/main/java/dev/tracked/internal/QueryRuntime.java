@@ -964,7 +964,17 @@ public final class QueryRuntime {
 
     /** The batch this thread is running the body of, whose writes wait in it; or {@code null}. */
     Batch openBatch() {
-        return batches.isEmpty() ? null : batches.get(Thread.currentThread());
+        if (batches.isEmpty()) {
+            return null;
+        }
+        Thread thread = Thread.currentThread();
+        Batch batch = batches.get(thread);
+        // A helper stands in for the thread it serves (see StackSegments.Helper).
+        while (batch == null && thread instanceof StackSegments.Helper helper
+                && (thread = helper.servingFor()) != null) {
+            batch = batches.get(thread);
+        }
+        return batch;
     }
 
     /**
@@ -1075,7 +1085,12 @@ public final class QueryRuntime {
         int index = cacheIndex(thread);
         ActiveStack cached = (ActiveStack) BY_THREAD.getOpaque(byThread, index);
         ActiveStack stack = cached != null && cached.thread == thread
-                ? cached : stacks.computeIfAbsent(thread, this::newStack);
+                ? cached : stacks.get(thread);
+        if (stack == null) {
+            // A helper stands in for the thread it serves (see StackSegments.Helper).
+            stack = thread instanceof StackSegments.Helper helper
+                    ? helper.adoptFor(this, true) : stacks.computeIfAbsent(thread, this::newStack);
+        }
         RECENT.setOpaque(this, stack);
         if (stack != cached) {
             BY_THREAD.setOpaque(byThread, index, stack);
@@ -1083,7 +1098,7 @@ public final class QueryRuntime {
         return stack;
     }
 
-    private ActiveStack newStack(Thread thread) {
+    ActiveStack newStack(Thread thread) {
         return new ActiveStack(thread, segments.callerDepth);
     }
 
@@ -1124,7 +1139,14 @@ public final class QueryRuntime {
             return last;
         }
         ActiveStack cached = (ActiveStack) BY_THREAD.getOpaque(byThread, cacheIndex(thread));
-        return cached != null && cached.thread == thread ? cached : stacks.get(thread);
+        if (cached != null && cached.thread == thread) {
+            return cached;
+        }
+        ActiveStack stack = stacks.get(thread);
+        if (stack == null && thread instanceof StackSegments.Helper helper) {
+            stack = helper.adoptFor(this, false); // the stack of the thread it serves, if any
+        }
+        return stack;
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.tracked.internal;
 
+import java.util.ArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,7 +43,7 @@ final class StackSegments {
      */
     static final long HELPER_STACK_BYTES = 64L << 20;
     /** How long an idle helper waits for more work before it ends. */
-    private static final long KEEP_ALIVE_SECONDS = 30;
+    private static final long KEEP_ALIVE_SECONDS = 10;
     /** How long a parked caller sleeps before it checks again whether its helper is done. */
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -50,11 +53,13 @@ final class StackSegments {
     /** Queries deep on a helper before it hands on. */
     final int helperDepth;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Created on the first hand-over; guarded by {@link #lock}. */
+    /**
+     * Created on the first hand-over; guarded by {@link #lock}. Neither the pool nor its idle
+     * threads refer to the database, so a database dropped without {@code close()} can be
+     * collected while they wait out their keep-alive.
+     */
     private ThreadPoolExecutor helpers;
     private boolean shutDown;
-    /** Numbers the helpers' names; guarded by {@link #lock}. */
-    private int created;
     /** How many times a chain went on on a helper. */
     private final AtomicLong handedOn = new AtomicLong();
 
@@ -74,8 +79,14 @@ final class StackSegments {
         handedOn.incrementAndGet();
         try {
             pool().execute(segment);
-        } catch (RejectedExecutionException e) {
-            throw runtime.closed(); // the pool is shut down: close() came in
+        } catch (Throwable e) {
+            if (segment.startInterrupted) {
+                Thread.currentThread().interrupt(); // kept, as the helper never started
+            }
+            if (e instanceof RejectedExecutionException) {
+                throw runtime.closed(); // the pool is shut down: close() came in
+            }
+            throw e; // no thread could be started (out of memory): nothing was handed over
         }
         segment.await();
         // The helper handed the stack back; adopting it again here is a no-op unless handing
@@ -96,7 +107,7 @@ final class StackSegments {
                     throw runtime.closed();
                 }
                 helpers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, KEEP_ALIVE_SECONDS,
-                        TimeUnit.SECONDS, new SynchronousQueue<>(), this::newHelper);
+                        TimeUnit.SECONDS, new SynchronousQueue<>(), new Helpers());
             }
             return helpers;
         } finally {
@@ -104,21 +115,97 @@ final class StackSegments {
         }
     }
 
-    /** Called by the pool, under {@link #pool}'s caller or a running helper. */
-    private Thread newHelper(Runnable task) {
-        int number;
-        lock.lock();
-        try {
-            number = ++created;
-        } finally {
-            lock.unlock();
+    /** Makes the helper threads of one database's pool; refers to nothing else. */
+    private static final class Helpers implements ThreadFactory {
+        private final AtomicInteger created = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Helper helper = new Helper(task, "tracked-stack-" + created.incrementAndGet());
+            helper.setDaemon(true);
+            helper.setPriority(Thread.NORM_PRIORITY);
+            return helper;
         }
-        // No inherited thread-locals: a helper serves whichever thread hands on to it.
-        Thread helper = new Thread(null, task, "tracked-stack-" + number, HELPER_STACK_BYTES,
-                false);
-        helper.setDaemon(true);
-        helper.setPriority(Thread.NORM_PRIORITY);
-        return helper;
+    }
+
+    /**
+     * A helper thread. While it runs a segment it serves a thread (the caller, or the helper
+     * that handed on to it), and stands in for it in every database: a database that finds no
+     * stack of its own for the helper adopts the served thread's ({@link #adoptFor}), so that a
+     * body run on the helper that calls another database (one whose query called this one)
+     * is, for that database, still inside that query. Each stack it adopts is handed back when
+     * the segment ends.
+     */
+    static final class Helper extends Thread {
+        /** The thread this one stands in for; {@code null} between segments. Own thread only. */
+        private Thread servingFor;
+        /** What this helper adopted in its segment, as triples: database, stack, from thread. */
+        private final ArrayList<Object> adopted = new ArrayList<>();
+
+        /** The thread this one stands in for, or {@code null}. */
+        Thread servingFor() {
+            return servingFor;
+        }
+
+        Helper(Runnable task, String name) {
+            // No inherited thread-locals: a helper serves whichever thread hands on to it.
+            super(null, task, name, HELPER_STACK_BYTES, false);
+        }
+
+        /**
+         * The stack this helper uses in {@code runtime}, which has none for it: the served
+         * thread's, or the one that thread serves, and so on, adopted for the rest of the
+         * segment; if none has one, a new stack of the outermost of them, adopted likewise (so
+         * that a helper never owns a stack). {@code null} if {@code create} is false and none
+         * has one.
+         */
+        ActiveStack adoptFor(QueryRuntime runtime, boolean create) {
+            Thread outermost = null;
+            for (Thread served = servingFor; served != null;
+                    served = served instanceof Helper helper ? helper.servingFor : null) {
+                ActiveStack found = runtime.stacks.get(served);
+                if (found != null && found.thread == served) {
+                    adopt(runtime, found);
+                    return found;
+                }
+                outermost = served;
+            }
+            if (outermost == null) {
+                // Not in a segment (never, for a pool's thread): a thread like any other.
+                return create ? runtime.stacks.computeIfAbsent(this, runtime::newStack) : null;
+            }
+            if (!create) {
+                return null;
+            }
+            ActiveStack made = runtime.stacks.computeIfAbsent(outermost, runtime::newStack);
+            adopt(runtime, made);
+            return made;
+        }
+
+        private void adopt(QueryRuntime runtime, ActiveStack stack) {
+            adopted.add(runtime);
+            adopted.add(stack);
+            adopted.add(stack.thread);
+            runtime.adopt(stack, this);
+        }
+
+        /** Hands back every stack adopted in this segment, the last first. */
+        private void handBack() {
+            Throwable failure = null;
+            for (int i = adopted.size() - 3; i >= 0; i -= 3) {
+                try {
+                    ((QueryRuntime) adopted.get(i)).adopt((ActiveStack) adopted.get(i + 1),
+                            (Thread) adopted.get(i + 2));
+                } catch (Throwable e) {
+                    failure = e; // out of memory: hand back the others all the same
+                }
+            }
+            adopted.clear();
+            servingFor = null;
+            if (failure != null) {
+                throw QueryRuntime.<RuntimeException>sneaky(failure);
+            }
+        }
     }
 
     /** How many times a chain went on on a helper thread so far. */
@@ -155,25 +242,53 @@ final class StackSegments {
         private final ActiveStack stack;
         private final boolean needValue;
         final Thread caller;
+        /**
+         * Whether the helper is to start interrupted: the caller was when it handed on (its
+         * status is cleared meanwhile), or was interrupted before the helper started.
+         */
+        private boolean startInterrupted;
+        /** Whether the helper has started, or ended: then interrupts go to it, or stay. */
+        private boolean started;
         Object result;
         Throwable failure;
+        /** Whether the helper ended interrupted: the caller ends so (a body may clear it). */
+        private boolean endInterrupted;
         /** Set once the helper is done with {@link #stack}: publishes the fields above. */
         private volatile boolean done;
+        /**
+         * The helper while it runs the segment, so that an interrupt of the caller reaches the
+         * body running for it, as it would on one thread; guarded by {@link #interrupts}.
+         */
+        private Thread runner;
+        private final ReentrantLock interrupts = new ReentrantLock();
 
         Segment(MemoSlot<?, ?> memo, ActiveStack stack, boolean needValue, Thread caller) {
             this.memo = memo;
             this.stack = stack;
             this.needValue = needValue;
             this.caller = caller;
+            this.startInterrupted = Thread.interrupted(); // called on the caller's thread
         }
 
         @Override
         public void run() {
+            Helper helper = (Helper) Thread.currentThread();
             int base = stack.segmentBase;
             int limit = stack.segmentLimit;
             try {
                 try {
-                    runtime.adopt(stack, Thread.currentThread());
+                    interrupts.lock();
+                    try {
+                        runner = helper;
+                        started = true;
+                        if (startInterrupted) {
+                            helper.interrupt();
+                        }
+                    } finally {
+                        interrupts.unlock();
+                    }
+                    helper.servingFor = caller;
+                    helper.adopt(runtime, stack);
                     stack.segmentBase = stack.depth;
                     stack.segmentLimit = helperDepth;
                     result = Fetch.bringUpToDate(memo, stack, needValue);
@@ -182,11 +297,18 @@ final class StackSegments {
                 } finally {
                     stack.segmentBase = base;
                     stack.segmentLimit = limit;
-                    runtime.adopt(stack, caller);
+                    interrupts.lock();
+                    try {
+                        runner = null;
+                    } finally {
+                        interrupts.unlock();
+                    }
+                    endInterrupted = Thread.interrupted(); // cleared: the pool's thread goes on
+                    helper.handBack();
                 }
             } catch (Throwable e) {
                 if (failure == null) {
-                    failure = e; // handing the stack back failed; the caller adopts it
+                    failure = e; // handing a stack back failed; the caller adopts its own
                 }
             } finally {
                 done = true;
@@ -194,16 +316,30 @@ final class StackSegments {
             }
         }
 
-        /** Parks until the helper is done; an interrupt is kept for afterwards. */
+        /**
+         * Parks until the helper is done. An interrupt meanwhile goes on to the helper; the
+         * caller ends interrupted if the helper did, or if one came too late to go on.
+         */
         void await() {
-            boolean interrupted = false;
+            boolean late = false;
             while (!done) {
                 LockSupport.parkNanos(this, RECHECK_NANOS);
                 if (Thread.interrupted()) {
-                    interrupted = true;
+                    interrupts.lock();
+                    try {
+                        if (runner != null) {
+                            runner.interrupt();
+                        } else if (!started) {
+                            startInterrupted = true;
+                        } else {
+                            late = true;
+                        }
+                    } finally {
+                        interrupts.unlock();
+                    }
                 }
             }
-            if (interrupted) {
+            if (endInterrupted || late || Thread.interrupted()) {
                 Thread.currentThread().interrupt();
             }
         }
