@@ -56,6 +56,31 @@ final class ActiveStack {
     /** What the owner of {@link #waitingOn} failed with, handed over on release; wait lock. */
     Throwable propagated;
     /**
+     * This stack's priority in cycles across threads, given the first time it is found in one
+     * (0 until then, and again once the thread leaves its outermost call): of the threads of a
+     * cycle that recovers, the one with the highest rank, the youngest in cycles, gives its part
+     * up (see {@link Claims#yieldTo}), so the oldest always gets on. Guarded by the wait lock.
+     */
+    long rank;
+    /**
+     * Set by another thread that found a cycle through this one, which waits: the slot this
+     * thread holds and must give up; it stops waiting and yields. Guarded by the wait lock.
+     */
+    Slot yieldFor;
+    /**
+     * While this thread unwinds to give up its part of a cycle: the slot it gives up, and the
+     * cancellation it unwinds with. The read that read that slot (or one below) retries once the
+     * slot is released. Own thread only.
+     */
+    Slot yielding;
+    Cancelled yieldSignal;
+    /**
+     * The last {@link dev.tracked.runtime.CycleException} thrown on this stack that only makes a
+     * walk run its head instead (see {@link Cycles#reenter}): not a failure for threads waiting
+     * for the slots it unwinds. Own thread only.
+     */
+    Throwable passing;
+    /**
      * Memos of cycles being iterated on this thread: computed from a provisional value, claimed
      * by this thread until their cycle head finalizes them, but no longer on a frame.
      */

@@ -124,7 +124,7 @@ final class Claims {
                 // can only skip waking the waiters, who wake by themselves.
                 STATE.setVolatile(slot, (byte) (slot.state & ~Slot.BUSY));
                 top.claimed = false;
-                wake(runtime, slot, failure);
+                wake(runtime, slot, handed(stack, failure));
             }
             stack.pop(top);
         }
@@ -165,31 +165,68 @@ final class Claims {
             }
         }
         Throwable failure;
+        Slot yielded;
+        CycleException late = null;
         boolean interrupted = false;
         runtime.waitLock.lock();
         try {
             while (stack.waitingOn == slot) {
+                if (stack.yieldFor != null) {
+                    break; // another thread found a cycle through this one: give a part up
+                }
                 if (((byte) STATE.getVolatile(slot) & Slot.BUSY) == 0) {
                     // Released, but the owner could not wake this thread (its stack overflowed
                     // while it did): go on as if woken, and try again.
                     stack.waitingOn = null;
                     break;
                 }
+                boolean signalled = true;
                 try {
-                    runtime.waitSignal.await(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+                    signalled = runtime.waitSignal.await(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     // The owner finishes or fails; either way it wakes this thread.
                     interrupted = true;
+                }
+                if (!signalled && stack.waitingOn == slot) {
+                    // Waited a while: look for a cycle of waits again. The check when this
+                    // thread started waiting can miss one that closed through a thread then
+                    // unwinding (its frames say it holds slots it just released).
+                    ActiveStack holder = ownerOf(runtime, slot);
+                    CrossCycle cycle = holder == null ? null
+                            : crossThreadCycle(runtime, slot, holder, stack);
+                    if (cycle != null && !cycle.recovers()) {
+                        late = cycle.error();
+                        stack.waitingOn = null;
+                        break;
+                    }
+                    if (cycle != null) {
+                        Slot mine = yieldTo(runtime, cycle, stack);
+                        if (mine != null) {
+                            stack.yieldFor = mine;
+                            break;
+                        }
+                    }
                 }
             }
             WAITERS.getAndAdd(runtime, -1);
             failure = stack.propagated;
             stack.propagated = null;
+            yielded = stack.yieldFor;
+            if (yielded != null) {
+                stack.yieldFor = null;
+                stack.waitingOn = null;
+            }
         } finally {
             runtime.waitLock.unlock();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+        if (late != null) {
+            throw late;
+        }
+        if (yielded != null) {
+            throw giveUp(stack, yielded, slot);
         }
         if (failure != null) {
             if (failure instanceof Cancelled cancelled) {
@@ -226,9 +263,16 @@ final class Claims {
                 }
                 owner = ownerOf(runtime, slot);
                 if (owner != null) {
-                    CycleException cycle = crossThreadCycle(runtime, slot, owner, stack);
+                    CrossCycle cycle = crossThreadCycle(runtime, slot, owner, stack);
                     if (cycle != null) {
-                        throw cycle;
+                        if (!cycle.recovers()) {
+                            throw cycle.error();
+                        }
+                        Slot mine = yieldTo(runtime, cycle, stack);
+                        if (mine != null) {
+                            throw giveUp(stack, mine, slot);
+                        }
+                        // The youngest thread of the cycle gives its part up; wait for it.
                     }
                     stack.waitingOn = slot;
                     waiting = true;
@@ -263,11 +307,20 @@ final class Claims {
     }
 
     /**
+     * A cycle of waiting threads: the one that closes it ({@code me}, last) and the others, each
+     * with the slot it holds that the thread before it waits for (the first holds the slot
+     * {@code me} is about to wait for); the error naming it, and whether a query on it recovers
+     * from cycles.
+     */
+    record CrossCycle(CycleException error, List<ActiveStack> stacks, List<Slot> held,
+            boolean recovers) {}
+
+    /**
      * The cycle this thread would close by waiting for {@code slot}, held by {@code owner}, or
      * {@code null}: follows owners and the slots they wait for. Waiting threads do not move while
      * the runtime's wait lock is held, so their stacks can be read. Call under waitLock.
      */
-    private static CycleException crossThreadCycle(QueryRuntime runtime, Slot slot,
+    private static CrossCycle crossThreadCycle(QueryRuntime runtime, Slot slot,
             ActiveStack owner, ActiveStack me) {
         ActiveStack other = owner;
         int hops = 0;
@@ -283,17 +336,119 @@ final class Claims {
         }
         // A cycle: from slot through each owner's stack to the slot it waits for, back to me.
         List<QueryKey> path = new ArrayList<>();
+        List<ActiveStack> stacks = new ArrayList<>();
+        List<Slot> held = new ArrayList<>();
+        boolean recovers = false;
         Slot target = slot;
         other = owner;
         while (true) {
+            stacks.add(other);
+            held.add(target);
             for (Slot participant : other.from(target)) {
                 path.add(participant.queryKey());
+                recovers |= recovers(participant);
             }
             if (other == me) {
-                return new CycleException(path);
+                return new CrossCycle(new CycleException(path), stacks, held, recovers);
             }
             target = other.waitingOn;
             other = ownerOf(runtime, target);
         }
+    }
+
+    /** Whether {@code slot} is a memo of a query that recovers from cycles. */
+    private static boolean recovers(Slot slot) {
+        if (!(slot instanceof MemoSlot<?, ?> memo)) {
+            return false;
+        }
+        MemoTable<?, ?> table = memo.table();
+        return table != null && (table.cycleInitial != null || table.cycleResult != null);
+    }
+
+    /**
+     * Breaks a cycle across threads that a query on it recovers from: the youngest thread of the
+     * cycle by {@link ActiveStack#rank} (ranks are given on first sight, to {@code me} last)
+     * gives up the slot the thread before it waits for, with everything it holds above it, and
+     * retries once it is released (see {@link #retryAfterYield}): the thread before it takes
+     * the slot, and computes the cycle on its own stack, where it recovers as on one thread
+     * (fixpoint iteration, or fallback). Returns that slot if the youngest is {@code me};
+     * otherwise tells the youngest, which waits, and returns {@code null}. Call under waitLock.
+     */
+    private static Slot yieldTo(QueryRuntime runtime, CrossCycle cycle, ActiveStack me) {
+        List<ActiveStack> stacks = cycle.stacks();
+        for (ActiveStack stack : stacks) {
+            if (stack.rank == 0 && stack != me) {
+                stack.rank = ++runtime.ranks;
+            }
+        }
+        if (me.rank == 0) {
+            me.rank = ++runtime.ranks;
+        }
+        int youngest = 0;
+        for (int i = 1; i < stacks.size(); i++) {
+            if (stacks.get(i).rank > stacks.get(youngest).rank) {
+                youngest = i;
+            }
+        }
+        Slot held = cycle.held().get(youngest);
+        ActiveStack victim = stacks.get(youngest);
+        runtime.cyclesHandedOver++;
+        if (victim == me) {
+            return held;
+        }
+        victim.yieldFor = held;
+        runtime.waitSignal.signalAll();
+        return null;
+    }
+
+    /**
+     * The cancellation this thread unwinds with to give {@code held} up: it carries a {@link
+     * CycleException} naming the slot, and is retried, not seen, by the read that read it.
+     */
+    private static Cancelled giveUp(ActiveStack stack, Slot held, Slot waitedFor) {
+        Cancelled signal = new Cancelled(Cancelled.Reason.PROPAGATED_FAILURE, held.queryKey(),
+                new CycleException(List.of(held.queryKey(), waitedFor.queryKey()),
+                        "is part of a cycle across threads, given up to the thread that waits"
+                        + " for it, which recovers it; this thread reads it again"));
+        stack.yielding = held;
+        stack.yieldSignal = signal;
+        return signal;
+    }
+
+    /**
+     * What to hand the threads waiting for a slot that {@code stack} releases after {@code
+     * failure}: nothing if the thread is giving up its part of a cycle (see {@link #yieldTo}),
+     * or if the failure only makes a walk run a cycle's head (see {@link Cycles#reenter}), so
+     * that they claim the slot and compute it; otherwise the failure.
+     */
+    static Throwable handed(ActiveStack stack, Throwable failure) {
+        return failure != null && (failure == stack.yieldSignal || failure == stack.passing)
+                ? null : failure;
+    }
+
+    /**
+     * Called by a read that caught {@code e}: if it is this thread's yield (see {@link
+     * #yieldTo}), unwinds to {@code base}, and if that released the slot given up, waits a
+     * moment for the thread that wanted it to take it, and returns true: the read retries.
+     */
+    static boolean retryAfterYield(QueryRuntime runtime, ActiveStack stack, int base,
+            Cancelled e) {
+        if (e != stack.yieldSignal || stack.yielding == null) {
+            return false;
+        }
+        Claims.unwind(runtime, stack, base, e);
+        Slot given = stack.yielding;
+        if (stack.holds(given)) {
+            return false; // held by a frame further down: that read retries
+        }
+        stack.yielding = null;
+        stack.yieldSignal = null;
+        stack.readCycleDepth = Integer.MAX_VALUE;
+        // Let the thread that waits for it claim it first, or this one may claim it again and
+        // close the same cycle; after a moment, go on anyway.
+        for (int i = 0; i < 100 && ((byte) STATE.getVolatile(given) & Slot.BUSY) == 0; i++) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        return true;
     }
 }

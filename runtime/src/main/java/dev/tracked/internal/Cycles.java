@@ -86,7 +86,14 @@ final class Cycles {
             }
             return frame.provisional;
         }
-        throw cycle(stack, memo);
+        CycleException cycle = cycle(stack, memo);
+        if (recovers && frame.kind == ActiveStack.Kind.VERIFY) {
+            // A body run by the walk of this head reads the head's value: the walk fails on it,
+            // and the head runs instead, where the read gets the provisional value. Threads
+            // waiting for what fails on the way are not handed this failure: they try again.
+            stack.passing = cycle;
+        }
+        throw cycle;
     }
 
     /**
@@ -218,7 +225,7 @@ final class Cycles {
             member.deps = null;
             memo.epoch.runtime.accumulators.drop(member);
             stack.unretain(member);
-            Claims.release(memo.epoch.runtime, member, failure);
+            Claims.release(memo.epoch.runtime, member, Claims.handed(stack, failure));
         }
         frame.participants.clear();
     }

@@ -138,6 +138,13 @@ public final class QueryRuntime {
     final ReentrantLock waitLock = new ReentrantLock();
     /** Signalled, under {@link #waitLock}, when a claimed slot is released (or closed). */
     final Condition waitSignal = waitLock.newCondition();
+    /**
+     * The last rank given to a stack found in a cycle across threads (see {@link
+     * ActiveStack#rank}); guarded by {@link #waitLock}.
+     */
+    long ranks;
+    /** How many cycles across threads were broken by a thread giving its part up; wait lock. */
+    long cyclesHandedOver;
     /** The writer waiting for running queries to unwind, unparked by the last to leave. */
     private volatile Thread unwindingWriter;
     /**
@@ -1246,7 +1253,20 @@ public final class QueryRuntime {
             if (shares) {
                 slot = ownForRead(slot); // a slot shared with a fork is copied before it changes
             }
-            Object read = slot.update(stack);
+            Object read;
+            while (true) {
+                try {
+                    read = slot.update(stack);
+                    break;
+                } catch (Cancelled e) {
+                    if (!Claims.retryAfterYield(this, stack, base, e)) {
+                        throw e;
+                    }
+                    // This thread gave up its part of a cycle to another thread (see
+                    // Claims.yieldTo): everything it held of the cycle is released, and the read
+                    // goes on, waiting for that thread's value.
+                }
+            }
             int cycleDepth = stack.readCycleDepth;
             if (cycleDepth != Integer.MAX_VALUE) {
                 // The value read depends on a cycle head's provisional value: so does the
@@ -1380,6 +1400,8 @@ public final class QueryRuntime {
      */
     void exit(ActiveStack stack) {
         stack.entered = false;
+        stack.rank = 0;
+        stack.passing = null;
         int after = (int) ACTIVE_THREADS.getAndAdd(this, -1) - 1;
         if ((after & COUNT) == 0 && (after & PENDING_WRITE) != 0) {
             Thread writer = unwindingWriter;

@@ -40,6 +40,103 @@ class ConcurrencyStressTest {
     }
 
     /**
+     * 40 rings of 5 queries whose members recover by fixpoint iteration, computed cold by 64
+     * threads at once, each going through every ring from another member: cycles close across
+     * threads all the time. Every value read is what one thread alone computes, in every round
+     * (a new database each).
+     */
+    @Test
+    void ringsComputedColdBySixtyFourThreadsAtOnceReachTheirFixpoints() throws Exception {
+        int rings = 40;
+        int size = 5;
+        int threads = 64;
+        int rounds = (int) Math.max(3, Long.getLong("tracked.stress.seconds", 3));
+        int[][] expected = null;
+        long handedOver = 0;
+        for (int round = 0; round < rounds; round++) {
+            QueryRuntime runtime = new QueryRuntime(null);
+            if (round % 2 == 1) {
+                runtime.stackDepths(2, 2); // and across helper threads
+            }
+            InputTable<Integer, Integer> limit =
+                    new InputTable<>(runtime, "limit", List::of, Durability.LOW, null);
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            MemoTable<List<Integer>, Integer>[] self = new MemoTable[1];
+            self[0] = new MemoTable<>(runtime, MemoTable.<List<Integer>, Integer>options(
+                    "closure", key -> List.of(key), key -> {
+                        int ring = key.get(0);
+                        int member = key.get(1);
+                        // A moment with the member claimed, so that threads meet in the rings.
+                        LockSupport.parkNanos(20_000);
+                        int next = self[0].fetch(List.of(ring, (member + 1) % size));
+                        return Math.min(next + 1 + member, limit.get(ring));
+                    }).cycleInitial(key -> 0));
+            for (int ring = 0; ring < rings; ring++) {
+                limit.set(ring, 10 + ring);
+            }
+            if (expected == null) {
+                expected = new int[rings][size];
+                for (int ring = 0; ring < rings; ring++) {
+                    for (int member = 0; member < size; member++) {
+                        expected[ring][member] = self[0].fetch(List.of(ring, member));
+                    }
+                }
+                runtime.close();
+                round--;
+                continue;
+            }
+            int[][] truth = expected;
+            java.util.concurrent.CyclicBarrier start =
+                    new java.util.concurrent.CyclicBarrier(threads);
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> all = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                Thread thread = new Thread(() -> {
+                    try {
+                        start.await(30, TimeUnit.SECONDS);
+                        for (int r = 0; r < rings; r++) {
+                            // Threads that meet in a ring enter it at other members.
+                            int ring = (first + r) % rings;
+                            int member = (3 * first + first / rings + r) % size;
+                            int value = self[0].fetch(List.of(ring, member));
+                            assertEquals(truth[ring][member], value,
+                                    "closure(" + ring + ", " + member + ")");
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }, "ring-reader-" + t);
+                thread.setDaemon(true);
+                thread.start();
+                all.add(thread);
+            }
+            for (Thread thread : all) {
+                thread.join(60_000);
+                assertEquals(false, thread.isAlive(), thread.getName() + " still runs");
+            }
+            if (!failures.isEmpty()) {
+                AssertionError error = new AssertionError(failures.size() + " readers failed in"
+                        + " round " + round + ", the first with " + failures.get(0));
+                error.initCause(failures.get(0));
+                throw error;
+            }
+            runtime.waitLock.lock();
+            try {
+                handedOver += runtime.cyclesHandedOver;
+            } finally {
+                runtime.waitLock.unlock();
+            }
+            runtime.close();
+        }
+        if (handedOver == 0) {
+            fail("no cycle closed across threads in " + rounds + " rounds");
+        }
+        System.out.printf("rings: %d cycles across threads handed over in %d rounds%n",
+                handedOver, rounds);
+    }
+
+    /**
      * {@link #readersAndAWriterAgreeWithFromScratchEvaluation}, with every chain of more than
      * two queries continued on helper threads (see {@link StackSegments}), two queries at a
      * time: readers wait for claims held by helpers, helpers for claims held by readers and by

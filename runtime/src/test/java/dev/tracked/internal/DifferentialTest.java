@@ -372,6 +372,142 @@ class DifferentialTest {
 
     private static final int BOUND = 40;
 
+    /**
+     * {@link #cyclicGraphsConvergeToTheLeastFixpoint}, read by three threads at once: after each
+     * edit, each thread reads every query in an order of its own, released together, so that
+     * cycles are entered from several threads at the same time and close across threads. Every
+     * value every thread reads is the least fixpoint (see Claims.yieldTo: the youngest thread of
+     * a cycle gives its part up to the thread that waits for it, which recovers it alone).
+     */
+    @Test
+    void cyclicGraphsReadFromThreeThreadsAtOnceConvergeToTheLeastFixpoint() throws Exception {
+        long handedOver = 0;
+        for (long seed = 1; seed <= Math.max(3, Integer.getInteger("tracked.seeds", 30) / 3);
+                seed++) {
+            try {
+                handedOver += runCyclicAcrossThreads(seed, 25);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("failed with seed " + seed, e);
+            }
+        }
+        // Cycles did close across threads, and were handed over (dozens in ten seeds).
+        if (handedOver == 0) {
+            throw new AssertionError("no cycle closed across threads");
+        }
+    }
+
+    /** Returns how many cycles across threads were handed over to one thread. */
+    private static long runCyclicAcrossThreads(long seed, int edits) throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        int inputCount = 10;
+        int queryCount = 16;
+        Shape[] shapes = new Shape[queryCount];
+        boolean[] backdate = new boolean[queryCount];
+        for (int q = 0; q < queryCount; q++) {
+            shapes[q] = new Shape(random.nextInt(inputCount),
+                    cyclicSources(random, queryCount, inputCount),
+                    cyclicSources(random, queryCount, inputCount));
+            backdate[q] = random.nextBoolean();
+        }
+        QueryRuntime runtime = newRuntime(null, 0);
+        if (seed % 2 == 0) {
+            runtime.stackDepths(2, 2); // and across helper threads
+        }
+        CyclicSide side = cyclicSide(runtime, shapes, backdate, new int[inputCount]);
+        for (int i = 0; i < inputCount; i++) {
+            side.values()[i] = random.nextInt(10);
+            side.input().set(i, side.values()[i]);
+        }
+        for (int edit = 0; edit < edits; edit++) {
+            int i = random.nextInt(inputCount);
+            side.values()[i] = random.nextInt(10);
+            side.input().set(i, side.values()[i]);
+            int[] truth = leastFixpoint(shapes, side.values());
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
+            List<java.util.concurrent.FutureTask<int[]>> readers = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                long order = random.nextLong();
+                java.util.concurrent.FutureTask<int[]> reader =
+                        new java.util.concurrent.FutureTask<>(() -> {
+                            SplittableRandom shuffle = new SplittableRandom(order);
+                            int[] queries = new int[queryCount];
+                            for (int q = 0; q < queryCount; q++) {
+                                queries[q] = q;
+                            }
+                            for (int q = queryCount - 1; q > 0; q--) {
+                                int j = shuffle.nextInt(q + 1);
+                                int swap = queries[q];
+                                queries[q] = queries[j];
+                                queries[j] = swap;
+                            }
+                            int[] read = new int[queryCount];
+                            start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                            for (int q : queries) {
+                                read[q] = call(side.queries().get(q));
+                            }
+                            return read;
+                        });
+                readers.add(reader);
+                Thread thread = new Thread(reader, "reader-" + r);
+                thread.setDaemon(true);
+                thread.start();
+            }
+            for (java.util.concurrent.FutureTask<int[]> reader : readers) {
+                int[] read;
+                try {
+                    read = reader.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    StringBuilder where = new StringBuilder("readers hang after edit " + edit);
+                    Thread.getAllStackTraces().forEach((thread, trace) -> {
+                        if (thread.getName().startsWith("reader-")
+                                || thread.getName().startsWith("tracked-stack-")) {
+                            where.append("\n").append(thread.getName());
+                            for (int f = 0; f < Math.min(trace.length, 12); f++) {
+                                where.append("\n    at ").append(trace[f]);
+                            }
+                        }
+                    });
+                    for (ActiveStack stack : runtime.stacks.values()) {
+                        where.append("\nstack of ").append(stack.thread.getName())
+                                .append(" rank ").append(stack.rank).append(" waits for ")
+                                .append(stack.waitingOn == null ? "-" : stack.waitingOn.queryKey())
+                                .append(" yieldFor ").append(stack.yieldFor == null ? "-"
+                                        : stack.yieldFor.queryKey()).append(" frames:");
+                        for (int f = 0; f < stack.depth; f++) {
+                            ActiveStack.Frame frame = stack.frameAt(f);
+                            where.append(" ").append(frame.slot == null ? "?" : frame.slot.queryKey())
+                                    .append("/").append(frame.kind).append(frame.claimed ? "*" : "");
+                        }
+                    }
+                    for (ActiveStack waiter : runtime.stacks.values()) {
+                        Slot awaited = waiter.waitingOn;
+                        if (awaited == null) {
+                            continue;
+                        }
+                        where.append("\n").append(awaited.queryKey()).append(" held by:");
+                        for (ActiveStack stack : runtime.stacks.values()) {
+                            if (stack.holds(awaited)) {
+                                where.append(" ").append(stack.thread.getName()).append("(depth ")
+                                        .append(stack.depth).append(")");
+                            }
+                        }
+                    }
+                    throw new AssertionError(where.toString(), e);
+                }
+                for (int q = 0; q < queryCount; q++) {
+                    assertEquals(truth[q], read[q], "q" + q + " after edit " + edit);
+                }
+            }
+        }
+        runtime.close();
+        runtime.waitLock.lock();
+        try {
+            return runtime.cyclesHandedOver;
+        } finally {
+            runtime.waitLock.unlock();
+        }
+    }
+
     private static void runCyclic(long seed, int edits) {
         runCyclic(seed, edits, 1);
     }
