@@ -637,6 +637,55 @@ class ThreadsTest {
                 .isEqualTo(Cancelled.Reason.PROPAGATED_FAILURE);
     }
 
+    /**
+     * 40 rings of 5 queries whose members all recover by fixpoint iteration, computed cold by 64
+     * platform threads at once, each entering the rings at other members: every thread reads the
+     * values one thread alone computes (they used to fail with CycleException wrapped in
+     * Cancelled, depending on scheduling).
+     */
+    @Test
+    @Timeout(60)
+    void fortyRingsComputedBySixtyFourThreadsAtOnceReachTheSingleThreadFixpoint()
+            throws Exception {
+        TrackedRings alone = TrackedRings.create();
+        TrackedRings shared = TrackedRings.create();
+        for (int ring = 0; ring < 40; ring++) {
+            alone.setLimit(ring, 10 + ring);
+            shared.setLimit(ring, 10 + ring);
+        }
+        int[][] expected = new int[40][5];
+        for (int ring = 0; ring < 40; ring++) {
+            for (int member = 0; member < 5; member++) {
+                expected[ring][member] = alone.closure(ring, member);
+            }
+        }
+        CyclicBarrier start = new CyclicBarrier(64);
+        List<FutureTask<List<String>>> readers = new ArrayList<>();
+        for (int t = 0; t < 64; t++) {
+            int first = t;
+            FutureTask<List<String>> reader = new FutureTask<>(() -> {
+                List<String> wrong = new ArrayList<>();
+                start.await(30, TimeUnit.SECONDS);
+                for (int r = 0; r < 40; r++) {
+                    int ring = (first + r) % 40;
+                    int member = (3 * first + first / 40 + r) % 5;
+                    int value = shared.closure(ring, member);
+                    if (value != expected[ring][member]) {
+                        wrong.add("closure(" + ring + ", " + member + ") = " + value);
+                    }
+                }
+                return wrong;
+            });
+            readers.add(reader);
+            Thread thread = new Thread(reader, "ring-reader-" + t);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        for (FutureTask<List<String>> reader : readers) {
+            assertThat(reader.get(50, TimeUnit.SECONDS)).isEmpty();
+        }
+    }
+
     // -------------------------------------------------------------------------------------------
 
     /** A thread that sets {@code value(key)} to {@code value}. */

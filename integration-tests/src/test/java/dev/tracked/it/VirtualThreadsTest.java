@@ -87,6 +87,67 @@ class VirtualThreadsTest {
         assertThat(pinned.stream().map(RecordedEvent::toString).toList()).isEmpty();
     }
 
+    /**
+     * 1,000 virtual threads computing 40 rings of 5 recovering queries cold at once, entering
+     * them at other members: every value is what one thread alone computes, and no carrier is
+     * pinned while cycles are handed from thread to thread.
+     */
+    @Test
+    void ringsComputedByAThousandVirtualThreadsReachTheFixpointAndPinNoCarrier(
+            @TempDir Path dir) throws Exception {
+        readRings(); // unrecorded first: classes loaded on first use pin their loader
+        Path file = dir.resolve("rings.jfr");
+        ConcurrentLinkedQueue<String> wrong;
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO)
+                    .withStackTrace();
+            recording.start();
+            wrong = readRings();
+            recording.stop();
+            recording.dump(file);
+        }
+        assertThat(wrong).isEmpty();
+        List<RecordedEvent> pinned = RecordingFile.readAllEvents(file).stream()
+                .filter(event -> event.getEventType().getName().equals("jdk.VirtualThreadPinned"))
+                .toList();
+        assertThat(pinned.stream().map(RecordedEvent::toString).toList()).isEmpty();
+    }
+
+    private static ConcurrentLinkedQueue<String> readRings() throws Exception {
+        ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+        TrackedRings alone = TrackedRings.create();
+        TrackedRings shared = TrackedRings.create();
+        int[][] expected = new int[40][5];
+        for (int ring = 0; ring < 40; ring++) {
+            alone.setLimit(ring, 10 + ring);
+            shared.setLimit(ring, 10 + ring);
+            for (int member = 0; member < 5; member++) {
+                expected[ring][member] = alone.closure(ring, member); // on this thread alone
+            }
+        }
+        ExecutorService readers = virtualThreads();
+        for (int t = 0; t < 1_000; t++) {
+            int first = t;
+            readers.execute(() -> {
+                try {
+                    for (int r = 0; r < 40; r++) {
+                        int ring = (first + r) % 40;
+                        int member = (3 * first + first / 40 + r) % 5;
+                        int value = shared.closure(ring, member);
+                        if (value != expected[ring][member]) {
+                            wrong.add("closure(" + ring + ", " + member + ") = " + value);
+                        }
+                    }
+                } catch (Throwable e) {
+                    wrong.add(first + " threw " + e);
+                }
+            });
+        }
+        readers.shutdown();
+        assertThat(readers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        return wrong;
+    }
+
     private static ConcurrentLinkedQueue<String> readDeepChains() throws Exception {
         ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
         try (TrackedDeep db = TrackedDeep.create()) {
