@@ -8,6 +8,7 @@ import dev.tracked.runtime.Cancelled;
 import dev.tracked.runtime.CycleException;
 import dev.tracked.runtime.Event;
 import dev.tracked.runtime.QueryKey;
+import dev.tracked.runtime.TrackedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,10 @@ import java.util.concurrent.TimeUnit;
 final class Claims {
     /** How long a waiting thread sleeps before it checks again whether its slot was released. */
     static final long RECHECK_MILLIS = 50;
+    /** {@link #RECHECK_MILLIS} in nanoseconds: the first re-check for a cycle of waits. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(RECHECK_MILLIS);
+    /** The longest time between two re-checks for a cycle of waits, as a wait goes on. */
+    private static final long MAX_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private Claims() {}
 
@@ -168,6 +173,8 @@ final class Claims {
         Slot yielded;
         CycleException late = null;
         boolean interrupted = false;
+        long checked = System.nanoTime();
+        long recheck = RECHECK_NANOS;
         runtime.waitLock.lock();
         try {
             while (stack.waitingOn == slot) {
@@ -180,20 +187,28 @@ final class Claims {
                     stack.waitingOn = null;
                     break;
                 }
-                boolean signalled = true;
                 try {
-                    signalled = runtime.waitSignal.await(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+                    runtime.waitSignal.await(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     // The owner finishes or fails; either way it wakes this thread.
                     interrupted = true;
                 }
-                if (!signalled && stack.waitingOn == slot) {
-                    // Waited a while: look for a cycle of waits again. The check when this
-                    // thread started waiting can miss one that closed through a thread then
-                    // unwinding (its frames say it holds slots it just released).
-                    ActiveStack holder = ownerOf(runtime, slot);
-                    CrossCycle cycle = holder == null ? null
-                            : crossThreadCycle(runtime, slot, holder, stack);
+                long waited = System.nanoTime() - checked;
+                if (stack.waitingOn == slot && waited >= recheck) {
+                    // Waited a while: look for a cycle of waits again, less often the longer
+                    // the wait (each look scans every stack). The check when this thread
+                    // started waiting can miss one that closed through a thread then unwinding
+                    // (its frames say it holds slots it just released).
+                    checked += waited;
+                    recheck = Math.min(recheck * 2, MAX_RECHECK_NANOS);
+                    CrossCycle cycle;
+                    try {
+                        ActiveStack holder = ownerOf(runtime, slot);
+                        cycle = holder == null ? null
+                                : crossThreadCycle(runtime, slot, holder, stack);
+                    } catch (Throwable e) {
+                        cycle = null; // out of memory or stack: look again next time
+                    }
                     if (cycle != null && !cycle.recovers()) {
                         late = cycle.error();
                         stack.waitingOn = null;
@@ -407,9 +422,7 @@ final class Claims {
      */
     private static Cancelled giveUp(ActiveStack stack, Slot held, Slot waitedFor) {
         Cancelled signal = new Cancelled(Cancelled.Reason.PROPAGATED_FAILURE, held.queryKey(),
-                new CycleException(List.of(held.queryKey(), waitedFor.queryKey()),
-                        "is part of a cycle across threads, given up to the thread that waits"
-                        + " for it, which recovers it; this thread reads it again"));
+                new HandedOver(held, waitedFor));
         stack.yielding = held;
         stack.yieldSignal = signal;
         return signal;
@@ -422,8 +435,26 @@ final class Claims {
      * that they claim the slot and compute it; otherwise the failure.
      */
     static Throwable handed(ActiveStack stack, Throwable failure) {
+        // Only this database's: a waiter in another database, whose query the yielding thread
+        // was inside, would then compute that query itself and wait, across the two databases,
+        // for this thread, where neither database sees the cycle of waits. It gets the
+        // cancellation instead, and calls again.
         return failure != null && (failure == stack.yieldSignal || failure == stack.passing)
                 ? null : failure;
+    }
+
+    /**
+     * The cause of the cancellation a thread gives its part of a cycle up with (see {@link
+     * #yieldTo}): what a body that catches it sees. Not a failure of anything.
+     */
+    static final class HandedOver extends TrackedException {
+        private static final long serialVersionUID = 1L;
+
+        HandedOver(Slot held, Slot waitedFor) {
+            super(held.queryKey() + " is part of a cycle across threads (through "
+                    + waitedFor.queryKey() + "), given up to the thread that waits for it, which"
+                    + " recovers the cycle; this thread reads it again", null);
+        }
     }
 
     /**
@@ -446,8 +477,13 @@ final class Claims {
         stack.readCycleDepth = Integer.MAX_VALUE;
         // Let the thread that waits for it claim it first, or this one may claim it again and
         // close the same cycle; after a moment, go on anyway.
+        boolean interrupted = Thread.interrupted(); // or parking returns at once
         for (int i = 0; i < 100 && ((byte) STATE.getVolatile(given) & Slot.BUSY) == 0; i++) {
             java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return true;
     }

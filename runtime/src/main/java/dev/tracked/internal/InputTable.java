@@ -542,7 +542,17 @@ public final class InputTable<K, V> extends SlotTable<InputTable.InputSlot<K, V>
             // The default body runs in a frame of its own kind so that whatever it reads is not
             // recorded as a dependency of the query that triggered the load.
             stack.become(frame, ActiveStack.Kind.LOAD);
-            V loaded = table().lazy.apply(key());
+            V loaded;
+            try {
+                loaded = table().lazy.apply(key());
+            } catch (Throwable e) {
+                // Whatever the body made of a cancellation (wrapped it, say), the load ends in
+                // it, as a query's body does (see Execute.run).
+                if (frame.cancelled != null) {
+                    throw frame.cancelled;
+                }
+                throw e;
+            }
             if (frame.cancelled != null) {
                 throw frame.cancelled; // the body swallowed it: its value is not kept
             }
