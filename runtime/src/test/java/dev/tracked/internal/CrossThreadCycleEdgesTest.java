@@ -11,12 +11,12 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 /**
  * Edges of handing a cycle across threads over (see {@code Claims.yieldTo}), each once a
  * failure: a yield that unwinds a query of another database, a lazy input's default body that
  * wraps what it catches, and a thread that gives its part up while interrupted.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CrossThreadCycleEdgesTest {
     private final QueryRuntime runtime = new QueryRuntime(null);
     private final InputTable<String, Integer> input =
