@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,14 +70,23 @@ class VirtualThreadsTest {
     @Test
     void deepChainsReadFromVirtualThreadsContinueOnHelpersAndPinNoCarrier(@TempDir Path dir)
             throws Exception {
-        readDeepChains(); // unrecorded first: classes loaded on first use pin their loader
-        Path file = dir.resolve("deep.jfr");
+        assertRightAndUnpinned(dir.resolve("deep.jfr"), VirtualThreadsTest::readDeepChains);
+    }
+
+    /**
+     * Runs {@code run} once unrecorded (a class loaded on first use holds its loader's lock,
+     * which pins the virtual thread that loads it), then again while JFR records {@code
+     * jdk.VirtualThreadPinned} into {@code file}: no value may be wrong, and nothing pinned.
+     */
+    private static void assertRightAndUnpinned(Path file,
+            Callable<ConcurrentLinkedQueue<String>> run) throws Exception {
+        run.call();
         ConcurrentLinkedQueue<String> wrong;
         try (Recording recording = new Recording()) {
             recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO)
                     .withStackTrace();
             recording.start();
-            wrong = readDeepChains();
+            wrong = run.call();
             recording.stop();
             recording.dump(file);
         }
@@ -95,22 +105,7 @@ class VirtualThreadsTest {
     @Test
     void ringsComputedByAThousandVirtualThreadsReachTheFixpointAndPinNoCarrier(
             @TempDir Path dir) throws Exception {
-        readRings(); // unrecorded first: classes loaded on first use pin their loader
-        Path file = dir.resolve("rings.jfr");
-        ConcurrentLinkedQueue<String> wrong;
-        try (Recording recording = new Recording()) {
-            recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO)
-                    .withStackTrace();
-            recording.start();
-            wrong = readRings();
-            recording.stop();
-            recording.dump(file);
-        }
-        assertThat(wrong).isEmpty();
-        List<RecordedEvent> pinned = RecordingFile.readAllEvents(file).stream()
-                .filter(event -> event.getEventType().getName().equals("jdk.VirtualThreadPinned"))
-                .toList();
-        assertThat(pinned.stream().map(RecordedEvent::toString).toList()).isEmpty();
+        assertRightAndUnpinned(dir.resolve("rings.jfr"), VirtualThreadsTest::readRings);
     }
 
     private static ConcurrentLinkedQueue<String> readRings() throws Exception {

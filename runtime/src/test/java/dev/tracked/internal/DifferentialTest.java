@@ -396,19 +396,30 @@ class DifferentialTest {
         }
     }
 
-    /** Returns how many cycles across threads were handed over to one thread. */
-    private static long runCyclicAcrossThreads(long seed, int edits) throws Exception {
-        SplittableRandom random = new SplittableRandom(seed);
-        int inputCount = 10;
-        int queryCount = 16;
+    /**
+     * Random shapes for {@code backdate.length} queries that may read any other, and into
+     * {@code backdate} whether each one backdates.
+     */
+    private static Shape[] cyclicShapes(SplittableRandom random, int inputCount,
+            boolean[] backdate) {
+        int queryCount = backdate.length;
         Shape[] shapes = new Shape[queryCount];
-        boolean[] backdate = new boolean[queryCount];
         for (int q = 0; q < queryCount; q++) {
             shapes[q] = new Shape(random.nextInt(inputCount),
                     cyclicSources(random, queryCount, inputCount),
                     cyclicSources(random, queryCount, inputCount));
             backdate[q] = random.nextBoolean();
         }
+        return shapes;
+    }
+
+    /** Returns how many cycles across threads were handed over to one thread. */
+    private static long runCyclicAcrossThreads(long seed, int edits) throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        int inputCount = 10;
+        int queryCount = 16;
+        boolean[] backdate = new boolean[queryCount];
+        Shape[] shapes = cyclicShapes(random, inputCount, backdate);
         QueryRuntime runtime = newRuntime(null, 0);
         if (seed % 2 == 0) {
             runtime.stackDepths(2, 2); // and across helper threads
@@ -547,14 +558,8 @@ class DifferentialTest {
         SplittableRandom random = new SplittableRandom(seed);
         int inputCount = 10;
         int queryCount = 16;
-        Shape[] shapes = new Shape[queryCount];
         boolean[] backdate = new boolean[queryCount];
-        for (int q = 0; q < queryCount; q++) {
-            shapes[q] = new Shape(random.nextInt(inputCount),
-                    cyclicSources(random, queryCount, inputCount),
-                    cyclicSources(random, queryCount, inputCount));
-            backdate[q] = random.nextBoolean();
-        }
+        Shape[] shapes = cyclicShapes(random, inputCount, backdate);
         CyclicSide first = cyclicSide(newRuntime(null, 0), shapes, backdate,
                 new int[inputCount]);
         for (int i = 0; i < inputCount; i++) {
