@@ -399,10 +399,19 @@ final class Claims {
         if (me.rank == 0) {
             me.rank = ++runtime.ranks;
         }
-        int youngest = 0;
-        for (int i = 1; i < stacks.size(); i++) {
-            if (stacks.get(i).rank > stacks.get(youngest).rank) {
-                youngest = i;
+        // The thread that waits for what the victim gives up takes it, and the cycle, once it
+        // comes back to that thread, re-enters it at the slot that thread holds of the cycle:
+        // the head of its iteration. Prefer a victim whose taker's head recovers, or the cycle
+        // may fail there where it would recover elsewhere; among those, the youngest.
+        int n = stacks.size();
+        int youngest = -1;
+        for (int pass = 0; pass < 2 && youngest < 0; pass++) {
+            for (int i = 0; i < n; i++) {
+                boolean takerRecovers = recovers(cycle.held().get((i + n - 1) % n));
+                if ((pass == 1 || takerRecovers)
+                        && (youngest < 0 || stacks.get(i).rank > stacks.get(youngest).rank)) {
+                    youngest = i;
+                }
             }
         }
         Slot held = cycle.held().get(youngest);

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Edges of handing a cycle across threads over (see {@code Claims.yieldTo}), each once a
  * failure: a yield that unwinds a query of another database, a lazy input's default body that
- * wraps what it catches, and a thread that gives its part up while interrupted.
+ * wraps what it catches, a thread that gives its part up while interrupted, and a ring of a
+ * recovering and a plain query.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CrossThreadCycleEdgesTest {
@@ -228,5 +229,75 @@ class CrossThreadCycleEdgesTest {
         t1Waits.countDown();
         t1.get(30, TimeUnit.SECONDS);
         t2.get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A ring of a recovering query a and a plain one b: on one thread, entered at a, it
+     * recovers. t2 holds b and waits for a first; t1, holding a, closes the cycle. Were t1 to
+     * give a up, t2 would re-enter the cycle at b, which does not recover, and both would fail;
+     * so t2 gives b up instead, and t1 iterates from a, whatever the ranks.
+     */
+    @Test
+    void aRingOfARecoveringAndAPlainQueryIsHandedToTheThreadAtTheRecoveringOne() throws Exception {
+        input.set("limit", 40);
+        MemoTable<Integer, Integer>[] a = cell();
+        MemoTable<Integer, Integer>[] b = cell();
+        CountDownLatch bothIn = new CountDownLatch(2);
+        CountDownLatch t2Waits = new CountDownLatch(1);
+        boolean[] first = {true, true};
+        a[0] = new MemoTable<>(runtime, MemoTable.<Integer, Integer>options("a", List::of,
+                i -> {
+                    if (first[0]) {
+                        first[0] = false;
+                        bothIn.countDown();
+                        await(bothIn);
+                        await(t2Waits);
+                    } else if (Thread.currentThread().getName().equals("t2")) {
+                        try {
+                            Thread.sleep(200); // t1 is back, waiting for a
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                    return Math.min(b[0].fetch(0) + 1, input.get("limit"));
+                }).cycleInitial(i -> 0));
+        b[0] = new MemoTable<>(runtime, "b", List::of, i -> {
+            if (first[1]) {
+                first[1] = false;
+                bothIn.countDown();
+                await(bothIn);
+            }
+            return a[0].fetch(0) + 1;
+        }, true);
+        FutureTask<Integer> t1 = start("t1", () -> a[0].fetch(0));
+        FutureTask<Integer> t2 = start("t2", () -> b[0].fetch(0));
+        await(bothIn);
+        until(() -> runtime.waiters == 1);
+        t2Waits.countDown();
+        Throwable f1 = null;
+        Throwable f2 = null;
+        try {
+            assertThat(t1.get(20, TimeUnit.SECONDS)).isEqualTo(40);
+        } catch (java.util.concurrent.ExecutionException e) {
+            f1 = e.getCause();
+        }
+        try {
+            assertThat(t2.get(20, TimeUnit.SECONDS)).isEqualTo(41);
+        } catch (java.util.concurrent.ExecutionException e) {
+            f2 = e.getCause();
+        }
+        assertThat(f1).isNull();
+        assertThat(f2).isNull();
+        // One thread alone, entering at a, gets the same.
+        CrossThreadCycleEdgesTest alone = new CrossThreadCycleEdgesTest();
+        alone.input.set("limit", 40);
+        MemoTable<Integer, Integer>[] a1 = cell();
+        MemoTable<Integer, Integer>[] b1 = cell();
+        a1[0] = new MemoTable<>(alone.runtime, MemoTable.<Integer, Integer>options("a",
+                List::of, i -> Math.min(b1[0].fetch(0) + 1, alone.input.get("limit")))
+                .cycleInitial(i -> 0));
+        b1[0] = new MemoTable<>(alone.runtime, "b", List::of, i -> a1[0].fetch(0) + 1, true);
+        assertThat(a1[0].fetch(0)).isEqualTo(40);
+        assertThat(b1[0].fetch(0)).isEqualTo(41);
     }
 }
