@@ -82,6 +82,11 @@ public final class MemoSlot<K, V> extends Slot {
         return Fetch.bringUpToDate(this, stack, true);
     }
 
+    /**
+     * {@inheritDoc} The walk of {@link Verify#deep} does not call this for a memo: it opens
+     * the memo itself ({@code Verify.open}) and goes on with it in its loop, so as not to
+     * recurse. This answers the same, by recursion, for any other caller.
+     */
     @Override
     boolean changedAfter(int revision, ActiveStack stack) {
         // A reader re-validating needs to know whether the value changed, not the value: an
